@@ -1,0 +1,110 @@
+// Builds the HTTP app from its dependencies. No listen here: server.ts listens, tests inject.
+import { randomUUID } from 'node:crypto'
+import cookie from '@fastify/cookie'
+import cors from '@fastify/cors'
+import helmet from '@fastify/helmet'
+import rateLimit from '@fastify/rate-limit'
+import swagger from '@fastify/swagger'
+import swaggerUi from '@fastify/swagger-ui'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import Fastify, { type FastifyServerOptions } from 'fastify'
+import type { Config } from './config.js'
+import type { Database } from './db/client.js'
+import { ErrorEnvelope } from './http/envelope.js'
+import { registerErrorHandlers } from './http/error-handler.js'
+import { healthRoutes } from './http/health.js'
+import { registerMetrics } from './http/metrics.js'
+import { registerCsrfGuard, registerNulGuard } from './http/security.js'
+import type { RouteDeps } from './http/types.js'
+import type { JobQueue } from './jobs/queue.js'
+import { authenticate } from './modules/auth/auth.hooks.js'
+import { authRoutes } from './modules/auth/auth.routes.js'
+import { skillRoutes } from './modules/skills/skill.routes.js'
+import { ticketRoutes } from './modules/tickets/ticket.routes.js'
+import { userRoutes } from './modules/users/user.routes.js'
+
+export interface AppOptions {
+  config: Config
+  database: Database
+  queue: JobQueue
+  /** Tests pass `false` to keep output quiet. */
+  logger?: FastifyServerOptions['logger']
+}
+
+export const BODY_LIMIT_BYTES = 1024 * 1024
+
+export async function buildApp({ config, database, queue, logger }: AppOptions) {
+  const app = Fastify({
+    logger: logger ?? { level: config.logLevel },
+    bodyLimit: BODY_LIMIT_BYTES,
+    // Honour a caller's X-Request-Id (a proxy's, a client's) so one id follows a request across logs.
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
+    ajv: {
+      customOptions: {
+        // `errorMessage` carries a schema's own wording for its 400s (src/http/validation.ts).
+        keywords: ['errorMessage'],
+        verbose: true,
+      },
+    },
+  }).withTypeProvider<TypeBoxTypeProvider>()
+
+  registerErrorHandlers(app)
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id)
+  })
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+      },
+    },
+  })
+  await app.register(cookie)
+  if (config.corsOrigins.length > 0) {
+    await app.register(cors, { origin: config.corsOrigins, credentials: true })
+  }
+  await app.register(rateLimit, { global: false })
+  registerCsrfGuard(app, [new URL(config.appUrl).origin, ...config.corsOrigins])
+  registerNulGuard(app)
+  registerMetrics(app)
+
+  app.addSchema(ErrorEnvelope)
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'Smart Ticket System API',
+        version: '1.0.0',
+        description: 'Support tickets with background triage and assignment. Auth: the `sid` session cookie.',
+      },
+      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'sid' } } },
+      security: [{ session: [] }],
+    },
+  })
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true })
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
+
+  const deps: RouteDeps = { config, database, queue }
+  await app.register(healthRoutes, deps)
+  await app.register(authRoutes, { ...deps, prefix: '/api/auth' })
+  await app.register(
+    async (api) => {
+      // Everything below needs a signed-in user; auth, health and docs are registered outside.
+      api.addHook('onRequest', authenticate(database.db))
+      await api.register(ticketRoutes, { ...deps, prefix: '/tickets' })
+      await api.register(userRoutes, { ...deps, prefix: '/users' })
+      await api.register(skillRoutes, { ...deps, prefix: '/skills' })
+    },
+    { prefix: '/api' },
+  )
+
+  return app
+}
+
+export type App = Awaited<ReturnType<typeof buildApp>>

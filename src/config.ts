@@ -1,0 +1,115 @@
+// One environment schema → one typed config. Every setting the app reads is here.
+import Type, { type Static } from 'typebox'
+import { Value } from 'typebox/value'
+
+const Port = Type.Integer({ minimum: 0, maximum: 65535 })
+
+const EnvSchema = Type.Object({
+  NODE_ENV: Type.Optional(Type.String()),
+  PORT: Type.Optional(Port),
+  HOST: Type.Optional(Type.String({ minLength: 1 })),
+  DATABASE_URL: Type.Optional(Type.String()),
+  DATA_DIR: Type.Optional(Type.String({ minLength: 1 })),
+  ADMIN_EMAIL: Type.Optional(Type.String()),
+  ADMIN_PASSWORD: Type.Optional(Type.String()),
+  AI_PROVIDER: Type.Optional(
+    Type.Union([Type.Literal('local'), Type.Literal('gemini'), Type.Literal('openai')]),
+  ),
+  GEMINI_API_KEY: Type.Optional(Type.String()),
+  GEMINI_MODEL: Type.Optional(Type.String()),
+  GEMINI_BASE_URL: Type.Optional(Type.String()),
+  OPENAI_BASE_URL: Type.Optional(Type.String()),
+  OPENAI_API_KEY: Type.Optional(Type.String()),
+  OPENAI_MODEL: Type.Optional(Type.String()),
+  SMTP_URL: Type.Optional(Type.String()),
+  MAIL_FROM: Type.Optional(Type.String()),
+  APP_URL: Type.Optional(Type.String()),
+  WORKER: Type.Optional(Type.Union([Type.Literal('embedded'), Type.Literal('off')])),
+  COOKIE_SECURE: Type.Optional(Type.Union([Type.Literal('true'), Type.Literal('false')])),
+  AUTH_RATE_LIMIT: Type.Optional(Type.Integer({ minimum: 1 })),
+  CORS_ORIGINS: Type.Optional(Type.String()),
+  LOG_LEVEL: Type.Optional(
+    Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l))),
+  ),
+  SESSION_TTL_HOURS: Type.Optional(Type.Integer({ minimum: 1 })),
+})
+type Env = Static<typeof EnvSchema>
+
+export interface Config {
+  env: string
+  port: number
+  host: string
+  databaseUrl: string | undefined
+  dataDir: string
+  admin: { email: string; password: string } | undefined
+  ai: {
+    provider: 'local' | 'gemini' | 'openai'
+    gemini: { apiKey: string | undefined; model: string; baseUrl: string | undefined }
+    openai: { apiKey: string | undefined; model: string; baseUrl: string | undefined }
+  }
+  mail: { smtpUrl: string | undefined; from: string }
+  appUrl: string
+  worker: 'embedded' | 'off'
+  cookieSecure: boolean
+  authRateLimit: number
+  corsOrigins: string[]
+  logLevel: string
+  sessionTtlHours: number
+}
+
+export class ConfigError extends Error {}
+
+/** Reads the environment (or a test's overrides) into a Config; throws ConfigError naming each bad variable. */
+export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
+  const raw = Object.fromEntries(
+    Object.entries(source).filter(
+      ([key, value]) => key in EnvSchema.properties && value !== undefined && value !== '',
+    ),
+  )
+  const env = Value.Convert(EnvSchema, raw) as Env
+  if (!Value.Check(EnvSchema, env)) {
+    const problems = [...Value.Errors(EnvSchema, env)].map((e) => `${e.instancePath.slice(1)} ${e.message}`)
+    throw new ConfigError(`Invalid configuration: ${[...new Set(problems)].join('; ')}`)
+  }
+  if ((env.ADMIN_EMAIL === undefined) !== (env.ADMIN_PASSWORD === undefined)) {
+    throw new ConfigError('Invalid configuration: set both ADMIN_EMAIL and ADMIN_PASSWORD, or neither')
+  }
+  const nodeEnv = env.NODE_ENV ?? 'development'
+  const port = env.PORT ?? 3000
+  const host = env.HOST ?? '127.0.0.1'
+  return {
+    env: nodeEnv,
+    port,
+    host,
+    databaseUrl: env.DATABASE_URL,
+    dataDir: env.DATA_DIR ?? './data',
+    admin:
+      env.ADMIN_EMAIL && env.ADMIN_PASSWORD
+        ? { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD }
+        : undefined,
+    ai: {
+      provider: env.AI_PROVIDER ?? 'local',
+      gemini: {
+        apiKey: env.GEMINI_API_KEY,
+        model: env.GEMINI_MODEL ?? 'gemini-2.5-flash',
+        baseUrl: env.GEMINI_BASE_URL,
+      },
+      openai: {
+        apiKey: env.OPENAI_API_KEY,
+        model: env.OPENAI_MODEL ?? 'gpt-4o-mini',
+        baseUrl: env.OPENAI_BASE_URL,
+      },
+    },
+    mail: { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM ?? 'Smart Ticket System <no-reply@localhost>' },
+    appUrl: (env.APP_URL ?? `http://${host}:${port}`).replace(/\/+$/, ''),
+    worker: env.WORKER ?? 'embedded',
+    cookieSecure: env.COOKIE_SECURE ? env.COOKIE_SECURE === 'true' : nodeEnv === 'production',
+    authRateLimit: env.AUTH_RATE_LIMIT ?? 10,
+    corsOrigins: (env.CORS_ORIGINS ?? '')
+      .split(',')
+      .map((o) => o.trim().replace(/\/+$/, ''))
+      .filter(Boolean),
+    logLevel: env.LOG_LEVEL ?? 'info',
+    sessionTtlHours: env.SESSION_TTL_HOURS ?? 24 * 7,
+  }
+}

@@ -1,0 +1,121 @@
+// One database API for the whole app: drizzle over PostgreSQL (`pg`) when DATABASE_URL is set,
+// over embedded PGlite otherwise. Everything above this file sees only `Db`/`Tx`.
+import { mkdirSync } from 'node:fs'
+import { PGlite } from '@electric-sql/pglite'
+import type { ExtractTablesWithRelations } from 'drizzle-orm'
+import { sql } from 'drizzle-orm'
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres'
+import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core'
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite'
+import pg from 'pg'
+import { acquireDataDirLock } from './data-dir-lock.js'
+import * as schema from './schema.js'
+
+export type Schema = typeof schema
+export type Db = PgDatabase<PgQueryResultHKT, Schema>
+export type Tx = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>
+/** Either the database or a transaction: functions taking `DbOrTx` run inside their caller's transaction. */
+export type DbOrTx = Db | Tx
+
+/** Raw SQL for libraries that bring their own queries (pg-boss): `$1`-style text and values. */
+export type ExecuteSql = (text: string, values?: unknown[]) => Promise<{ rows: Record<string, unknown>[] }>
+
+export interface Database {
+  readonly db: Db
+  /** The driver underneath, for the few places that need it (migrations, pg-boss, dumps). */
+  readonly native: { driver: 'pglite'; client: PGlite } | { driver: 'postgres'; pool: pg.Pool; url: string }
+  /** Raw SQL outside any transaction. */
+  readonly executeSql: ExecuteSql
+  close(): Promise<void>
+}
+
+export interface OpenDatabaseOptions {
+  databaseUrl?: string | undefined
+  dataDir: string
+  /** Start PGlite from a dump of an already-migrated database (tests clone a template this way). */
+  pgliteLoadDataDir?: Blob | undefined
+  /** PGlite only: keep the database in memory instead of dataDir. */
+  inMemory?: boolean
+  poolSize?: number
+}
+
+export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
+  if (options.databaseUrl) return openPostgres(options.databaseUrl, options.poolSize ?? 10)
+  return openPglite(options)
+}
+
+async function openPostgres(url: string, poolSize: number): Promise<Database> {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize })
+  // An idle client that loses its connection emits 'error'; without a listener it would crash the process.
+  pool.on('error', () => {})
+  const db = drizzlePg(pool, { schema })
+  return {
+    db,
+    native: { driver: 'postgres', pool, url },
+    executeSql: async (text, values) => {
+      const result = await pool.query(text, values)
+      return { rows: result.rows }
+    },
+    close: () => pool.end(),
+  }
+}
+
+async function openPglite(options: OpenDatabaseOptions): Promise<Database> {
+  let releaseLock = () => {}
+  let dataDir: string | undefined
+  if (!options.inMemory) {
+    mkdirSync(options.dataDir, { recursive: true })
+    releaseLock = acquireDataDirLock(options.dataDir)
+    dataDir = options.dataDir
+  }
+  const client = await PGlite.create({ dataDir, loadDataDir: options.pgliteLoadDataDir })
+  const db = drizzlePglite(client, { schema })
+  return {
+    db,
+    native: { driver: 'pglite', client },
+    executeSql: async (text, values) => {
+      // PGlite's extended protocol takes one statement; parameterless multi-statement scripts
+      // (pg-boss's schema setup) go through exec, which runs them in order under the same lock.
+      if (values === undefined || values.length === 0) {
+        const results = await client.exec(text)
+        const last = results.at(-1)
+        return { rows: (last?.rows ?? []) as Record<string, unknown>[] }
+      }
+      const result = await client.query<Record<string, unknown>>(text, values)
+      return { rows: result.rows }
+    },
+    close: async () => {
+      await client.close()
+      releaseLock()
+    },
+  }
+}
+
+// What node-postgres would do with a raw value: undefined is NULL, a plain object is JSON.
+function toParam(value: unknown): unknown {
+  if (value === undefined) return null
+  if (value !== null && typeof value === 'object' && !(value instanceof Date) && !Array.isArray(value)) {
+    return JSON.stringify(value)
+  }
+  return value
+}
+
+/** Runs raw `$1` SQL inside a drizzle transaction (so a library's insert commits or rolls back with ours). */
+export function executeSqlIn(tx: DbOrTx): ExecuteSql {
+  return async (text, values = []) => {
+    const chunks = text.split(/\$(\d+)/)
+    const query = sql.empty()
+    chunks.forEach((chunk, i) => {
+      if (i % 2 === 0) query.append(sql.raw(chunk))
+      else query.append(sql`${toParam(values[Number(chunk) - 1])}`)
+    })
+    const result = (await tx.execute(query)) as unknown as { rows: Record<string, unknown>[] }
+    return { rows: result.rows }
+  }
+}
+
+/** A PGlite database dumped after migration: tests start each file from a copy of it. */
+export async function dumpPglite(database: Database): Promise<Blob> {
+  if (database.native.driver !== 'pglite') throw new Error('dumpPglite needs a PGlite database')
+  return database.native.client.dumpDataDir('none')
+}

@@ -1,0 +1,232 @@
+// The database schema, declared once. Row types come from here (`typeof table.$inferSelect`);
+// API shapes come from the TypeBox schemas in each module.
+import { sql } from 'drizzle-orm'
+import {
+  boolean,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  smallint,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+  varchar,
+} from 'drizzle-orm/pg-core'
+
+export const USER_ROLES = ['user', 'moderator', 'admin'] as const
+export type UserRole = (typeof USER_ROLES)[number]
+
+export const TICKET_STATUSES = [
+  'todo',
+  'in_progress',
+  'waiting_for_customer',
+  'resolved',
+  'closed',
+  'cancelled',
+] as const
+export type TicketStatus = (typeof TICKET_STATUSES)[number]
+
+export const TICKET_PRIORITIES = ['low', 'medium', 'high'] as const
+export type TicketPriority = (typeof TICKET_PRIORITIES)[number]
+
+export const PROCESSING_STATUSES = ['queued', 'running', 'done', 'failed'] as const
+export type ProcessingStatus = (typeof PROCESSING_STATUSES)[number]
+
+const createdAt = () => timestamp('created_at', { withTimezone: true }).defaultNow()
+const updatedAt = () => timestamp('updated_at', { withTimezone: true }).defaultNow()
+const inList = (values: readonly string[]) => sql.raw(values.map((v) => `'${v}'`).join(', '))
+
+export const users = pgTable(
+  'users',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    email: varchar('email', { length: 254 }).notNull(),
+    name: varchar('name', { length: 100 }),
+    passwordHash: text('password_hash').notNull(),
+    role: varchar('role', { length: 20 }).$type<UserRole>().notNull().default('user'),
+    isActive: boolean('is_active').notNull().default(true),
+    createdAt: createdAt().notNull(),
+    updatedAt: updatedAt().notNull(),
+  },
+  (t) => [
+    uniqueIndex('users_email_lower_key').on(sql`lower(${t.email})`),
+    index('users_role_idx').on(t.role),
+    check('users_role_check', sql`${t.role} IN (${inList(USER_ROLES)})`),
+  ],
+)
+
+export const sessions = pgTable(
+  'sessions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    // SHA-256 of the cookie's token: a leaked table does not leak usable sessions.
+    tokenHash: text('token_hash').notNull(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    createdAt: createdAt().notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+  },
+  (t) => [uniqueIndex('sessions_token_hash_key').on(t.tokenHash), index('sessions_user_id_idx').on(t.userId)],
+)
+
+export const skills = pgTable(
+  'skills',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    name: varchar('name', { length: 100 }).notNull(),
+    description: varchar('description', { length: 500 }),
+    keywords: text('keywords').array().notNull().default(sql`'{}'::text[]`),
+    createdAt: createdAt().notNull(),
+    updatedAt: updatedAt().notNull(),
+  },
+  (t) => [uniqueIndex('skills_name_lower_key').on(sql`lower(${t.name})`)],
+)
+
+export const userSkills = pgTable(
+  'user_skills',
+  {
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    skillId: uuid('skill_id')
+      .notNull()
+      .references(() => skills.id, { onDelete: 'cascade' }),
+    proficiency: smallint('proficiency').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.userId, t.skillId] }),
+    index('user_skills_skill_id_idx').on(t.skillId),
+    check('user_skills_proficiency_check', sql`${t.proficiency} BETWEEN 1 AND 5`),
+  ],
+)
+
+// The tickets table is the spec's SQL, column for column (status, priority and the timestamps are
+// also NOT NULL: the spec gives them defaults and no code path may clear them), plus two columns:
+// processing_status (the background workflow's state, never mixed into `status`) and
+// priority_manual (a moderator set the priority: analysis must not overwrite it).
+export const tickets = pgTable(
+  'tickets',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    title: varchar('title', { length: 200 }).notNull(),
+    description: text('description').notNull(),
+    status: varchar('status', { length: 30 }).$type<TicketStatus>().notNull().default('todo'),
+    priority: varchar('priority', { length: 10 }).$type<TicketPriority>().notNull().default('medium'),
+    createdBy: uuid('created_by')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    assignedTo: uuid('assigned_to').references(() => users.id, { onDelete: 'set null' }),
+    summary: text('summary'),
+    helpfulNotes: text('helpful_notes'),
+    relatedSkills: text('related_skills').array(),
+    createdAt: createdAt().notNull(),
+    updatedAt: updatedAt().notNull(),
+    processingStatus: varchar('processing_status', { length: 10 })
+      .$type<ProcessingStatus>()
+      .notNull()
+      .default('queued'),
+    priorityManual: boolean('priority_manual').notNull().default(false),
+  },
+  (t) => [
+    check('tickets_status_check', sql`${t.status} IN (${inList(TICKET_STATUSES)})`),
+    check('tickets_priority_check', sql`${t.priority} IN (${inList(TICKET_PRIORITIES)})`),
+    check('tickets_processing_status_check', sql`${t.processingStatus} IN (${inList(PROCESSING_STATUSES)})`),
+    // The spec's five indexes, as written.
+    index('idx_tickets_created_by').on(t.createdBy),
+    index('idx_tickets_assigned_to').on(t.assignedTo),
+    index('idx_tickets_status').on(t.status),
+    index('idx_tickets_priority').on(t.priority),
+    index('idx_tickets_created_at').on(t.createdAt),
+    // The lists' own shapes: "filter, newest first, page". Each lets the planner read one page
+    // in index order instead of sorting every match (see README, "Indexes").
+    index('tickets_created_by_created_at_idx').on(
+      t.createdBy,
+      t.createdAt.desc().nullsFirst(),
+      t.id.desc().nullsFirst(),
+    ),
+    index('tickets_status_created_at_idx').on(
+      t.status,
+      t.createdAt.desc().nullsFirst(),
+      t.id.desc().nullsFirst(),
+    ),
+    index('tickets_assigned_to_status_created_at_idx').on(
+      t.assignedTo,
+      t.status,
+      t.createdAt.desc().nullsFirst(),
+    ),
+  ],
+)
+
+export const ticketComments = pgTable(
+  'ticket_comments',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    ticketId: uuid('ticket_id')
+      .notNull()
+      .references(() => tickets.id, { onDelete: 'cascade' }),
+    authorId: uuid('author_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    body: text('body').notNull(),
+    createdAt: createdAt().notNull(),
+  },
+  (t) => [index('ticket_comments_ticket_id_created_at_idx').on(t.ticketId, t.createdAt)],
+)
+
+export const TICKET_EVENT_TYPES = [
+  'created',
+  'status_changed',
+  'priority_changed',
+  'assigned',
+  'notes_changed',
+  'commented',
+  'analysed',
+] as const
+export type TicketEventType = (typeof TICKET_EVENT_TYPES)[number]
+
+// History: one row per change, written in the same transaction as the change.
+// actor_id null means the system (the background workflow).
+export const ticketEvents = pgTable(
+  'ticket_events',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    ticketId: uuid('ticket_id')
+      .notNull()
+      .references(() => tickets.id, { onDelete: 'cascade' }),
+    actorId: uuid('actor_id').references(() => users.id, { onDelete: 'set null' }),
+    type: varchar('type', { length: 30 }).$type<TicketEventType>().notNull(),
+    fromValue: text('from_value'),
+    toValue: text('to_value'),
+    details: jsonb('details').$type<Record<string, unknown>>(),
+    createdAt: createdAt().notNull(),
+  },
+  (t) => [index('ticket_events_ticket_id_created_at_idx').on(t.ticketId, t.createdAt)],
+)
+
+// Exact counts for the lists' `meta.total` without scanning: kept by triggers (see the
+// ticket_counts migration). Each change adds +1/-1 to a (status, priority, assignee) row in one
+// of a few random slots, so concurrent inserts do not queue on a single hot row.
+export const ticketCounts = pgTable(
+  'ticket_counts',
+  {
+    status: varchar('status', { length: 30 }).notNull(),
+    priority: varchar('priority', { length: 10 }).notNull(),
+    // All-zero UUID stands for "unassigned", so the key has no NULLs.
+    assignedTo: uuid('assigned_to').notNull(),
+    slot: smallint('slot').notNull(),
+    n: integer('n').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.status, t.priority, t.assignedTo, t.slot] })],
+)
+
+export type UserRow = typeof users.$inferSelect
+export type SkillRow = typeof skills.$inferSelect
+export type TicketRow = typeof tickets.$inferSelect
+export type TicketCommentRow = typeof ticketComments.$inferSelect
+export type TicketEventRow = typeof ticketEvents.$inferSelect

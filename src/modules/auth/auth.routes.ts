@@ -1,0 +1,119 @@
+import type { FastifyReply } from 'fastify'
+import Type from 'typebox'
+import { unauthenticated } from '../../errors.js'
+import { Envelope, ErrorEnvelope, ok } from '../../http/envelope.js'
+import type { RoutePlugin } from '../../http/types.js'
+import { loadUserDto } from '../users/user.repository.js'
+import { EmailSchema, NameSchema, PasswordSchema, UserSchema } from '../users/user.schemas.js'
+import { authenticate, currentUser, SESSION_COOKIE, sessionToken } from './auth.hooks.js'
+import * as authService from './auth.service.js'
+
+const RegisterBody = Type.Object(
+  { email: EmailSchema, password: PasswordSchema, name: Type.Optional(NameSchema) },
+  { additionalProperties: false },
+)
+const LoginBody = Type.Object(
+  {
+    email: Type.String({ minLength: 1, maxLength: 254 }),
+    password: Type.String({ minLength: 1, maxLength: 128 }),
+  },
+  { additionalProperties: false },
+)
+const errors = { 400: ErrorEnvelope, 401: ErrorEnvelope, 409: ErrorEnvelope, 429: ErrorEnvelope }
+
+export const authRoutes: RoutePlugin = async (app, { config, database }) => {
+  const { db } = database
+  const cookieOptions = {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'lax' as const,
+    secure: config.cookieSecure,
+    maxAge: config.sessionTtlHours * 3600,
+  }
+  const setSessionCookie = (reply: FastifyReply, token: string) =>
+    reply.setCookie(SESSION_COOKIE, token, cookieOptions)
+
+  // Per IP and per email: one address cannot hammer many accounts, and many addresses cannot
+  // hammer one account. The email limiter runs once the body is parsed.
+  const limit = { max: config.authRateLimit, timeWindow: 60_000 }
+  const perIp = app.rateLimit({ ...limit, keyGenerator: (req) => `auth-ip:${req.ip}` })
+  const perEmail = app.rateLimit({
+    ...limit,
+    keyGenerator: (req) => {
+      const email = (req.body as { email?: unknown } | undefined)?.email
+      return `auth-email:${typeof email === 'string' ? email.trim().toLowerCase() : ''}`
+    },
+  })
+
+  app.post(
+    '/register',
+    {
+      onRequest: perIp,
+      preHandler: perEmail,
+      schema: {
+        tags: ['auth'],
+        summary: 'Create an account (role user) and sign in',
+        body: RegisterBody,
+        response: { 201: Envelope(UserSchema), ...errors },
+      },
+    },
+    async (request, reply) => {
+      const { user, token } = await authService.register(db, request.body, config.sessionTtlHours)
+      setSessionCookie(reply, token)
+      return reply.code(201).send(ok(201, 'User registered successfully', user))
+    },
+  )
+
+  app.post(
+    '/login',
+    {
+      onRequest: perIp,
+      preHandler: perEmail,
+      schema: {
+        tags: ['auth'],
+        summary: 'Sign in; sets the session cookie',
+        body: LoginBody,
+        response: { 200: Envelope(UserSchema), ...errors },
+      },
+    },
+    async (request, reply) => {
+      const { user, token } = await authService.login(db, request.body, config.sessionTtlHours)
+      setSessionCookie(reply, token)
+      return ok(200, 'Login successful', user)
+    },
+  )
+
+  app.post(
+    '/logout',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Sign out: revokes the session and clears the cookie',
+        response: { 200: Envelope(Type.Null()) },
+      },
+    },
+    async (request, reply) => {
+      const token = sessionToken(request)
+      if (token) await authService.logout(db, token)
+      reply.clearCookie(SESSION_COOKIE, { path: '/' })
+      return ok(200, 'Logout successful', null)
+    },
+  )
+
+  app.get(
+    '/me',
+    {
+      onRequest: authenticate(db),
+      schema: {
+        tags: ['auth'],
+        summary: 'The signed-in user',
+        response: { 200: Envelope(UserSchema), 401: ErrorEnvelope },
+      },
+    },
+    async (request) => {
+      const user = await loadUserDto(db, currentUser(request).id)
+      if (!user) throw unauthenticated()
+      return ok(200, 'User retrieved successfully', user)
+    },
+  )
+}

@@ -1,0 +1,48 @@
+import { createHash, randomBytes } from 'node:crypto'
+import { and, eq, gt, isNull, sql } from 'drizzle-orm'
+import type { DbOrTx } from '../../db/client.js'
+import { sessions, type UserRole, users } from '../../db/schema.js'
+
+export interface SessionUser {
+  id: string
+  email: string
+  role: UserRole
+  sessionId: string
+}
+
+const hashToken = (token: string) => createHash('sha256').update(token).digest('hex')
+
+/** Creates a session and returns the token for the cookie (only its hash is stored). */
+export async function createSession(db: DbOrTx, userId: string, ttlHours: number): Promise<string> {
+  const token = randomBytes(32).toString('base64url')
+  await db.insert(sessions).values({
+    userId,
+    tokenHash: hashToken(token),
+    expiresAt: new Date(Date.now() + ttlHours * 3_600_000),
+  })
+  return token
+}
+
+/** The session's user, or undefined when the token is unknown, expired, revoked, or its user inactive. */
+export async function findSessionUser(db: DbOrTx, token: string): Promise<SessionUser | undefined> {
+  const [row] = await db
+    .select({ id: users.id, email: users.email, role: users.role, sessionId: sessions.id })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(
+      and(
+        eq(sessions.tokenHash, hashToken(token)),
+        isNull(sessions.revokedAt),
+        gt(sessions.expiresAt, sql`now()`),
+        eq(users.isActive, true),
+      ),
+    )
+  return row
+}
+
+export async function revokeSession(db: DbOrTx, token: string): Promise<void> {
+  await db
+    .update(sessions)
+    .set({ revokedAt: sql`now()` })
+    .where(and(eq(sessions.tokenHash, hashToken(token)), isNull(sessions.revokedAt)))
+}

@@ -1,0 +1,77 @@
+import { asc, eq, inArray, sql } from 'drizzle-orm'
+import type { DbOrTx } from '../../db/client.js'
+import { type SkillRow, skills, userSkills, users } from '../../db/schema.js'
+import type { SkillDto } from './skill.schemas.js'
+
+const moderatorCount = sql<number>`(
+  SELECT count(*)::int FROM ${userSkills}
+  JOIN ${users} ON ${users.id} = ${userSkills.userId}
+  WHERE ${userSkills.skillId} = ${skills.id} AND ${users.isActive} AND ${users.role} IN ('moderator', 'admin')
+)`
+
+const skillColumns = {
+  id: skills.id,
+  name: skills.name,
+  description: skills.description,
+  keywords: skills.keywords,
+  moderator_count: moderatorCount,
+}
+
+export async function listSkills(db: DbOrTx): Promise<SkillDto[]> {
+  return db
+    .select(skillColumns)
+    .from(skills)
+    .orderBy(asc(sql`lower(${skills.name})`))
+}
+
+export async function findSkillDto(db: DbOrTx, id: string): Promise<SkillDto | undefined> {
+  const [row] = await db.select(skillColumns).from(skills).where(eq(skills.id, id))
+  return row
+}
+
+export type SkillFields = Pick<SkillRow, 'name' | 'description' | 'keywords'>
+
+/** Returns undefined when the name is taken (case-insensitively). */
+export async function insertSkill(db: DbOrTx, fields: SkillFields): Promise<SkillRow | undefined> {
+  const [row] = await db.insert(skills).values(fields).onConflictDoNothing().returning()
+  return row
+}
+
+export async function findSkillByName(db: DbOrTx, name: string): Promise<SkillRow | undefined> {
+  const [row] = await db.select().from(skills).where(sql`lower(${skills.name}) = lower(${name})`)
+  return row
+}
+
+export async function updateSkill(
+  db: DbOrTx,
+  id: string,
+  fields: Partial<SkillFields>,
+): Promise<SkillRow | undefined> {
+  const [row] = await db
+    .update(skills)
+    .set({ ...fields, updatedAt: sql`now()` })
+    .where(eq(skills.id, id))
+    .returning()
+  return row
+}
+
+export async function deleteSkill(db: DbOrTx, id: string): Promise<boolean> {
+  const rows = await db.delete(skills).where(eq(skills.id, id)).returning({ id: skills.id })
+  return rows.length > 0
+}
+
+/** Finds skills by id or by name (any case) in one query. */
+export async function findSkillsByNameOrId(db: DbOrTx, ids: string[], names: string[]): Promise<SkillRow[]> {
+  if (ids.length === 0 && names.length === 0) return []
+  const lowered = names.map((n) => n.toLowerCase())
+  return db
+    .select()
+    .from(skills)
+    .where(
+      ids.length > 0 && lowered.length > 0
+        ? sql`${inArray(skills.id, ids)} OR ${inArray(sql`lower(${skills.name})`, lowered)}`
+        : ids.length > 0
+          ? inArray(skills.id, ids)
+          : inArray(sql`lower(${skills.name})`, lowered),
+    )
+}

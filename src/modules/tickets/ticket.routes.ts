@@ -1,0 +1,219 @@
+import Type from 'typebox'
+import { Envelope, ErrorEnvelope, ok, okPage, PagedEnvelope } from '../../http/envelope.js'
+import { IdParams } from '../../http/schemas.js'
+import { trimFields } from '../../http/trim.js'
+import type { RoutePlugin } from '../../http/types.js'
+import { currentUser, requireRole } from '../auth/auth.hooks.js'
+import { STAFF_ROLES } from '../users/roles.js'
+import {
+  CommentSchema,
+  CreateCommentBody,
+  CreateTicketBody,
+  TicketEventSchema,
+  TicketListQuery,
+  TicketSchema,
+  TicketWithPeopleSchema,
+  UpdateTicketBody,
+} from './ticket.schemas.js'
+import * as ticketService from './ticket.service.js'
+
+const errors = {
+  400: ErrorEnvelope,
+  401: ErrorEnvelope,
+  403: ErrorEnvelope,
+  404: ErrorEnvelope,
+  409: ErrorEnvelope,
+}
+
+/** /api/tickets — tickets-module.md plus api-contract.md's additions. `authenticate` runs in the parent scope. */
+export const ticketRoutes: RoutePlugin = async (app, { database, queue }) => {
+  const { db } = database
+
+  app.post(
+    '/',
+    {
+      preValidation: trimFields(['title', 'description']),
+      schema: {
+        tags: ['tickets'],
+        summary: 'File a ticket; analysis and assignment run in the background',
+        body: CreateTicketBody,
+        response: { 201: Envelope(TicketSchema), ...errors },
+      },
+    },
+    async (request, reply) => {
+      const ticket = await ticketService.createTicket(db, queue, currentUser(request), request.body)
+      return reply.code(201).send(ok(201, 'Ticket created and processing started', ticket))
+    },
+  )
+
+  app.get(
+    '/',
+    {
+      schema: {
+        tags: ['tickets'],
+        summary: "The caller's own tickets, newest first",
+        querystring: TicketListQuery,
+        response: { 200: PagedEnvelope(TicketSchema), ...errors },
+      },
+    },
+    async (request) => {
+      const { rows, meta } = await ticketService.listOwnTickets(db, currentUser(request), request.query)
+      return okPage('Tickets retrieved successfully', rows, meta)
+    },
+  )
+
+  app.get(
+    '/all',
+    {
+      onRequest: requireRole(STAFF_ROLES, 'Only moderators and admins can view all tickets'),
+      schema: {
+        tags: ['tickets'],
+        summary: 'Every ticket, newest first, with assignee and creator emails (moderator/admin)',
+        querystring: TicketListQuery,
+        response: { 200: PagedEnvelope(TicketWithPeopleSchema), ...errors },
+      },
+    },
+    async (request) => {
+      const { rows, meta } = await ticketService.listAllTickets(db, request.query)
+      return okPage('All tickets retrieved successfully', rows, meta)
+    },
+  )
+
+  app.get(
+    '/:id',
+    {
+      schema: {
+        tags: ['tickets'],
+        summary: 'One ticket (its creator, or any moderator/admin)',
+        params: IdParams,
+        response: { 200: Envelope(TicketSchema), ...errors },
+      },
+    },
+    async (request) =>
+      ok(
+        200,
+        'Ticket retrieved successfully',
+        await ticketService.getTicket(db, currentUser(request), request.params.id),
+      ),
+  )
+
+  app.patch(
+    '/:id',
+    {
+      onRequest: requireRole(STAFF_ROLES, 'Only moderators can update tickets'),
+      schema: {
+        tags: ['tickets'],
+        summary: 'Change status (along the workflow), helpful notes, priority or assignee (moderator/admin)',
+        params: IdParams,
+        body: UpdateTicketBody,
+        response: { 200: Envelope(TicketSchema), ...errors },
+      },
+    },
+    async (request) =>
+      ok(
+        200,
+        'Ticket updated successfully',
+        await ticketService.updateTicket(db, currentUser(request), request.params.id, request.body),
+      ),
+  )
+
+  app.delete(
+    '/:id',
+    {
+      onRequest: requireRole(STAFF_ROLES, 'Only moderators and admins can delete tickets'),
+      schema: {
+        tags: ['tickets'],
+        summary: 'Delete a ticket permanently (moderator/admin)',
+        params: IdParams,
+        response: { 200: Envelope(Type.Null()), ...errors },
+      },
+    },
+    async (request) => {
+      await ticketService.deleteTicket(db, currentUser(request), request.params.id)
+      return ok(200, 'Ticket deleted successfully', null)
+    },
+  )
+
+  app.get(
+    '/:id/comments',
+    {
+      schema: {
+        tags: ['comments'],
+        summary: "The ticket's comments, oldest first",
+        params: IdParams,
+        response: { 200: Envelope(Type.Array(CommentSchema)), ...errors },
+      },
+    },
+    async (request) =>
+      ok(
+        200,
+        'Comments retrieved successfully',
+        await ticketService.listComments(db, currentUser(request), request.params.id),
+      ),
+  )
+
+  app.post(
+    '/:id/comments',
+    {
+      preValidation: trimFields(['body']),
+      schema: {
+        tags: ['comments'],
+        summary:
+          "Comment on a ticket (its creator or a moderator/admin); the creator's reply resumes a waiting ticket",
+        params: IdParams,
+        body: CreateCommentBody,
+        response: { 201: Envelope(CommentSchema), ...errors },
+      },
+    },
+    async (request, reply) => {
+      const comment = await ticketService.addComment(
+        db,
+        currentUser(request),
+        request.params.id,
+        request.body.body,
+      )
+      return reply.code(201).send(ok(201, 'Comment added successfully', comment))
+    },
+  )
+
+  app.get(
+    '/:id/history',
+    {
+      schema: {
+        tags: ['tickets'],
+        summary: 'Who changed what and when, oldest first',
+        params: IdParams,
+        response: { 200: Envelope(Type.Array(TicketEventSchema)), ...errors },
+      },
+    },
+    async (request) =>
+      ok(
+        200,
+        'Ticket history retrieved successfully',
+        await ticketService.listHistory(db, currentUser(request), request.params.id),
+      ),
+  )
+
+  for (const decision of ['confirm', 'reopen'] as const) {
+    app.post(
+      `/:id/${decision}`,
+      {
+        schema: {
+          tags: ['tickets'],
+          summary:
+            decision === 'confirm'
+              ? 'The creator confirms the fix: resolved → closed'
+              : 'The creator reopens: resolved → in_progress',
+          params: IdParams,
+          response: { 200: Envelope(TicketSchema), ...errors },
+        },
+      },
+      async (request) =>
+        ok(
+          200,
+          decision === 'confirm' ? 'Ticket closed successfully' : 'Ticket reopened successfully',
+          await ticketService.creatorDecision(db, currentUser(request), request.params.id, decision),
+        ),
+    )
+  }
+}

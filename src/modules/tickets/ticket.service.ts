@@ -1,0 +1,212 @@
+// Ticket use cases. Each change and its history events (and its job, on create) commit in one transaction.
+import type { Db, DbOrTx, Tx } from '../../db/client.js'
+import type { TicketRow } from '../../db/schema.js'
+import { inTransaction } from '../../db/transaction.js'
+import { AppError, badRequest, forbidden, notFound } from '../../errors.js'
+import { isUuid } from '../../http/schemas.js'
+import type { JobQueue } from '../../jobs/queue.js'
+import type { SessionUser } from '../auth/session.repository.js'
+import { isStaff } from '../users/roles.js'
+import { findUserById } from '../users/user.repository.js'
+import * as repo from './ticket.repository.js'
+import type {
+  CommentDto,
+  CreateTicketInput,
+  TicketDto,
+  TicketEventDto,
+  TicketListInput,
+  UpdateTicketInput,
+} from './ticket.schemas.js'
+import { canMove, describeAllowed } from './ticket.status.js'
+
+/** Who is acting: the signed-in user's id and role. */
+type Actor = Pick<SessionUser, 'id' | 'role'>
+
+export const TICKET_NOT_FOUND = 'Ticket not found'
+export const CANNOT_ACCESS = 'Forbidden - cannot access this ticket'
+
+export async function createTicket(db: Db, queue: JobQueue, user: Actor, input: CreateTicketInput) {
+  return inTransaction(db, async (tx) => {
+    const row = await repo.insertTicket(tx, { ...input, createdBy: user.id })
+    await repo.insertEvents(tx, [
+      { ticketId: row.id, actorId: user.id, type: 'created', toValue: row.status },
+    ])
+    await queue.enqueueTicketWorkflow(tx, row.id)
+    return repo.toTicketDto(row)
+  })
+}
+
+function pageWindow(query: TicketListInput) {
+  const page = query.page ?? 1
+  const limit = query.limit ?? 20
+  return { page, limit, window: { offset: (page - 1) * limit, limit } }
+}
+
+export async function listOwnTickets(db: Db, user: Actor, query: TicketListInput) {
+  const { page, limit, window } = pageWindow(query)
+  const { rows, total } = await repo.listOwnTickets(db, user.id, query, window)
+  return { rows, meta: { total, page, limit } }
+}
+
+export async function listAllTickets(db: Db, query: TicketListInput) {
+  const { page, limit, window } = pageWindow(query)
+  const assignedTo = query.assigned_to === 'unassigned' ? repo.UNASSIGNED : query.assigned_to?.toLowerCase()
+  const { rows, total } = await repo.listAllTickets(
+    db,
+    { status: query.status, priority: query.priority, assignedTo },
+    window,
+  )
+  return { rows, meta: { total, page, limit } }
+}
+
+/** The ticket if `user` may see it: its creator, or any moderator/admin. Not a UUID → 404, as for a missing ticket. */
+async function loadVisibleTicket(
+  db: DbOrTx,
+  user: Actor,
+  id: string,
+  options: { forUpdate?: boolean } = {},
+): Promise<TicketRow> {
+  const row = isUuid(id) ? await repo.findTicket(db, id, options) : undefined
+  if (!row) throw notFound(TICKET_NOT_FOUND)
+  if (row.createdBy !== user.id && !isStaff(user)) throw forbidden(CANNOT_ACCESS)
+  return row
+}
+
+export async function getTicket(db: Db, user: Actor, id: string): Promise<TicketDto> {
+  return repo.toTicketDto(await loadVisibleTicket(db, user, id))
+}
+
+function invalidTransition(from: TicketRow['status'], to: TicketRow['status']) {
+  return new AppError(
+    'INVALID_TRANSITION',
+    'Invalid status transition',
+    `Cannot move a ticket from ${from} to ${to}. Allowed next statuses: ${describeAllowed(from)}`,
+  )
+}
+
+/** A moderator/admin edits status, notes, priority or assignee; each change becomes a history event. */
+export async function updateTicket(db: Db, user: Actor, id: string, input: UpdateTicketInput) {
+  return inTransaction(db, async (tx) => {
+    const ticket = await loadVisibleTicket(tx, user, id, { forUpdate: true })
+    const changes: Parameters<typeof repo.updateTicket>[2] = {}
+    const events: repo.NewTicketEvent[] = []
+    const event = (type: repo.NewTicketEvent['type'], from: string | null, to: string | null) =>
+      events.push({ ticketId: ticket.id, actorId: user.id, type, fromValue: from, toValue: to })
+
+    if (input.status !== undefined && input.status !== ticket.status) {
+      if (!canMove(ticket.status, input.status)) throw invalidTransition(ticket.status, input.status)
+      changes.status = input.status
+      event('status_changed', ticket.status, input.status)
+    }
+    if (input.priority !== undefined) {
+      // A person chose this priority: analysis must never overwrite it.
+      changes.priorityManual = true
+      if (input.priority !== ticket.priority) {
+        changes.priority = input.priority
+        event('priority_changed', ticket.priority, input.priority)
+      }
+    }
+    if (input.helpful_notes !== undefined) {
+      const notes = input.helpful_notes === '' ? null : input.helpful_notes
+      if (notes !== ticket.helpfulNotes) {
+        changes.helpfulNotes = notes
+        event('notes_changed', ticket.helpfulNotes, notes)
+      }
+    }
+    if (input.assigned_to !== undefined) {
+      const assignee = input.assigned_to?.toLowerCase() ?? null
+      if (assignee !== ticket.assignedTo) {
+        if (assignee !== null) await assertAssignable(tx, assignee)
+        changes.assignedTo = assignee
+        event('assigned', ticket.assignedTo, assignee)
+      }
+    }
+    const row = Object.keys(changes).length > 0 ? await repo.updateTicket(tx, ticket.id, changes) : ticket
+    await repo.insertEvents(tx, events)
+    return repo.toTicketDto(row)
+  })
+}
+
+async function assertAssignable(tx: Tx, userId: string): Promise<void> {
+  const assignee = await findUserById(tx, userId)
+  if (!assignee?.isActive || !isStaff(assignee)) {
+    throw badRequest('assigned_to must be an active moderator or admin')
+  }
+}
+
+export async function deleteTicket(db: Db, user: Actor, id: string): Promise<void> {
+  await loadVisibleTicket(db, user, id)
+  if (!(await repo.deleteTicket(db, id))) throw notFound(TICKET_NOT_FOUND)
+}
+
+export async function listHistory(db: Db, user: Actor, id: string): Promise<TicketEventDto[]> {
+  const ticket = await loadVisibleTicket(db, user, id)
+  return repo.listEvents(db, ticket.id)
+}
+
+export async function listComments(db: Db, user: Actor, id: string): Promise<CommentDto[]> {
+  const ticket = await loadVisibleTicket(db, user, id)
+  return repo.listComments(db, ticket.id)
+}
+
+/**
+ * Adds a comment. The creator's reply to a ticket waiting for them moves it back to in_progress:
+ * the ball is in the moderators' court again.
+ */
+export async function addComment(db: Db, user: Actor, id: string, body: string): Promise<CommentDto> {
+  return inTransaction(db, async (tx) => {
+    const ticket = await loadVisibleTicket(tx, user, id, { forUpdate: true })
+    const comment = await repo.insertComment(tx, { ticketId: ticket.id, authorId: user.id, body })
+    const events: repo.NewTicketEvent[] = [
+      { ticketId: ticket.id, actorId: user.id, type: 'commented', details: { comment_id: comment.id } },
+    ]
+    if (ticket.createdBy === user.id && ticket.status === 'waiting_for_customer') {
+      await repo.updateTicket(tx, ticket.id, { status: 'in_progress' })
+      events.push({
+        ticketId: ticket.id,
+        actorId: user.id,
+        type: 'status_changed',
+        fromValue: ticket.status,
+        toValue: 'in_progress',
+      })
+    }
+    await repo.insertEvents(tx, events)
+    const comments = await repo.listComments(tx, ticket.id)
+    const created = comments.find((c) => c.id === comment.id)
+    if (!created) throw new Error('comment vanished inside its transaction')
+    return created
+  })
+}
+
+/** The creator's last word on a resolved ticket: confirm (→ closed) or reopen (→ in_progress). */
+export async function creatorDecision(db: Db, user: Actor, id: string, decision: 'confirm' | 'reopen') {
+  return inTransaction(db, async (tx) => {
+    const ticket = await loadVisibleTicket(tx, user, id, { forUpdate: true })
+    if (ticket.createdBy !== user.id) {
+      throw forbidden(
+        decision === 'confirm'
+          ? "Only the ticket's creator can confirm the fix"
+          : "Only the ticket's creator can reopen the ticket",
+      )
+    }
+    const to = decision === 'confirm' ? 'closed' : 'in_progress'
+    if (ticket.status !== 'resolved') {
+      throw new AppError(
+        'INVALID_TRANSITION',
+        'Invalid status transition',
+        `Only a resolved ticket can be ${decision === 'confirm' ? 'confirmed' : 'reopened'}; this one is ${ticket.status}`,
+      )
+    }
+    const row = await repo.updateTicket(tx, ticket.id, { status: to })
+    await repo.insertEvents(tx, [
+      {
+        ticketId: ticket.id,
+        actorId: user.id,
+        type: 'status_changed',
+        fromValue: ticket.status,
+        toValue: to,
+      },
+    ])
+    return repo.toTicketDto(row)
+  })
+}

@@ -1,0 +1,101 @@
+import type { Db, DbOrTx } from '../../db/client.js'
+import { inTransaction } from '../../db/transaction.js'
+import { AppError, badRequest, notFound } from '../../errors.js'
+import { isUuid } from '../../http/schemas.js'
+import { hashPassword } from '../auth/password.js'
+import { findSkillsByNameOrId } from '../skills/skill.repository.js'
+import * as userRepo from './user.repository.js'
+import type { CreateUserInput, SetSkillsInput, UpdateUserInput, UserDto } from './user.schemas.js'
+
+export const EMAIL_TAKEN = 'Email already registered'
+const USER_NOT_FOUND = 'User not found'
+
+/** Creates a user; a taken email (any case) is a 409. */
+export async function createUser(db: DbOrTx, input: CreateUserInput): Promise<UserDto> {
+  const row = await userRepo.insertUser(db, {
+    email: input.email,
+    passwordHash: await hashPassword(input.password),
+    name: input.name?.trim() || null,
+    role: input.role ?? 'user',
+  })
+  if (!row) throw new AppError('CONFLICT', EMAIL_TAKEN)
+  return userRepo.toUserDto(row)
+}
+
+export async function getUser(db: DbOrTx, id: string): Promise<UserDto> {
+  const dto = isUuid(id) ? await userRepo.loadUserDto(db, id) : undefined
+  if (!dto) throw notFound(USER_NOT_FOUND)
+  return dto
+}
+
+/**
+ * An admin changes a user's role, activity or name. Deactivation revokes the user's sessions in the
+ * same transaction; demotion to `user` drops their skills (users have none); the last active admin
+ * cannot demote or deactivate themself out of the system.
+ */
+export async function updateUserByAdmin(db: Db, id: string, input: UpdateUserInput): Promise<UserDto> {
+  if (!isUuid(id)) throw notFound(USER_NOT_FOUND)
+  return inTransaction(db, async (tx) => {
+    const current = await userRepo.findUserById(tx, id)
+    if (!current) throw notFound(USER_NOT_FOUND)
+    const losesAdmin =
+      current.role === 'admin' &&
+      current.isActive &&
+      ((input.role !== undefined && input.role !== 'admin') || input.is_active === false)
+    if (losesAdmin) {
+      if ((await userRepo.lockAndCountActiveAdmins(tx)) <= 1) {
+        throw new AppError('CONFLICT', 'Cannot remove the last active admin')
+      }
+    }
+    await userRepo.updateUser(tx, id, {
+      role: input.role,
+      isActive: input.is_active,
+      name: input.name === undefined ? undefined : input.name?.trim() || null,
+    })
+    if (input.is_active === false) await userRepo.revokeUserSessions(tx, id)
+    if (input.role === 'user') await userRepo.replaceUserSkills(tx, id, [])
+    return getUser(tx, id)
+  })
+}
+
+/** Replaces a moderator's skills. Each entry names a catalog skill by name (any case) or id. */
+export async function setUserSkills(db: Db, id: string, input: SetSkillsInput): Promise<UserDto> {
+  if (!isUuid(id)) throw notFound(USER_NOT_FOUND)
+  return inTransaction(db, async (tx) => {
+    const user = await userRepo.findUserById(tx, id)
+    if (!user) throw notFound(USER_NOT_FOUND)
+    if (user.role === 'user' && input.skills.length > 0) {
+      throw badRequest('skills can only be set for moderators and admins')
+    }
+    const refs = input.skills.map((s) => s.skill.trim())
+    const found = await findSkillsByNameOrId(
+      tx,
+      refs.filter(isUuid),
+      refs.filter((r) => !isUuid(r)),
+    )
+    const entries: { skillId: string; proficiency: number }[] = []
+    const seen = new Set<string>()
+    input.skills.forEach((entry, i) => {
+      const ref = refs[i] ?? ''
+      const skill = found.find((s) => s.id === ref || s.name.toLowerCase() === ref.toLowerCase())
+      if (!skill) throw badRequest(`Unknown skill: ${ref}`)
+      if (seen.has(skill.id)) throw badRequest(`skill ${skill.name} is listed more than once`)
+      seen.add(skill.id)
+      entries.push({ skillId: skill.id, proficiency: entry.proficiency })
+    })
+    await userRepo.replaceUserSkills(tx, id, entries)
+    return getUser(tx, id)
+  })
+}
+
+/** ADMIN_EMAIL/ADMIN_PASSWORD at start: create that admin unless a user with the email exists. */
+export async function ensureAdmin(db: DbOrTx, admin: { email: string; password: string }): Promise<boolean> {
+  if (await userRepo.findUserByEmail(db, admin.email)) return false
+  const row = await userRepo.insertUser(db, {
+    email: admin.email,
+    passwordHash: await hashPassword(admin.password),
+    name: 'Administrator',
+    role: 'admin',
+  })
+  return row !== undefined
+}

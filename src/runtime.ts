@@ -1,0 +1,21 @@
+// What every entry point (server, worker, CLI) does first: config → database → migrations.
+import { type Config, loadConfig } from './config.js'
+import { type Database, openDatabase } from './db/client.js'
+import { migrateDatabase } from './db/migrate.js'
+
+export interface Runtime {
+  config: Config
+  database: Database
+}
+
+export async function openRuntime(env: Record<string, string | undefined> = process.env): Promise<Runtime> {
+  const config = loadConfig(env)
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir })
+  try {
+    await migrateDatabase(database)
+  } catch (error) {
+    await database.close()
+    throw error
+  }
+  return { config, database }
+}

@@ -1,0 +1,41 @@
+// Entry point: `npm start`. Opens the database, migrates, starts the job queue, listens.
+import { buildApp } from './app.js'
+import { createJobQueue } from './jobs/queue.js'
+import { ensureAdmin } from './modules/users/user.service.js'
+import { openRuntime } from './runtime.js'
+
+const { config, database } = await openRuntime()
+const queue = createJobQueue(database)
+await queue.start()
+const app = await buildApp({ config, database, queue })
+
+if (config.admin) {
+  const created = await ensureAdmin(database.db, config.admin)
+  if (created) app.log.info({ email: config.admin.email }, 'created the admin from ADMIN_EMAIL')
+}
+
+let closing = false
+async function shutdown(signal: string) {
+  if (closing) return
+  closing = true
+  app.log.info({ signal }, 'shutting down: finishing in-flight requests')
+  // Hard stop if something hangs: better a restart than a process that never exits.
+  setTimeout(() => process.exit(1), 15_000).unref()
+  try {
+    await app.close()
+    await queue.stop()
+    await database.close()
+    process.exit(0)
+  } catch (error) {
+    app.log.error({ err: error }, 'shutdown failed')
+    process.exit(1)
+  }
+}
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => void shutdown(signal))
+}
+
+await app.listen({ port: config.port, host: config.host })
+app.log.info(
+  `Smart Ticket System on http://${config.host}:${config.port} (${database.native.driver === 'pglite' ? `embedded database in ${config.dataDir}` : 'PostgreSQL'}); API docs at /docs`,
+)
