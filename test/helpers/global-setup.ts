@@ -1,0 +1,5 @@
+import { buildTemplate } from './template.js'
+
+export default async function setup() {
+  await buildTemplate()
+}
