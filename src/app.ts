@@ -16,6 +16,7 @@ import { healthRoutes } from './http/health.js'
 import { registerMetrics } from './http/metrics.js'
 import { registerCsrfGuard, registerNulGuard } from './http/security.js'
 import type { RouteDeps } from './http/types.js'
+import { registerValidators } from './http/validation.js'
 import type { JobQueue } from './jobs/queue.js'
 import { authenticate } from './modules/auth/auth.hooks.js'
 import { authRoutes } from './modules/auth/auth.routes.js'
@@ -40,15 +41,9 @@ export async function buildApp({ config, database, queue, logger }: AppOptions) 
     // Honour a caller's X-Request-Id (a proxy's, a client's) so one id follows a request across logs.
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
-    ajv: {
-      customOptions: {
-        // `errorMessage` carries a schema's own wording for its 400s (src/http/validation.ts).
-        keywords: ['errorMessage'],
-        verbose: true,
-      },
-    },
   }).withTypeProvider<TypeBoxTypeProvider>()
 
+  registerValidators(app)
   registerErrorHandlers(app)
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id)

@@ -2,6 +2,7 @@
 // API shapes come from the TypeBox schemas in each module.
 import { sql } from 'drizzle-orm'
 import {
+  bigint,
   boolean,
   check,
   index,
@@ -205,8 +206,10 @@ export const ticketEvents = pgTable(
     toValue: text('to_value'),
     details: jsonb('details').$type<Record<string, unknown>>(),
     createdAt: createdAt().notNull(),
+    // Order of writing: events of one transaction share created_at, and history must keep their order.
+    seq: bigint('seq', { mode: 'number' }).generatedAlwaysAsIdentity(),
   },
-  (t) => [index('ticket_events_ticket_id_created_at_idx').on(t.ticketId, t.createdAt)],
+  (t) => [index('ticket_events_ticket_id_seq_idx').on(t.ticketId, t.seq)],
 )
 
 // Exact counts for the lists' `meta.total` without scanning: kept by triggers (see the

@@ -1,7 +1,13 @@
 // Turns an ajv validation error into the one-line `error` the spec shows, e.g.
 // "title must be at least 5 characters long". A schema can override the wording with
 // `errorMessage` (a string, or one string per failing keyword).
+import { Ajv, type Options } from 'ajv'
+import addFormatsModule from 'ajv-formats'
+import type { FastifyInstance } from 'fastify'
 import type { FastifySchemaValidationError } from 'fastify/types/schema.js'
+
+// ajv-formats is CommonJS with a default export; under NodeNext it arrives as the module object.
+const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default
 
 type Messages = string | Partial<Record<string, string>>
 
@@ -92,4 +98,31 @@ export function validationMessage(errors: FastifySchemaValidationError[], contex
   if (custom !== undefined) return custom
   // ajv reports a missing body against the body schema's own `type: object`.
   return defaultMessage(chosen, field)
+}
+
+// Two validators. Query strings and path params arrive as text, so they are coerced ("2" → 2).
+// JSON bodies are not: a number where a string belongs is the client's mistake, not "12345".
+// Neither removes unknown properties silently: a schema with additionalProperties: false answers
+// 400 "property x should not exist", so a client sending a field we ignore finds out.
+const ajvOptions: Options = {
+  allErrors: false,
+  verbose: true,
+  useDefaults: true,
+  removeAdditional: false,
+  addUsedSchema: false,
+  keywords: ['errorMessage'],
+}
+
+function makeAjv(coerceTypes: 'array' | false): Ajv {
+  const ajv = new Ajv({ ...ajvOptions, coerceTypes })
+  addFormats(ajv)
+  return ajv
+}
+
+export function registerValidators(app: FastifyInstance): void {
+  const bodyAjv = makeAjv(false)
+  const textAjv = makeAjv('array')
+  app.setValidatorCompiler(({ schema, httpPart }) =>
+    (httpPart === 'body' ? bodyAjv : textAjv).compile(schema),
+  )
 }

@@ -169,7 +169,7 @@ export async function listEvents(db: DbOrTx, ticketId: string): Promise<TicketEv
     .from(ticketEvents)
     .leftJoin(users, eq(users.id, ticketEvents.actorId))
     .where(eq(ticketEvents.ticketId, ticketId))
-    .orderBy(asc(ticketEvents.createdAt), asc(ticketEvents.id))
+    .orderBy(asc(ticketEvents.seq))
   return rows.map(({ event, actorEmail }) => ({
     id: event.id,
     type: event.type,
