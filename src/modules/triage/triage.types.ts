@@ -1,0 +1,52 @@
+// The contract every triage provider (local, gemini, openai) fulfils. The analysis schema is
+// declared once here: remote providers validate model output against it, and its JSON Schema
+// is what they send as the structured-output schema.
+import Type, { type Static } from 'typebox'
+import { TICKET_PRIORITIES } from '../../db/schema.js'
+
+export const TicketAnalysisSchema = Type.Object(
+  {
+    summary: Type.String({ minLength: 1, maxLength: 1000, description: 'One or two sentences saying what is wrong' }),
+    priority: Type.Union(
+      TICKET_PRIORITIES.map((p) => Type.Literal(p)),
+      { description: 'high: outage, many affected, security, data loss, money; low: cosmetic, question, feature request' },
+    ),
+    helpfulNotes: Type.String({ maxLength: 2000, description: 'Concrete troubleshooting steps for the moderator' }),
+    relatedSkills: Type.Array(Type.String({ minLength: 1, maxLength: 100 }), {
+      maxItems: 8,
+      description: 'Skills needed, most relevant first; names from the catalog where one fits',
+    }),
+  },
+  { additionalProperties: false },
+)
+export type TicketAnalysis = Static<typeof TicketAnalysisSchema>
+
+export interface TicketText {
+  title: string
+  description: string
+}
+
+/** A catalog skill as triage sees it. */
+export interface CatalogSkill {
+  name: string
+  description: string | null
+  keywords: string[]
+}
+
+export interface TriageProvider {
+  readonly name: 'local' | 'gemini' | 'openai'
+  /** Analyses a ticket. Throws TriageError when it cannot. */
+  analyse(ticket: TicketText, catalog: CatalogSkill[], signal?: AbortSignal): Promise<TicketAnalysis>
+}
+
+export class TriageError extends Error {
+  constructor(
+    message: string,
+    /** Worth trying again later (timeouts, 429, 5xx); false for refusals and malformed output after retries. */
+    readonly retryable: boolean,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options)
+    this.name = 'TriageError'
+  }
+}
