@@ -10,16 +10,20 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyServerOptions } from 'fastify'
 import type { Config } from './config.js'
 import type { Database } from './db/client.js'
+import { registerBodyParsers } from './http/body.js'
 import { ErrorEnvelope } from './http/envelope.js'
-import { registerErrorHandlers } from './http/error-handler.js'
+import { frameworkErrors, registerErrorHandlers } from './http/error-handler.js'
 import { healthRoutes } from './http/health.js'
 import { registerMetrics } from './http/metrics.js'
 import { registerCsrfGuard, registerNulGuard } from './http/security.js'
 import type { RouteDeps } from './http/types.js'
 import { registerValidators } from './http/validation.js'
 import type { JobQueue } from './jobs/queue.js'
+import { createMetrics, type Metrics } from './metrics.js'
 import { authenticate } from './modules/auth/auth.hooks.js'
 import { authRoutes } from './modules/auth/auth.routes.js'
+import { emailRoutes } from './modules/notifications/email.routes.js'
+import { createNotifier } from './modules/notifications/notifier.js'
 import { skillRoutes } from './modules/skills/skill.routes.js'
 import { ticketRoutes } from './modules/tickets/ticket.routes.js'
 import { userRoutes } from './modules/users/user.routes.js'
@@ -28,23 +32,28 @@ export interface AppOptions {
   config: Config
   database: Database
   queue: JobQueue
+  /** The process's metrics registry (shared with an embedded worker); a fresh one when omitted. */
+  metrics?: Metrics
   /** Tests pass `false` to keep output quiet. */
   logger?: FastifyServerOptions['logger']
 }
 
 export const BODY_LIMIT_BYTES = 1024 * 1024
 
-export async function buildApp({ config, database, queue, logger }: AppOptions) {
+export async function buildApp({ config, database, queue, logger, metrics = createMetrics() }: AppOptions) {
   const app = Fastify({
     logger: logger ?? { level: config.logLevel },
     bodyLimit: BODY_LIMIT_BYTES,
     // Honour a caller's X-Request-Id (a proxy's, a client's) so one id follows a request across logs.
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
+    // A URL that does not decode, or an over-long path parameter, answers in the envelope too.
+    frameworkErrors,
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   registerValidators(app)
   registerErrorHandlers(app)
+  registerBodyParsers(app)
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id)
   })
@@ -62,12 +71,18 @@ export async function buildApp({ config, database, queue, logger }: AppOptions) 
   })
   await app.register(cookie)
   if (config.corsOrigins.length > 0) {
-    await app.register(cors, { origin: config.corsOrigins, credentials: true })
+    // @fastify/cors allows only GET, HEAD and POST by default: a browser app must also PATCH, PUT, DELETE.
+    await app.register(cors, {
+      origin: config.corsOrigins,
+      credentials: true,
+      methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
+      exposedHeaders: ['x-request-id', 'retry-after'],
+    })
   }
   await app.register(rateLimit, { global: false })
   registerCsrfGuard(app, [new URL(config.appUrl).origin, ...config.corsOrigins])
   registerNulGuard(app)
-  registerMetrics(app)
+  registerMetrics(app, metrics.registry)
 
   app.addSchema(ErrorEnvelope)
   await app.register(swagger, {
@@ -81,11 +96,18 @@ export async function buildApp({ config, database, queue, logger }: AppOptions) 
       components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'sid' } } },
       security: [{ session: [] }],
     },
+    // A prefix's root route is registered as "/api/users/"; document it as the contract writes it.
+    transform: ({ schema, url }) => ({ schema, url: url.length > 1 ? url.replace(/\/+$/, '') : url }),
   })
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true })
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
 
-  const deps: RouteDeps = { config, database, queue }
+  const notifier = createNotifier({
+    queue,
+    appUrl: config.appUrl,
+    smtpEnabled: config.mail.smtpUrl !== undefined,
+  })
+  const deps: RouteDeps = { config, database, queue, notifier }
   await app.register(healthRoutes, deps)
   await app.register(authRoutes, { ...deps, prefix: '/api/auth' })
   await app.register(
@@ -95,6 +117,7 @@ export async function buildApp({ config, database, queue, logger }: AppOptions) 
       await api.register(ticketRoutes, { ...deps, prefix: '/tickets' })
       await api.register(userRoutes, { ...deps, prefix: '/users' })
       await api.register(skillRoutes, { ...deps, prefix: '/skills' })
+      await api.register(emailRoutes, { ...deps, prefix: '/admin' })
     },
     { prefix: '/api' },
   )

@@ -32,6 +32,8 @@ const EnvSchema = Type.Object({
     Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l))),
   ),
   SESSION_TTL_HOURS: Type.Optional(Type.Integer({ minimum: 1 })),
+  JOB_TIMEOUT_SECONDS: Type.Optional(Type.Integer({ minimum: 2, maximum: 3600 })),
+  WORKER_CONCURRENCY: Type.Optional(Type.Integer({ minimum: 1, maximum: 64 })),
 })
 type Env = Static<typeof EnvSchema>
 
@@ -55,6 +57,7 @@ export interface Config {
   corsOrigins: string[]
   logLevel: string
   sessionTtlHours: number
+  jobs: { timeoutSeconds: number; concurrency: number }
 }
 
 export class ConfigError extends Error {}
@@ -111,5 +114,6 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       .filter(Boolean),
     logLevel: env.LOG_LEVEL ?? 'info',
     sessionTtlHours: env.SESSION_TTL_HOURS ?? 24 * 7,
+    jobs: { timeoutSeconds: env.JOB_TIMEOUT_SECONDS ?? 300, concurrency: env.WORKER_CONCURRENCY ?? 4 },
   }
 }

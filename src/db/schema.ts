@@ -233,3 +233,56 @@ export type SkillRow = typeof skills.$inferSelect
 export type TicketRow = typeof tickets.$inferSelect
 export type TicketCommentRow = typeof ticketComments.$inferSelect
 export type TicketEventRow = typeof ticketEvents.$inferSelect
+
+// Per-moderator workload for assignment, kept by the same triggers as ticket_counts:
+// open_tickets counts the user's assigned tickets in todo, in_progress or waiting_for_customer.
+export const assigneeStats = pgTable('assignee_stats', {
+  userId: uuid('user_id')
+    .primaryKey()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  openTickets: integer('open_tickets').notNull().default(0),
+  lastAssignedAt: timestamp('last_assigned_at', { withTimezone: true }),
+})
+
+// Memoised workflow steps: a step's result is stored in the same transaction as its effects,
+// so a retried job skips every step that already finished.
+export const workflowSteps = pgTable(
+  'workflow_steps',
+  {
+    jobId: uuid('job_id').notNull(),
+    step: varchar('step', { length: 50 }).notNull(),
+    // No foreign key: a ticket deleted mid-workflow must not make the job's remaining steps fail.
+    ticketId: uuid('ticket_id'),
+    result: jsonb('result').$type<unknown>(),
+    completedAt: timestamp('completed_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.jobId, t.step] }), index('workflow_steps_ticket_id_idx').on(t.ticketId)],
+)
+
+export const EMAIL_STATUSES = ['pending', 'sent', 'failed', 'skipped'] as const
+export type EmailStatus = (typeof EMAIL_STATUSES)[number]
+
+// The outbox: every email is recorded with the change that causes it, then delivered by a job.
+export const emails = pgTable(
+  'emails',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    to: varchar('to', { length: 254 }).notNull(),
+    subject: varchar('subject', { length: 300 }).notNull(),
+    text: text('text').notNull(),
+    html: text('html').notNull(),
+    ticketId: uuid('ticket_id').references(() => tickets.id, { onDelete: 'set null' }),
+    status: varchar('status', { length: 10 }).$type<EmailStatus>().notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+    createdAt: createdAt().notNull(),
+    sentAt: timestamp('sent_at', { withTimezone: true }),
+  },
+  (t) => [
+    index('emails_created_at_idx').on(t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
+    index('emails_to_idx').on(t.to),
+    check('emails_status_check', sql`${t.status} IN (${inList(EMAIL_STATUSES)})`),
+  ],
+)
+
+export type EmailRow = typeof emails.$inferSelect

@@ -1,5 +1,5 @@
 // The single place where errors become HTTP responses, always in the error envelope.
-import type { FastifyError, FastifyInstance } from 'fastify'
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { pgErrorCode } from '../db/errors.js'
 import { AppError, type ErrorCode } from '../errors.js'
 import { errorBody } from './envelope.js'
@@ -108,4 +108,25 @@ export function registerErrorHandlers(app: FastifyInstance): void {
         ),
       )
   })
+}
+
+/**
+ * Errors Fastify raises before any route or hook runs (a URL that does not decode, a path parameter
+ * over the router's length limit): the Fastify constructor's `frameworkErrors` option, so they too
+ * answer in the error envelope instead of Fastify's own JSON.
+ */
+export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const path = pathOf(request.url)
+  // These replies skip the app's onSend hooks: add the request id here.
+  reply.header('x-request-id', request.id)
+  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+    void reply.code(414).send(errorBody(414, 'URI too long', path, 'a path segment of the URL is too long'))
+    return
+  }
+  if (error.code === 'FST_ERR_BAD_URL') {
+    void reply.code(400).send(errorBody(400, 'Bad request', path, 'the URL is not validly encoded'))
+    return
+  }
+  request.log.error({ err: error }, 'request failed before routing')
+  void reply.code(500).send(errorBody(500, 'Internal server error', path))
 }

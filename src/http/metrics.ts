@@ -1,10 +1,8 @@
-// Prometheus metrics: request counts and latencies per route, plus Node's process metrics.
+// HTTP metrics (latency per route and status) and the /metrics endpoint for the process registry.
 import type { FastifyInstance } from 'fastify'
-import { collectDefaultMetrics, Histogram, Registry } from 'prom-client'
+import { Histogram, type Registry } from 'prom-client'
 
-export function registerMetrics(app: FastifyInstance): Registry {
-  const registry = new Registry()
-  collectDefaultMetrics({ register: registry })
+export function registerMetrics(app: FastifyInstance, registry: Registry): void {
   const duration = new Histogram({
     name: 'http_request_duration_seconds',
     help: 'HTTP request latency by route and status code',
@@ -24,5 +22,4 @@ export function registerMetrics(app: FastifyInstance): Registry {
     reply.type(registry.contentType)
     return registry.metrics()
   })
-  return registry
 }

@@ -29,19 +29,32 @@ export function registerCsrfGuard(app: FastifyInstance, allowedOrigins: string[]
   })
 }
 
-function findNul(value: unknown, path: string): string | undefined {
-  if (typeof value === 'string') return value.includes('\u0000') ? path : undefined
-  if (Array.isArray(value)) {
-    for (const [i, item] of value.entries()) {
-      const found = findNul(item, `${path}[${i}]`)
-      if (found) return found
+/** Deeper than this no request of this API goes; refusing it keeps every later step off the stack's edge. */
+const MAX_DEPTH = 32
+
+type Finding = { kind: 'nul'; path: string } | { kind: 'deep'; path: string }
+
+/**
+ * Walks a parsed input without recursion (a body of 20 000 nested arrays must not overflow the
+ * stack and answer 500): the first string holding U+0000, or the first value nested too deeply.
+ */
+function inspect(root: unknown): Finding | undefined {
+  const pending: { value: unknown; path: string; depth: number }[] = [{ value: root, path: '', depth: 0 }]
+  for (let item = pending.pop(); item; item = pending.pop()) {
+    const { value, path, depth } = item
+    if (typeof value === 'string') {
+      if (value.includes('\u0000')) return { kind: 'nul', path }
+      continue
     }
-    return undefined
-  }
-  if (value && typeof value === 'object') {
-    for (const [key, item] of Object.entries(value)) {
-      const found = findNul(item, path ? `${path}.${key}` : key)
-      if (found) return found
+    if (!value || typeof value !== 'object') continue
+    if (depth >= MAX_DEPTH) return { kind: 'deep', path }
+    const children: [string, unknown][] = Array.isArray(value)
+      ? value.map((child, i) => [`${path}[${i}]`, child])
+      : Object.entries(value).map(([key, child]) => [path ? `${path}.${key}` : key, child])
+    // Last pushed is looked at first: push in reverse so the message names the first problem.
+    for (let i = children.length - 1; i >= 0; i--) {
+      const [childPath, child] = children[i] as [string, unknown]
+      pending.push({ value: child, path: childPath, depth: depth + 1 })
     }
   }
   return undefined
@@ -50,7 +63,9 @@ function findNul(value: unknown, path: string): string | undefined {
 /** PostgreSQL text cannot hold U+0000: refuse it up front with a 400 rather than fail at insert. */
 export function registerNulGuard(app: FastifyInstance): void {
   app.addHook('preValidation', async (request) => {
-    const field = findNul(request.body, '') ?? findNul(request.query, '') ?? findNul(request.params, '')
-    if (field !== undefined) throw badRequest(`${field || 'request body'} must not contain NUL characters`)
+    const found = inspect(request.body) ?? inspect(request.query) ?? inspect(request.params)
+    if (found?.kind === 'nul')
+      throw badRequest(`${found.path || 'request body'} must not contain NUL characters`)
+    if (found?.kind === 'deep') throw badRequest('request body is nested too deeply')
   })
 }

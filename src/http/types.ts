@@ -2,12 +2,14 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { Config } from '../config.js'
 import type { Database } from '../db/client.js'
 import type { JobQueue } from '../jobs/queue.js'
+import type { Notifier } from '../modules/notifications/notifier.js'
 
 /** What route plugins are given: explicit dependencies, no globals. */
 export interface RouteDeps {
   config: Config
   database: Database
   queue: JobQueue
+  notifier: Notifier
 }
 
 export type RoutePlugin = FastifyPluginAsyncTypebox<RouteDeps>

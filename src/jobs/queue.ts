@@ -1,23 +1,44 @@
-// pg-boss on the app's own database. Jobs are inserted through the caller's transaction, so a
-// ticket and the job that processes it commit together or not at all.
+// pg-boss on the app's own database. A job is inserted through the caller's transaction, so a
+// ticket and the job that processes it commit together or not at all; a NOTIFY sent in the same
+// transaction wakes idle workers (in this process or any other) the moment it commits.
+import { sql } from 'drizzle-orm'
 import PgBoss from 'pg-boss'
 import { type Database, type DbOrTx, executeSqlIn } from '../db/client.js'
 
-export const TICKET_WORKFLOW_QUEUE = 'ticket-workflow'
+export const QUEUES = {
+  ticketWorkflow: 'ticket-workflow',
+  emailDelivery: 'email-delivery',
+} as const
+export type QueueName = (typeof QUEUES)[keyof typeof QUEUES]
+
+/** The channel workers LISTEN on; the payload is the queue name. */
+export const WAKE_CHANNEL = 'sts_jobs'
+
+export interface QueueSettings {
+  /** How long a job may run before it counts as lost (its worker died) and is retried. */
+  jobTimeoutSeconds: number
+}
 
 export interface JobQueue {
   readonly boss: PgBoss
   start(): Promise<void>
   stop(): Promise<void>
-  /** Enqueues the ticket's background workflow inside `tx`. */
-  enqueueTicketWorkflow(tx: DbOrTx, ticketId: string): Promise<void>
+  /** Enqueues a job inside `tx`; it becomes visible, and wakes a worker, when `tx` commits. */
+  enqueue(tx: DbOrTx, queue: QueueName, data: object, options?: { singletonKey?: string }): Promise<void>
 }
 
-export function createJobQueue(database: Database): JobQueue {
+export function createJobQueue(
+  database: Database,
+  settings: QueueSettings = { jobTimeoutSeconds: 300 },
+): JobQueue {
+  // Lost jobs are found by pg-boss's maintenance pass: run it often enough that a dead
+  // worker's job is retried within about one timeout.
+  const maintenanceIntervalSeconds = Math.max(1, Math.min(120, Math.floor(settings.jobTimeoutSeconds / 2)))
+  const common = { maintenanceIntervalSeconds, monitorStateIntervalSeconds: 30 }
   const boss =
     database.native.driver === 'postgres'
-      ? new PgBoss({ connectionString: database.native.url, max: 4 })
-      : new PgBoss({ db: { executeSql: database.executeSql } })
+      ? new PgBoss({ connectionString: database.native.url, max: 4, ...common })
+      : new PgBoss({ db: { executeSql: database.executeSql }, ...common })
   // pg-boss reports background errors (a lost connection, a failed maintenance run) as events;
   // unhandled they would crash the process.
   boss.on('error', (error) => console.error('[pg-boss]', error))
@@ -26,24 +47,24 @@ export function createJobQueue(database: Database): JobQueue {
     boss,
     async start() {
       await boss.start()
-      await boss.createQueue(TICKET_WORKFLOW_QUEUE, {
-        name: TICKET_WORKFLOW_QUEUE,
+      const retry = {
         retryLimit: 5,
-        retryDelay: 2,
+        retryDelay: 1,
         retryBackoff: true,
-        expireInSeconds: 300,
-      })
+        expireInSeconds: settings.jobTimeoutSeconds,
+      }
+      for (const name of Object.values(QUEUES)) {
+        await boss.createQueue(name, { name, ...retry })
+        // createQueue leaves an existing queue as it was: bring its settings up to date.
+        await boss.updateQueue(name, { name, ...retry })
+      }
     },
     async stop() {
       await boss.stop({ graceful: true, wait: true, timeout: 10_000 })
     },
-    async enqueueTicketWorkflow(tx, ticketId) {
-      // singletonKey: one live workflow per ticket, however often this is called.
-      await boss.send(
-        TICKET_WORKFLOW_QUEUE,
-        { ticketId },
-        { db: { executeSql: executeSqlIn(tx) }, singletonKey: ticketId },
-      )
+    async enqueue(tx, queue, data, options = {}) {
+      await boss.send(queue, data, { db: { executeSql: executeSqlIn(tx) }, ...options })
+      await tx.execute(sql`SELECT pg_notify(${WAKE_CHANNEL}, ${queue})`)
     },
   }
 }

@@ -10,13 +10,15 @@ import { openTestDatabase } from './template.js'
 export interface TestContext {
   app: Awaited<ReturnType<typeof buildApp>>
   database: Database
+  /** PostgreSQL only: this file's database, for processes the test starts. */
+  databaseUrl: string | undefined
   queue: JobQueue
   config: Config
   close(): Promise<void>
 }
 
 export async function createTestContext(env: Record<string, string> = {}): Promise<TestContext> {
-  const { database, drop } = await openTestDatabase()
+  const { database, url, drop } = await openTestDatabase()
   const config = loadConfig({ AUTH_RATE_LIMIT: '100000', WORKER: 'off', COOKIE_SECURE: 'false', ...env })
   const queue = createJobQueue(database)
   await queue.start()
@@ -25,6 +27,7 @@ export async function createTestContext(env: Record<string, string> = {}): Promi
   return {
     app,
     database,
+    databaseUrl: url,
     queue,
     config,
     close: async () => {

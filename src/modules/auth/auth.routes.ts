@@ -1,7 +1,9 @@
-import type { FastifyReply } from 'fastify'
+import { normalizeIP } from '@fastify/rate-limit'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import Type from 'typebox'
-import { unauthenticated } from '../../errors.js'
+import { AppError, unauthenticated } from '../../errors.js'
 import { Envelope, ErrorEnvelope, ok } from '../../http/envelope.js'
+import { trimFields } from '../../http/trim.js'
 import type { RoutePlugin } from '../../http/types.js'
 import { loadUserDto } from '../users/user.repository.js'
 import { EmailSchema, NameSchema, PasswordSchema, UserSchema } from '../users/user.schemas.js'
@@ -34,21 +36,19 @@ export const authRoutes: RoutePlugin = async (app, { config, database }) => {
     reply.setCookie(SESSION_COOKIE, token, cookieOptions)
 
   // Per IP and per email: one address cannot hammer many accounts, and many addresses cannot
-  // hammer one account. The email limiter runs once the body is parsed.
-  const limit = { max: config.authRateLimit, timeWindow: 60_000 }
-  const perIp = app.rateLimit({ ...limit, keyGenerator: (req) => `auth-ip:${req.ip}` })
-  const perEmail = app.rateLimit({
-    ...limit,
-    keyGenerator: (req) => {
-      const email = (req.body as { email?: unknown } | undefined)?.email
-      return `auth-email:${typeof email === 'string' ? email.trim().toLowerCase() : ''}`
-    },
+  // hammer one account. Both count every attempt, register and login alike. The email limiter runs
+  // once the body is parsed and valid.
+  const perIp = attemptLimiter(app, config.authRateLimit, (req) => `auth-ip:${normalizeIP(req.ip)}`)
+  const perEmail = attemptLimiter(app, config.authRateLimit, (req) => {
+    const email = (req.body as { email?: unknown } | undefined)?.email
+    return `auth-email:${typeof email === 'string' ? email.trim().toLowerCase() : ''}`
   })
 
   app.post(
     '/register',
     {
       onRequest: perIp,
+      preValidation: trimFields(['email', 'name']),
       preHandler: perEmail,
       schema: {
         tags: ['auth'],
@@ -116,4 +116,23 @@ export const authRoutes: RoutePlugin = async (app, { config, database }) => {
       return ok(200, 'User retrieved successfully', user)
     },
   )
+}
+
+/**
+ * A hook that counts one attempt under `key` and answers 429 past `max` a minute. Built on
+ * `createRateLimit`, not `rateLimit`: the plugin's `rateLimit` hooks share one "already ran" flag
+ * per request, so a second limiter on the same route (per email after per IP) would never count.
+ */
+function attemptLimiter(app: FastifyInstance, max: number, key: (request: FastifyRequest) => string) {
+  const check = app.createRateLimit({ max, timeWindow: 60_000, keyGenerator: key })
+  return async (request: FastifyRequest, reply: FastifyReply) => {
+    const result = await check(request)
+    if (result.isAllowed || !result.isExceeded) return
+    reply.header('retry-after', String(result.ttlInSeconds))
+    throw new AppError(
+      'RATE_LIMITED',
+      'Too many requests',
+      `too many attempts; retry in ${result.ttlInSeconds} seconds`,
+    )
+  }
 }

@@ -1,12 +1,14 @@
 import { asc, eq, inArray, sql } from 'drizzle-orm'
 import type { DbOrTx } from '../../db/client.js'
-import { type SkillRow, skills, userSkills, users } from '../../db/schema.js'
+import { type SkillRow, skills } from '../../db/schema.js'
 import type { SkillDto } from './skill.schemas.js'
 
+// Written with explicit table names: drizzle renders a column in a single-table select without its
+// table ("id"), which inside this subquery would bind to users.id, not the outer skill's id.
 const moderatorCount = sql<number>`(
-  SELECT count(*)::int FROM ${userSkills}
-  JOIN ${users} ON ${users.id} = ${userSkills.userId}
-  WHERE ${userSkills.skillId} = ${skills.id} AND ${users.isActive} AND ${users.role} IN ('moderator', 'admin')
+  SELECT count(*)::int FROM user_skills us
+  JOIN users u ON u.id = us.user_id
+  WHERE us.skill_id = "skills"."id" AND u.is_active AND u.role IN ('moderator', 'admin')
 )`
 
 const skillColumns = {

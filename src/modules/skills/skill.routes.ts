@@ -2,6 +2,7 @@ import Type from 'typebox'
 import { notFound } from '../../errors.js'
 import { Envelope, ErrorEnvelope, ok } from '../../http/envelope.js'
 import { IdParams, isUuid } from '../../http/schemas.js'
+import { trimFields } from '../../http/trim.js'
 import type { RoutePlugin } from '../../http/types.js'
 import { requireRole } from '../auth/auth.hooks.js'
 import { listSkills } from './skill.repository.js'
@@ -40,6 +41,7 @@ export const skillRoutes: RoutePlugin = async (app, { database }) => {
     '/',
     {
       onRequest: adminOnly,
+      preValidation: trimFields(['name', 'description']),
       schema: {
         tags: ['skills'],
         summary: 'Add a skill',
@@ -57,6 +59,7 @@ export const skillRoutes: RoutePlugin = async (app, { database }) => {
     '/:id',
     {
       onRequest: adminOnly,
+      preValidation: trimFields(['name', 'description']),
       schema: {
         tags: ['skills'],
         summary: 'Edit a skill',

@@ -64,6 +64,11 @@ export async function updateTicket(
   return row
 }
 
+/** The background workflow's state; deliberately leaves updated_at alone (nothing a person sees changed). */
+export async function setProcessingStatus(db: DbOrTx, id: string, status: TicketRow['processingStatus']) {
+  await db.update(tickets).set({ processingStatus: status }).where(eq(tickets.id, id))
+}
+
 export async function deleteTicket(db: DbOrTx, id: string): Promise<boolean> {
   const rows = await db.delete(tickets).where(eq(tickets.id, id)).returning({ id: tickets.id })
   return rows.length > 0

@@ -26,7 +26,7 @@ const errors = {
 }
 
 /** /api/tickets — tickets-module.md plus api-contract.md's additions. `authenticate` runs in the parent scope. */
-export const ticketRoutes: RoutePlugin = async (app, { database, queue }) => {
+export const ticketRoutes: RoutePlugin = async (app, { database, queue, notifier }) => {
   const { db } = database
 
   app.post(
@@ -113,7 +113,7 @@ export const ticketRoutes: RoutePlugin = async (app, { database, queue }) => {
       ok(
         200,
         'Ticket updated successfully',
-        await ticketService.updateTicket(db, currentUser(request), request.params.id, request.body),
+        await ticketService.updateTicket(db, notifier, currentUser(request), request.params.id, request.body),
       ),
   )
 
@@ -168,6 +168,7 @@ export const ticketRoutes: RoutePlugin = async (app, { database, queue }) => {
     async (request, reply) => {
       const comment = await ticketService.addComment(
         db,
+        notifier,
         currentUser(request),
         request.params.id,
         request.body.body,
@@ -212,7 +213,13 @@ export const ticketRoutes: RoutePlugin = async (app, { database, queue }) => {
         ok(
           200,
           decision === 'confirm' ? 'Ticket closed successfully' : 'Ticket reopened successfully',
-          await ticketService.creatorDecision(db, currentUser(request), request.params.id, decision),
+          await ticketService.creatorDecision(
+            db,
+            notifier,
+            currentUser(request),
+            request.params.id,
+            decision,
+          ),
         ),
     )
   }

@@ -4,8 +4,10 @@ import type { TicketRow } from '../../db/schema.js'
 import { inTransaction } from '../../db/transaction.js'
 import { AppError, badRequest, forbidden, notFound } from '../../errors.js'
 import { isUuid } from '../../http/schemas.js'
-import type { JobQueue } from '../../jobs/queue.js'
+import { type JobQueue, QUEUES } from '../../jobs/queue.js'
+import { recordAssignment } from '../assignment/assignment.repository.js'
 import type { SessionUser } from '../auth/session.repository.js'
+import type { Notifier } from '../notifications/notifier.js'
 import { isStaff } from '../users/roles.js'
 import { findUserById } from '../users/user.repository.js'
 import * as repo from './ticket.repository.js'
@@ -31,7 +33,8 @@ export async function createTicket(db: Db, queue: JobQueue, user: Actor, input: 
     await repo.insertEvents(tx, [
       { ticketId: row.id, actorId: user.id, type: 'created', toValue: row.status },
     ])
-    await queue.enqueueTicketWorkflow(tx, row.id)
+    // singletonKey: one live workflow per ticket.
+    await queue.enqueue(tx, QUEUES.ticketWorkflow, { ticketId: row.id }, { singletonKey: row.id })
     return repo.toTicketDto(row)
   })
 }
@@ -85,7 +88,13 @@ function invalidTransition(from: TicketRow['status'], to: TicketRow['status']) {
 }
 
 /** A moderator/admin edits status, notes, priority or assignee; each change becomes a history event. */
-export async function updateTicket(db: Db, user: Actor, id: string, input: UpdateTicketInput) {
+export async function updateTicket(
+  db: Db,
+  notifier: Notifier,
+  user: Actor,
+  id: string,
+  input: UpdateTicketInput,
+) {
   return inTransaction(db, async (tx) => {
     const ticket = await loadVisibleTicket(tx, user, id, { forUpdate: true })
     const changes: Parameters<typeof repo.updateTicket>[2] = {}
@@ -123,6 +132,11 @@ export async function updateTicket(db: Db, user: Actor, id: string, input: Updat
     }
     const row = Object.keys(changes).length > 0 ? await repo.updateTicket(tx, ticket.id, changes) : ticket
     await repo.insertEvents(tx, events)
+    if (changes.status) await notifier.statusChanged(tx, row, changes.status, user.id)
+    if (changes.assignedTo) {
+      await recordAssignment(tx, changes.assignedTo)
+      await notifier.ticketAssigned(tx, row, changes.assignedTo)
+    }
     return repo.toTicketDto(row)
   })
 }
@@ -153,7 +167,13 @@ export async function listComments(db: Db, user: Actor, id: string): Promise<Com
  * Adds a comment. The creator's reply to a ticket waiting for them moves it back to in_progress:
  * the ball is in the moderators' court again.
  */
-export async function addComment(db: Db, user: Actor, id: string, body: string): Promise<CommentDto> {
+export async function addComment(
+  db: Db,
+  notifier: Notifier,
+  user: Actor,
+  id: string,
+  body: string,
+): Promise<CommentDto> {
   return inTransaction(db, async (tx) => {
     const ticket = await loadVisibleTicket(tx, user, id, { forUpdate: true })
     const comment = await repo.insertComment(tx, { ticketId: ticket.id, authorId: user.id, body })
@@ -174,12 +194,21 @@ export async function addComment(db: Db, user: Actor, id: string, body: string):
     const comments = await repo.listComments(tx, ticket.id)
     const created = comments.find((c) => c.id === comment.id)
     if (!created) throw new Error('comment vanished inside its transaction')
+    if (isStaff(user)) {
+      await notifier.staffCommented(tx, ticket, user.id, created.author.name ?? created.author.email, body)
+    }
     return created
   })
 }
 
 /** The creator's last word on a resolved ticket: confirm (→ closed) or reopen (→ in_progress). */
-export async function creatorDecision(db: Db, user: Actor, id: string, decision: 'confirm' | 'reopen') {
+export async function creatorDecision(
+  db: Db,
+  notifier: Notifier,
+  user: Actor,
+  id: string,
+  decision: 'confirm' | 'reopen',
+) {
   return inTransaction(db, async (tx) => {
     const ticket = await loadVisibleTicket(tx, user, id, { forUpdate: true })
     if (ticket.createdBy !== user.id) {
@@ -207,6 +236,7 @@ export async function creatorDecision(db: Db, user: Actor, id: string, decision:
         toValue: to,
       },
     ])
+    await notifier.statusChanged(tx, row, to, user.id)
     return repo.toTicketDto(row)
   })
 }

@@ -6,12 +6,19 @@ import { TICKET_PRIORITIES } from '../../db/schema.js'
 
 export const TicketAnalysisSchema = Type.Object(
   {
-    summary: Type.String({ minLength: 1, maxLength: 1000, description: 'One or two sentences saying what is wrong' }),
-    priority: Type.Union(
-      TICKET_PRIORITIES.map((p) => Type.Literal(p)),
-      { description: 'high: outage, many affected, security, data loss, money; low: cosmetic, question, feature request' },
-    ),
-    helpfulNotes: Type.String({ maxLength: 2000, description: 'Concrete troubleshooting steps for the moderator' }),
+    summary: Type.String({
+      minLength: 1,
+      maxLength: 1000,
+      description: 'One or two sentences saying what is wrong',
+    }),
+    priority: Type.Enum(TICKET_PRIORITIES, {
+      description:
+        'high: outage, many affected, security, data loss, money; low: cosmetic, question, feature request',
+    }),
+    helpfulNotes: Type.String({
+      maxLength: 2000,
+      description: 'Concrete troubleshooting steps for the moderator',
+    }),
     relatedSkills: Type.Array(Type.String({ minLength: 1, maxLength: 100 }), {
       maxItems: 8,
       description: 'Skills needed, most relevant first; names from the catalog where one fits',

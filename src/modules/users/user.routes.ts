@@ -1,5 +1,6 @@
 import { Envelope, ErrorEnvelope, ok, okPage, PagedEnvelope } from '../../http/envelope.js'
 import { IdParams } from '../../http/schemas.js'
+import { trimFields } from '../../http/trim.js'
 import type { RoutePlugin } from '../../http/types.js'
 import { requireRole } from '../auth/auth.hooks.js'
 import { listUsers } from './user.repository.js'
@@ -39,6 +40,7 @@ export const userRoutes: RoutePlugin = async (app, { database }) => {
   app.post(
     '/',
     {
+      preValidation: trimFields(['email', 'name']),
       schema: {
         tags: ['users'],
         summary: 'Create a user with any role',
@@ -69,6 +71,7 @@ export const userRoutes: RoutePlugin = async (app, { database }) => {
   app.patch(
     '/:id',
     {
+      preValidation: trimFields(['name']),
       schema: {
         tags: ['users'],
         summary: 'Change role, activity or name; deactivating revokes the sessions',

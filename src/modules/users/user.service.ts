@@ -68,6 +68,8 @@ export async function setUserSkills(db: Db, id: string, input: SetSkillsInput): 
       throw badRequest('skills can only be set for moderators and admins')
     }
     const refs = input.skills.map((s) => s.skill.trim())
+    const blank = refs.indexOf('')
+    if (blank >= 0) throw badRequest(`skills[${blank}].skill must not be empty`)
     const found = await findSkillsByNameOrId(
       tx,
       refs.filter(isUuid),
@@ -77,7 +79,9 @@ export async function setUserSkills(db: Db, id: string, input: SetSkillsInput): 
     const seen = new Set<string>()
     input.skills.forEach((entry, i) => {
       const ref = refs[i] ?? ''
-      const skill = found.find((s) => s.id === ref || s.name.toLowerCase() === ref.toLowerCase())
+      const skill = found.find(
+        (s) => s.id === ref.toLowerCase() || s.name.toLowerCase() === ref.toLowerCase(),
+      )
       if (!skill) throw badRequest(`Unknown skill: ${ref}`)
       if (seen.has(skill.id)) throw badRequest(`skill ${skill.name} is listed more than once`)
       seen.add(skill.id)

@@ -1,0 +1,51 @@
+// Wires the job definitions to their dependencies: used by the server (WORKER=embedded) and by
+// `npm run worker`.
+import type { Config } from '../config.js'
+import type { Database } from '../db/client.js'
+import type { Metrics } from '../metrics.js'
+import { createMailer } from '../modules/notifications/mailer.js'
+import { createNotifier } from '../modules/notifications/notifier.js'
+import { createLocalProvider } from '../modules/triage/local/local-provider.js'
+import { createTriageProvider } from '../modules/triage/provider.js'
+import { emailDelivery } from './email-delivery.js'
+import type { JobQueue } from './queue.js'
+import { ticketWorkflow } from './ticket-workflow.js'
+import { register, startWorker, type Worker, type WorkerLogger } from './worker.js'
+
+export async function runWorkers(options: {
+  config: Config
+  database: Database
+  queue: JobQueue
+  metrics: Metrics
+  log: WorkerLogger
+}): Promise<Worker> {
+  const { config, database, queue, metrics, log } = options
+  const triage = createTriageProvider(config.ai, createLocalProvider)
+  const notifier = createNotifier({
+    queue,
+    appUrl: config.appUrl,
+    smtpEnabled: config.mail.smtpUrl !== undefined,
+  })
+  const mailer = config.mail.smtpUrl ? createMailer(config.mail.smtpUrl, config.mail.from) : undefined
+  const onStepTiming = (step: string, seconds: number) => metrics.stepDuration.observe({ step }, seconds)
+  const worker = await startWorker({
+    database,
+    queue,
+    metrics,
+    log,
+    jobs: [
+      register(ticketWorkflow, { db: database.db, triage, notifier, onStepTiming }, config.jobs.concurrency),
+      register(emailDelivery, { db: database.db, mailer }, 2),
+    ],
+  })
+  log.info(
+    { provider: triage.name, concurrency: config.jobs.concurrency, smtp: Boolean(mailer) },
+    'job workers started',
+  )
+  return {
+    async stop() {
+      await worker.stop()
+      mailer?.close()
+    },
+  }
+}

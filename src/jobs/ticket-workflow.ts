@@ -1,0 +1,98 @@
+// The ticket workflow of tickets-module.md ("Background Processing"), one memoised step at a time:
+// fetch-ticket → update-ticket-status → ai-processing → assign-moderator → send-email-notification.
+// A failed step throws and pg-boss retries the job with backoff; finished steps are not repeated.
+// After the last attempt the spec's degradation rules apply: AI fails → default priority and null
+// AI fields, assignment still attempted; assignment fails → unassigned, analysis kept; email fails
+// → assignment kept, the error recorded.
+import Type from 'typebox'
+import type { Db } from '../db/client.js'
+import { type AssignmentResult, autoAssign } from '../modules/assignment/assignment.service.js'
+import type { Notifier } from '../modules/notifications/notifier.js'
+import { findTicket, setProcessingStatus } from '../modules/tickets/ticket.repository.js'
+import { applyAnalysis, loadCatalog } from '../modules/triage/triage.service.js'
+import { type TicketAnalysis, TriageError, type TriageProvider } from '../modules/triage/triage.types.js'
+import { defineJob, isLastAttempt } from './job.js'
+import { QUEUES } from './queue.js'
+import { createStepRunner, type StepTiming } from './steps.js'
+
+export interface WorkflowDeps {
+  db: Db
+  triage: TriageProvider
+  notifier: Notifier
+  onStepTiming?: StepTiming
+}
+
+type Analysed = { ok: true; analysis: TicketAnalysis } | { ok: false; error: string }
+type Assigned = AssignmentResult | { assignedTo: null; reason: 'failed'; error: string }
+
+const message = (error: unknown) => (error instanceof Error ? error.message : String(error))
+
+export const ticketWorkflow = defineJob({
+  queue: QUEUES.ticketWorkflow,
+  payload: Type.Object({ ticketId: Type.String({ format: 'uuid' }) }),
+  async handle({ db, triage, notifier, onStepTiming }: WorkflowDeps, job) {
+    const { ticketId } = job.payload
+    const lastAttempt = isLastAttempt(job)
+    const steps = createStepRunner(db, job.id, ticketId, onStepTiming)
+
+    const ticket = await steps.run('fetch-ticket', async (tx) => {
+      const row = await findTicket(tx, ticketId)
+      return row ? { id: row.id, title: row.title, description: row.description } : null
+    })
+    if (!ticket) return { outcome: 'ticket deleted' }
+
+    await steps.run('update-ticket-status', async (tx) => {
+      await setProcessingStatus(tx, ticketId, 'running')
+      return null
+    })
+
+    const analysed = await steps.runExternal<Analysed, Analysed>(
+      'ai-processing',
+      async () => {
+        try {
+          return { ok: true, analysis: await triage.analyse(ticket, await loadCatalog(db)) }
+        } catch (error) {
+          // A refusal will not change on retry; anything else gets the job's retries first.
+          const final = lastAttempt || (error instanceof TriageError && !error.retryable)
+          if (!final) throw error
+          return { ok: false, error: message(error) }
+        }
+      },
+      async (tx, result) => {
+        if (result.ok) await applyAnalysis(tx, ticketId, result.analysis, triage.name)
+        return result
+      },
+    )
+
+    let assigned: Assigned
+    try {
+      assigned = await steps.run<Assigned>('assign-moderator', (tx) => autoAssign(tx, ticketId))
+    } catch (error) {
+      if (!lastAttempt) throw error
+      const failure = { assignedTo: null, reason: 'failed', error: message(error) } as const
+      assigned = await steps.run<Assigned>('assign-moderator', async () => failure)
+    }
+
+    if (assigned.assignedTo) {
+      const assignee = assigned.assignedTo
+      try {
+        await steps.run('send-email-notification', async (tx) => {
+          const row = await findTicket(tx, ticketId)
+          return row
+            ? { emailId: (await notifier.ticketAssigned(tx, row, assignee)) ?? null }
+            : { emailId: null }
+        })
+      } catch (error) {
+        if (!lastAttempt) throw error
+        await steps.run('send-email-notification', async () => ({ emailId: null, error: message(error) }))
+      }
+    }
+
+    const failed = !analysed.ok || assigned.reason === 'failed'
+    await steps.run('finish', async (tx) => {
+      await setProcessingStatus(tx, ticketId, failed ? 'failed' : 'done')
+      return null
+    })
+    return { outcome: failed ? 'failed' : 'done', assignedTo: assigned.assignedTo }
+  },
+})

@@ -1,0 +1,85 @@
+// Choosing a moderator, in SQL: one statement scores every active moderator/admin, so it stays
+// fast with a thousand of them (nobody is loaded into the app per ticket).
+import { sql } from 'drizzle-orm'
+import type { DbOrTx } from '../../db/client.js'
+import { assigneeStats } from '../../db/schema.js'
+
+/** Each open ticket a moderator holds costs this much score: expertise first, but spread the load. */
+export const WORKLOAD_PENALTY = 0.25
+
+export interface Candidate {
+  userId: string
+  email: string
+  /** Σ proficiency × weight over the ticket's skills the moderator has (weight 1 for the first skill, ½ for the second, …). */
+  relevance: number
+  openTickets: number
+  score: number
+  matchedSkills: string[]
+  lastAssignedAt: Date | null
+}
+
+/**
+ * The best active moderator/admin for a ticket needing `skills` (most relevant first). Only exact
+ * catalog names count (case-insensitive): "Java" is not "JavaScript". Among moderators with a
+ * matching skill, the highest relevance − penalty × open tickets wins; ties go to the least
+ * loaded, then the least recently assigned. With no match, the least-loaded moderator, oldest
+ * assignment first (round robin). Undefined when there is no active moderator or admin.
+ */
+export async function chooseAssignee(db: DbOrTx, skills: string[]): Promise<Candidate | undefined> {
+  const lowered = skills.map((s) => s.toLowerCase())
+  const result = await db.execute(sql`
+    WITH wanted AS (
+      SELECT s.id, s.name, min(w.ord) AS ord
+      FROM unnest(${sql.param(lowered)}::text[]) WITH ORDINALITY AS w(name, ord)
+      JOIN skills s ON lower(s.name) = w.name
+      GROUP BY s.id, s.name
+    ),
+    staff AS (
+      SELECT u.id, u.email, coalesce(st.open_tickets, 0) AS open_tickets, st.last_assigned_at
+      FROM users u
+      LEFT JOIN assignee_stats st ON st.user_id = u.id
+      WHERE u.is_active AND u.role IN ('moderator', 'admin')
+    ),
+    expertise AS (
+      SELECT us.user_id, sum(us.proficiency::float8 / w.ord) AS relevance, array_agg(w.name ORDER BY w.ord) AS matched
+      FROM user_skills us JOIN wanted w ON w.id = us.skill_id
+      GROUP BY us.user_id
+    )
+    SELECT staff.id AS user_id, staff.email, coalesce(e.relevance, 0) AS relevance,
+           staff.open_tickets, coalesce(e.relevance, 0) - ${WORKLOAD_PENALTY}::float8 * staff.open_tickets AS score,
+           coalesce(e.matched, '{}') AS matched, staff.last_assigned_at
+    FROM staff
+    LEFT JOIN expertise e ON e.user_id = staff.id
+    WHERE e.user_id IS NOT NULL OR NOT EXISTS (SELECT 1 FROM expertise JOIN staff s2 ON s2.id = expertise.user_id)
+    ORDER BY score DESC, staff.open_tickets ASC, staff.last_assigned_at ASC NULLS FIRST, staff.id
+    LIMIT 1
+  `)
+  const row = (result as unknown as { rows: Record<string, unknown>[] }).rows[0]
+  if (!row) return undefined
+  const lastAssigned = row.last_assigned_at
+  return {
+    userId: String(row.user_id),
+    email: String(row.email),
+    relevance: Number(row.relevance),
+    openTickets: Number(row.open_tickets),
+    score: Number(row.score),
+    matchedSkills: (row.matched as string[] | null) ?? [],
+    lastAssignedAt:
+      lastAssigned === null || lastAssigned === undefined ? null : new Date(String(lastAssigned)),
+  }
+}
+
+/** Notes when a moderator was last given a ticket (the round-robin tie-break). */
+export async function recordAssignment(db: DbOrTx, userId: string): Promise<void> {
+  await db
+    .insert(assigneeStats)
+    .values({ userId, lastAssignedAt: sql`now()` })
+    .onConflictDoUpdate({ target: assigneeStats.userId, set: { lastAssignedAt: sql`now()` } })
+}
+
+// Any constant: assignments serialise on it so two at once cannot both pick the same "least loaded" moderator.
+const ASSIGNMENT_LOCK = 727_002
+
+export async function lockAssignments(db: DbOrTx): Promise<void> {
+  await db.execute(sql`SELECT pg_advisory_xact_lock(${ASSIGNMENT_LOCK})`)
+}

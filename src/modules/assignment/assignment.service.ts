@@ -1,0 +1,51 @@
+// Auto-assignment: the workflow's assign-moderator step.
+import type { Tx } from '../../db/client.js'
+import { findTicket, insertEvents, updateTicket } from '../tickets/ticket.repository.js'
+import { chooseAssignee, lockAssignments, recordAssignment } from './assignment.repository.js'
+
+export type AssignmentResult =
+  | { assignedTo: string; email: string; reason: 'skills' | 'workload' }
+  | {
+      assignedTo: null
+      reason: 'ticket deleted' | 'already assigned' | 'ticket closed' | 'no active moderator'
+    }
+
+const OPEN = new Set(['todo', 'in_progress', 'waiting_for_customer'])
+
+/**
+ * Assigns the ticket to the best-suited active moderator, unless a person assigned it meanwhile.
+ * Assignments take a transaction-scoped lock so two at once cannot both see the same moderator as
+ * least loaded; the lock is held for one short statement's worth of work.
+ */
+export async function autoAssign(tx: Tx, ticketId: string): Promise<AssignmentResult> {
+  await lockAssignments(tx)
+  const ticket = await findTicket(tx, ticketId, { forUpdate: true })
+  if (!ticket) return { assignedTo: null, reason: 'ticket deleted' }
+  if (ticket.assignedTo) return { assignedTo: null, reason: 'already assigned' }
+  if (!OPEN.has(ticket.status)) return { assignedTo: null, reason: 'ticket closed' }
+
+  const candidate = await chooseAssignee(tx, ticket.relatedSkills ?? [])
+  if (!candidate) return { assignedTo: null, reason: 'no active moderator' }
+
+  await updateTicket(tx, ticket.id, { assignedTo: candidate.userId })
+  await recordAssignment(tx, candidate.userId)
+  const reason = candidate.matchedSkills.length > 0 ? 'skills' : 'workload'
+  await insertEvents(tx, [
+    {
+      ticketId: ticket.id,
+      actorId: null,
+      type: 'assigned',
+      fromValue: null,
+      toValue: candidate.userId,
+      details: {
+        reason,
+        assignee_email: candidate.email,
+        score: Math.round(candidate.score * 1000) / 1000,
+        relevance: Math.round(candidate.relevance * 1000) / 1000,
+        open_tickets: candidate.openTickets,
+        matched_skills: candidate.matchedSkills,
+      },
+    },
+  ])
+  return { assignedTo: candidate.userId, email: candidate.email, reason }
+}

@@ -1,0 +1,158 @@
+// Skill-based assignment on a real database: exact skill names, proficiency, workload, round
+// robin, and no pile-up when two tickets are assigned at the same moment.
+import { eq, sql } from 'drizzle-orm'
+import { afterAll, beforeEach, describe, expect, it } from 'vitest'
+import { tickets } from '../src/db/schema.js'
+import { inTransaction } from '../src/db/transaction.js'
+import { autoAssign } from '../src/modules/assignment/assignment.service.js'
+import {
+  call,
+  createTestContext,
+  createTicket,
+  signedInUser,
+  type TestContext,
+  type TestUser,
+} from './helpers/app.js'
+
+let ctx: TestContext | undefined
+let admin: TestUser
+let user: TestUser
+
+async function fresh() {
+  await ctx?.close()
+  ctx = await createTestContext()
+  admin = await signedInUser(ctx, 'admin')
+  user = await signedInUser(ctx, 'user')
+  return ctx
+}
+afterAll(() => ctx?.close())
+
+async function moderatorWith(c: TestContext, skills: Record<string, number>) {
+  const moderator = await signedInUser(c, 'moderator')
+  const list = Object.entries(skills).map(([skill, proficiency]) => ({ skill, proficiency }))
+  const response = await call(c, admin, 'PUT', `/api/users/${moderator.id}/skills`, { skills: list })
+  if (response.status !== 200) throw new Error(JSON.stringify(response.body))
+  return moderator
+}
+
+async function ticketNeeding(c: TestContext, skills: string[]) {
+  const { id } = await createTicket(c, user)
+  await c.database.db.update(tickets).set({ relatedSkills: skills }).where(eq(tickets.id, id))
+  return id
+}
+
+const assign = (c: TestContext, ticketId: string) =>
+  inTransaction(c.database.db, (tx) => autoAssign(tx, ticketId))
+
+async function skills(c: TestContext, ...names: string[]) {
+  for (const name of names) await call(c, admin, 'POST', '/api/skills', { name })
+}
+
+describe('autoAssign', () => {
+  beforeEach(async () => {
+    const c = await fresh()
+    await skills(c, 'Java', 'JavaScript', 'Networking', 'Database')
+    // The admin from fresh() has no skills: with a skill match available it must not be chosen.
+  })
+
+  it('matches exact skill names: Java is not JavaScript', async () => {
+    const c = ctx as TestContext
+    await moderatorWith(c, { Java: 5 })
+    const js = await moderatorWith(c, { JavaScript: 2 })
+    expect(await assign(c, await ticketNeeding(c, ['javascript']))).toMatchObject({
+      assignedTo: js.id,
+      reason: 'skills',
+    })
+  })
+
+  it('prefers higher proficiency, and the first-listed skill over later ones', async () => {
+    const c = ctx as TestContext
+    await moderatorWith(c, { Networking: 2 })
+    const expert = await moderatorWith(c, { Networking: 5 })
+    expect(await assign(c, await ticketNeeding(c, ['Networking']))).toMatchObject({ assignedTo: expert.id })
+    const dba = await moderatorWith(c, { Database: 4 })
+    // Database is the main need here (weight 1), Networking secondary (weight ½): 4 > 5 × ½.
+    expect(await assign(c, await ticketNeeding(c, ['Database', 'Networking']))).toMatchObject({
+      assignedTo: dba.id,
+    })
+  })
+
+  it('spreads load: a busy expert loses to a free, slightly less skilled colleague', async () => {
+    const c = ctx as TestContext
+    const busy = await moderatorWith(c, { Networking: 5 })
+    const free = await moderatorWith(c, { Networking: 4 })
+    for (let i = 0; i < 8; i++) {
+      const id = await ticketNeeding(c, [])
+      await call(c, admin, 'PATCH', `/api/tickets/${id}`, { assigned_to: busy.id })
+    }
+    // busy: 5 − 0.25 × 8 = 3; free: 4 − 0 = 4.
+    const result = await assign(c, await ticketNeeding(c, ['Networking']))
+    expect(result).toMatchObject({ assignedTo: free.id })
+  })
+
+  it('counts only open tickets as load', async () => {
+    const c = ctx as TestContext
+    const a = await moderatorWith(c, { Networking: 5 })
+    const b = await moderatorWith(c, { Networking: 5 })
+    for (let i = 0; i < 3; i++) {
+      const id = await ticketNeeding(c, [])
+      await call(c, admin, 'PATCH', `/api/tickets/${id}`, { assigned_to: a.id })
+      await call(c, admin, 'PATCH', `/api/tickets/${id}`, { status: 'cancelled' })
+    }
+    const id = await ticketNeeding(c, [])
+    await call(c, admin, 'PATCH', `/api/tickets/${id}`, { assigned_to: b.id })
+    // a holds 3 cancelled tickets (no load), b holds 1 open ticket.
+    expect(await assign(c, await ticketNeeding(c, ['Networking']))).toMatchObject({ assignedTo: a.id })
+  })
+
+  it('without a skill match, goes round robin to the least loaded', async () => {
+    const c = ctx as TestContext
+    const m1 = await moderatorWith(c, { Java: 3 })
+    const m2 = await moderatorWith(c, { Java: 3 })
+    const chosen = []
+    for (let i = 0; i < 3; i++) {
+      const result = await assign(c, await ticketNeeding(c, ['Printing']))
+      expect(result).toMatchObject({ reason: 'workload' })
+      chosen.push(result.assignedTo)
+    }
+    // Three staff (admin, m1, m2), all free: each gets one.
+    expect(new Set(chosen)).toEqual(new Set([admin.id, m1.id, m2.id]))
+  })
+
+  it('skips inactive moderators and users who are no longer staff', async () => {
+    const c = ctx as TestContext
+    const gone = await moderatorWith(c, { Database: 5 })
+    const demoted = await moderatorWith(c, { Database: 5 })
+    const remaining = await moderatorWith(c, { Database: 1 })
+    await call(c, admin, 'PATCH', `/api/users/${gone.id}`, { is_active: false })
+    await call(c, admin, 'PATCH', `/api/users/${demoted.id}`, { role: 'user' })
+    expect(await assign(c, await ticketNeeding(c, ['Database']))).toMatchObject({ assignedTo: remaining.id })
+  })
+
+  it('leaves the ticket unassigned when there is no active moderator or admin', async () => {
+    const c = ctx as TestContext
+    await moderatorWith(c, { Database: 5 })
+    await c.database.db.execute(sql`UPDATE users SET is_active = false WHERE role <> 'user'`)
+    expect(await assign(c, await ticketNeeding(c, ['Database']))).toEqual({
+      assignedTo: null,
+      reason: 'no active moderator',
+    })
+  })
+
+  it('does not pile two simultaneous assignments onto one moderator', async () => {
+    const c = ctx as TestContext
+    const a = await moderatorWith(c, { Networking: 5 })
+    const b = await moderatorWith(c, { Networking: 5 })
+    const [t1, t2, t3, t4] = [
+      await ticketNeeding(c, ['Networking']),
+      await ticketNeeding(c, ['Networking']),
+      await ticketNeeding(c, ['Networking']),
+      await ticketNeeding(c, ['Networking']),
+    ] as [string, string, string, string]
+    const results = await Promise.all([assign(c, t1), assign(c, t2), assign(c, t3), assign(c, t4)])
+    const counts = new Map<string | null, number>()
+    for (const r of results) counts.set(r.assignedTo, (counts.get(r.assignedTo) ?? 0) + 1)
+    expect(counts.get(a.id)).toBe(2)
+    expect(counts.get(b.id)).toBe(2)
+  })
+})

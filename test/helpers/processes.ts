@@ -1,0 +1,54 @@
+// Real worker processes (`src/worker.ts`) for tests that kill them or run several at once.
+import { type ChildProcess, spawn } from 'node:child_process'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '../..')
+
+export interface WorkerProcess {
+  child: ChildProcess
+  /** JSON log lines the process printed. */
+  logs: Record<string, unknown>[]
+  /** Resolves once the process says its workers started. */
+  ready: Promise<void>
+  exited: Promise<number | null>
+}
+
+export function spawnWorker(env: Record<string, string>): WorkerProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/worker.ts')], {
+    cwd: root,
+    env: { ...process.env, LOG_LEVEL: 'debug', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  const logs: Record<string, unknown>[] = []
+  let markReady: () => void = () => {}
+  const ready = new Promise<void>((resolve) => {
+    markReady = resolve
+  })
+  let buffered = ''
+  child.stdout?.on('data', (chunk: Buffer) => {
+    buffered += chunk.toString('utf8')
+    const lines = buffered.split('\n')
+    buffered = lines.pop() ?? ''
+    for (const line of lines) {
+      try {
+        const entry = JSON.parse(line) as Record<string, unknown>
+        logs.push(entry)
+        if (entry.msg === 'job workers started') markReady()
+      } catch {
+        // not a log line
+      }
+    }
+  })
+  let stderr = ''
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString('utf8')
+  })
+  const exited = new Promise<number | null>((resolve) => {
+    child.on('exit', (code) => {
+      if (code !== 0 && code !== null && stderr) console.error(stderr)
+      resolve(code)
+    })
+  })
+  return { child, logs, ready, exited }
+}

@@ -1,0 +1,108 @@
+// The real worker loop in this process: pg-boss, wake-ups, the workflow end to end through the API.
+import { afterAll, beforeAll, expect, it } from 'vitest'
+import { ticketWorkflow } from '../src/jobs/ticket-workflow.js'
+import { register, startWorker, type Worker } from '../src/jobs/worker.js'
+import { createMetrics } from '../src/metrics.js'
+import { createNotifier } from '../src/modules/notifications/notifier.js'
+import type { TriageProvider } from '../src/modules/triage/triage.types.js'
+import {
+  call,
+  createTestContext,
+  createTicket,
+  signedInUser,
+  type TestContext,
+  type TestUser,
+} from './helpers/app.js'
+
+let ctx: TestContext
+let worker: Worker
+let user: TestUser
+let moderator: TestUser
+const metrics = createMetrics()
+const silent = { debug() {}, info() {}, warn() {}, error() {} }
+
+const triage: TriageProvider = {
+  name: 'local',
+  async analyse(ticket) {
+    return {
+      summary: `About: ${ticket.title}`,
+      priority: ticket.title.includes('outage') ? 'high' : 'medium',
+      helpfulNotes: '1. Reproduce.',
+      relatedSkills: ['Networking'],
+    }
+  },
+}
+
+beforeAll(async () => {
+  ctx = await createTestContext()
+  user = await signedInUser(ctx, 'user')
+  const admin = await signedInUser(ctx, 'admin')
+  moderator = await signedInUser(ctx, 'moderator')
+  await call(ctx, admin, 'POST', '/api/skills', { name: 'Networking' })
+  await call(ctx, admin, 'PUT', `/api/users/${moderator.id}/skills`, {
+    skills: [{ skill: 'Networking', proficiency: 5 }],
+  })
+  const notifier = createNotifier({ queue: ctx.queue, appUrl: 'http://x', smtpEnabled: false })
+  worker = await startWorker({
+    database: ctx.database,
+    queue: ctx.queue,
+    metrics,
+    log: silent,
+    jobs: [
+      register(
+        ticketWorkflow,
+        {
+          db: ctx.database.db,
+          triage,
+          notifier,
+          onStepTiming: (step, s) => metrics.stepDuration.observe({ step }, s),
+        },
+        2,
+      ),
+    ],
+  })
+})
+afterAll(async () => {
+  await worker.stop()
+  await ctx.close()
+})
+
+async function waitForDone(viewer: TestUser, id: string, timeoutMs = 20_000) {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const { body } = await call(ctx, viewer, 'GET', `/api/tickets/${id}`)
+    if (body.data.processing_status === 'done' || body.data.processing_status === 'failed') return body.data
+    if (Date.now() > deadline) throw new Error(`ticket ${id} still ${String(body.data.processing_status)}`)
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  }
+}
+
+it('processes a new ticket in the background: analysed, assigned, done', async () => {
+  const ticket = await createTicket(ctx, user, { title: 'Network outage on floor 3' })
+  expect(ticket).toMatchObject({ status: 'todo', priority: 'medium' })
+  const done = await waitForDone(user, ticket.id)
+  expect(done).toMatchObject({
+    processing_status: 'done',
+    status: 'todo',
+    priority: 'high',
+    summary: 'About: Network outage on floor 3',
+    related_skills: ['Networking'],
+    assigned_to: moderator.id,
+  })
+})
+
+it('drains a burst of tickets, each processed exactly once', async () => {
+  const ids: string[] = []
+  for (let i = 0; i < 25; i++) ids.push((await createTicket(ctx, user, { title: `Burst ticket ${i}` })).id)
+  for (const id of ids) expect((await waitForDone(user, id)).processing_status).toBe('done')
+  // The worker records each step's duration.
+  for (const id of ids) {
+    const history = (await call(ctx, user, 'GET', `/api/tickets/${id}/history`)).body.data
+    expect(history.filter((e) => e.type === 'analysed')).toHaveLength(1)
+    expect(history.filter((e) => e.type === 'assigned')).toHaveLength(1)
+  }
+  const text = await metrics.registry.metrics()
+  expect(text).toMatch(/jobs_processed_total\{queue="ticket-workflow"\} (2[6-9]|[3-9]\d)/)
+  expect(text).toContain('workflow_step_duration_seconds_bucket{le="0.005",step="ai-processing"}')
+  expect(text).toMatch(/job_queue_depth\{queue="ticket-workflow"\} 0/)
+})

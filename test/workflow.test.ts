@@ -1,0 +1,216 @@
+// The ticket workflow, step by step, on a real database: analysis, assignment, email outbox,
+// memoised retries and the spec's degradation rules.
+import { randomUUID } from 'node:crypto'
+import { eq, sql } from 'drizzle-orm'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ticketEvents, tickets, workflowSteps } from '../src/db/schema.js'
+import { isLastAttempt } from '../src/jobs/job.js'
+import { ticketWorkflow } from '../src/jobs/ticket-workflow.js'
+import { createNotifier, type Notifier } from '../src/modules/notifications/notifier.js'
+import { type TicketAnalysis, TriageError, type TriageProvider } from '../src/modules/triage/triage.types.js'
+import {
+  call,
+  createTestContext,
+  createTicket,
+  signedInUser,
+  type TestContext,
+  type TestUser,
+} from './helpers/app.js'
+
+let ctx: TestContext
+let user: TestUser
+let networking: TestUser
+let database: TestUser
+
+/** A scripted triage provider: each call takes the next answer (an analysis or an error). */
+function scriptedTriage(...answers: (TicketAnalysis | Error)[]): TriageProvider & { calls: number } {
+  const provider = {
+    name: 'local' as const,
+    calls: 0,
+    async analyse() {
+      const answer = answers[Math.min(provider.calls, answers.length - 1)]
+      provider.calls += 1
+      if (!answer || answer instanceof Error) throw answer ?? new Error('no answer scripted')
+      return answer
+    },
+  }
+  return provider
+}
+
+const vpnAnalysis: TicketAnalysis = {
+  summary: 'The VPN drops every few minutes for the whole office.',
+  priority: 'high',
+  helpfulNotes: '1. Check the VPN concentrator logs.',
+  relatedSkills: ['Networking'],
+}
+
+async function runAttempt(
+  triage: TriageProvider,
+  ticketId: string,
+  jobId: string,
+  retryCount: number,
+  retryLimit = 2,
+  notifier: Notifier = createNotifier({
+    queue: ctx.queue,
+    appUrl: 'http://helpdesk.test',
+    smtpEnabled: false,
+  }),
+) {
+  return ticketWorkflow.handle(
+    { db: ctx.database.db, triage, notifier },
+    { id: jobId, payload: { ticketId }, retryCount, retryLimit },
+  )
+}
+
+async function ticketRow(id: string) {
+  const [row] = await ctx.database.db.select().from(tickets).where(eq(tickets.id, id))
+  if (!row) throw new Error('ticket missing')
+  return row
+}
+
+async function count(query: ReturnType<typeof sql>) {
+  const result = (await ctx.database.db.execute(query)) as unknown as { rows: { n: number | string }[] }
+  return Number(result.rows[0]?.n)
+}
+
+beforeAll(async () => {
+  ctx = await createTestContext()
+  user = await signedInUser(ctx, 'user')
+  const admin = await signedInUser(ctx, 'admin')
+  networking = await signedInUser(ctx, 'moderator')
+  database = await signedInUser(ctx, 'moderator')
+  await call(ctx, admin, 'POST', '/api/skills', { name: 'Networking', keywords: ['vpn'] })
+  await call(ctx, admin, 'POST', '/api/skills', { name: 'Database' })
+  await call(ctx, admin, 'PUT', `/api/users/${networking.id}/skills`, {
+    skills: [{ skill: 'networking', proficiency: 5 }],
+  })
+  await call(ctx, admin, 'PUT', `/api/users/${database.id}/skills`, {
+    skills: [{ skill: 'Database', proficiency: 4 }],
+  })
+  // The admin has no skills and must not win skill-matched tickets.
+})
+afterAll(() => ctx.close())
+
+describe('ticket workflow', () => {
+  it('analyses, assigns the matching moderator, records the email, and ends done', async () => {
+    const ticket = await createTicket(ctx, user, { title: 'VPN keeps dropping' })
+    const triage = scriptedTriage(vpnAnalysis)
+    const result = await runAttempt(triage, ticket.id, randomUUID(), 0)
+    expect(result).toEqual({ outcome: 'done', assignedTo: networking.id })
+
+    const row = await ticketRow(ticket.id)
+    expect(row).toMatchObject({
+      summary: vpnAnalysis.summary,
+      helpfulNotes: vpnAnalysis.helpfulNotes,
+      relatedSkills: ['Networking'],
+      priority: 'high',
+      assignedTo: networking.id,
+      processingStatus: 'done',
+      status: 'todo',
+    })
+    const history = (await call(ctx, user, 'GET', `/api/tickets/${ticket.id}/history`)).body.data
+    expect(history.map((e) => e.type)).toEqual(['created', 'analysed', 'priority_changed', 'assigned'])
+    const assigned = history.at(-1)
+    expect(assigned).toMatchObject({ actor: null, to: networking.id })
+    expect(assigned?.details).toMatchObject({
+      reason: 'skills',
+      matched_skills: ['Networking'],
+      open_tickets: 0,
+    })
+    const emails = await call(
+      ctx,
+      await signedInUser(ctx, 'admin'),
+      'GET',
+      `/api/admin/emails?to=${networking.email}`,
+    )
+    expect(emails.body.data).toHaveLength(1)
+    expect(emails.body.data[0]).toMatchObject({ status: 'skipped', ticket_id: ticket.id })
+    expect(String(emails.body.data[0]?.subject)).toContain('Assigned to you: VPN keeps dropping')
+  })
+
+  it('resumes after the last finished step: a retry never repeats the AI call or the assignment', async () => {
+    const ticket = await createTicket(ctx, user)
+    const jobId = randomUUID()
+    const triage = scriptedTriage(vpnAnalysis)
+    const real = createNotifier({ queue: ctx.queue, appUrl: 'http://helpdesk.test', smtpEnabled: false })
+    let failOnce = true
+    const flaky = {
+      ...real,
+      async ticketAssigned(...args: Parameters<typeof real.ticketAssigned>) {
+        if (failOnce) {
+          failOnce = false
+          throw new Error('database hiccup while recording the email')
+        }
+        return real.ticketAssigned(...args)
+      },
+    }
+    await expect(runAttempt(triage, ticket.id, jobId, 0, 2, flaky)).rejects.toThrow('database hiccup')
+    await runAttempt(triage, ticket.id, jobId, 1, 2, flaky)
+    expect(triage.calls).toBe(1)
+    const events = (type: string) =>
+      count(sql`SELECT count(*) AS n FROM ${ticketEvents} WHERE ticket_id = ${ticket.id} AND type = ${type}`)
+    expect(await events('analysed')).toBe(1)
+    expect(await events('assigned')).toBe(1)
+    expect(await count(sql`SELECT count(*) AS n FROM emails WHERE ticket_id = ${ticket.id}`)).toBe(1)
+    expect((await ticketRow(ticket.id)).processingStatus).toBe('done')
+  })
+
+  it('retries a failed analysis, then degrades on the last attempt: default priority, null AI fields, still assigned', async () => {
+    const ticket = await createTicket(ctx, user)
+    const jobId = randomUUID()
+    const triage = scriptedTriage(new TriageError('model overloaded', true))
+    await expect(runAttempt(triage, ticket.id, jobId, 0)).rejects.toThrow('model overloaded')
+    expect((await ticketRow(ticket.id)).processingStatus).toBe('running')
+    await expect(runAttempt(triage, ticket.id, jobId, 1)).rejects.toThrow('model overloaded')
+    const result = await runAttempt(triage, ticket.id, jobId, 2)
+    expect(triage.calls).toBe(3)
+    expect(result).toMatchObject({ outcome: 'failed' })
+    const row = await ticketRow(ticket.id)
+    expect(row).toMatchObject({ summary: null, helpfulNotes: null, relatedSkills: null, priority: 'medium' })
+    expect(row.assignedTo).not.toBeNull()
+    expect(row.processingStatus).toBe('failed')
+    // fetch-ticket and update-ticket-status ran once each, whatever the number of attempts.
+    expect(await count(sql`SELECT count(*) AS n FROM ${workflowSteps} WHERE job_id = ${jobId}`)).toBe(6)
+  })
+
+  it('does not retry a refusal: it degrades at once', async () => {
+    const ticket = await createTicket(ctx, user)
+    const triage = scriptedTriage(new TriageError('refused', false))
+    const result = await runAttempt(triage, ticket.id, randomUUID(), 0)
+    expect(triage.calls).toBe(1)
+    expect(result).toMatchObject({ outcome: 'failed' })
+    expect((await ticketRow(ticket.id)).assignedTo).not.toBeNull()
+  })
+
+  it("never overwrites a moderator's priority or notes", async () => {
+    const ticket = await createTicket(ctx, user)
+    await call(ctx, networking, 'PATCH', `/api/tickets/${ticket.id}`, {
+      priority: 'low',
+      helpful_notes: 'Mine.',
+    })
+    await runAttempt(scriptedTriage(vpnAnalysis), ticket.id, randomUUID(), 0)
+    const row = await ticketRow(ticket.id)
+    expect(row).toMatchObject({ priority: 'low', helpfulNotes: 'Mine.', summary: vpnAnalysis.summary })
+  })
+
+  it('keeps a manual assignment made before the workflow reached assignment', async () => {
+    const ticket = await createTicket(ctx, user)
+    await call(ctx, networking, 'PATCH', `/api/tickets/${ticket.id}`, { assigned_to: database.id })
+    const result = await runAttempt(scriptedTriage(vpnAnalysis), ticket.id, randomUUID(), 0)
+    expect(result).toMatchObject({ outcome: 'done', assignedTo: null })
+    expect((await ticketRow(ticket.id)).assignedTo).toBe(database.id)
+  })
+
+  it('finishes quietly when the ticket was deleted before it ran', async () => {
+    const ticket = await createTicket(ctx, user)
+    await call(ctx, networking, 'DELETE', `/api/tickets/${ticket.id}`)
+    expect(await runAttempt(scriptedTriage(vpnAnalysis), ticket.id, randomUUID(), 0)).toEqual({
+      outcome: 'ticket deleted',
+    })
+  })
+
+  it('knows its last attempt', () => {
+    expect(isLastAttempt({ retryCount: 4, retryLimit: 5 })).toBe(false)
+    expect(isLastAttempt({ retryCount: 5, retryLimit: 5 })).toBe(true)
+  })
+})
