@@ -22,6 +22,8 @@ import type { JobQueue } from './jobs/queue.js'
 import { createMetrics, type Metrics } from './metrics.js'
 import { authenticate } from './modules/auth/auth.hooks.js'
 import { authRoutes } from './modules/auth/auth.routes.js'
+import { eventRoutes } from './modules/events/events.routes.js'
+import { startTicketChangeBus } from './modules/events/ticket-change-bus.js'
 import { emailRoutes } from './modules/notifications/email.routes.js'
 import { createNotifier } from './modules/notifications/notifier.js'
 import { skillRoutes } from './modules/skills/skill.routes.js'
@@ -102,6 +104,8 @@ export async function buildApp({ config, database, queue, logger, metrics = crea
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true })
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
 
+  const bus = await startTicketChangeBus(database, app.log)
+  app.addHook('onClose', () => bus.stop())
   const notifier = createNotifier({
     queue,
     appUrl: config.appUrl,
@@ -118,6 +122,7 @@ export async function buildApp({ config, database, queue, logger, metrics = crea
       await api.register(userRoutes, { ...deps, prefix: '/users' })
       await api.register(skillRoutes, { ...deps, prefix: '/skills' })
       await api.register(emailRoutes, { ...deps, prefix: '/admin' })
+      await api.register(eventRoutes, { ...deps, bus })
     },
     { prefix: '/api' },
   )

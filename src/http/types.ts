@@ -12,4 +12,4 @@ export interface RouteDeps {
   notifier: Notifier
 }
 
-export type RoutePlugin = FastifyPluginAsyncTypebox<RouteDeps>
+export type RoutePlugin<Extra extends object = object> = FastifyPluginAsyncTypebox<RouteDeps & Extra>

@@ -6,11 +6,11 @@
 // Several worker processes on one PostgreSQL share the queues: pg-boss hands each job to one
 // fetcher (SKIP LOCKED), and memoised steps make a retried job resume, not repeat.
 
-import pg from 'pg'
 import type PgBoss from 'pg-boss'
 import type { TSchema } from 'typebox'
 import { Value } from 'typebox/value'
 import type { Database } from '../db/client.js'
+import { listen } from '../db/listen.js'
 import type { Metrics } from '../metrics.js'
 import type { JobDefinition } from './job.js'
 import { type JobQueue, QUEUES, type QueueName, WAKE_CHANNEL } from './queue.js'
@@ -115,7 +115,7 @@ export async function startWorker(options: {
     return depth
   })
 
-  const stopListening = await listen(database, wake, log)
+  const stopListening = await listen(database, WAKE_CHANNEL, wake, log)
   // Jobs enqueued while no worker ran (or before this one started) need no notification to be found.
   for (const name of loops.keys()) wake(name)
 
@@ -124,38 +124,5 @@ export async function startWorker(options: {
       await stopListening()
       for (const ids of loops.values()) for (const id of ids) await boss.offWork({ id })
     },
-  }
-}
-
-/** Subscribes to WAKE_CHANNEL; returns the unsubscribe. */
-async function listen(database: Database, wake: (queue: string) => void, log: WorkerLogger) {
-  const native = database.native
-  if (native.driver === 'pglite') {
-    return native.client.listen(WAKE_CHANNEL, wake)
-  }
-  // LISTEN needs its own long-lived connection (a pooled one would be handed to other queries).
-  let client: pg.Client | undefined
-  let stopped = false
-  let retryTimer: NodeJS.Timeout | undefined
-  const reconnectSoon = () => {
-    if (!stopped) retryTimer = setTimeout(() => connect().catch(reconnectSoon), 1000)
-  }
-  const connect = async () => {
-    const next = new pg.Client({ connectionString: native.url })
-    next.on('notification', (message) => message.payload && wake(message.payload))
-    next.on('error', (error) => {
-      log.warn({ err: error }, 'job wake-up connection lost; reconnecting (polling covers the gap)')
-      next.end().catch(() => {})
-      reconnectSoon()
-    })
-    await next.connect()
-    await next.query(`LISTEN ${WAKE_CHANNEL}`)
-    client = next
-  }
-  await connect()
-  return async () => {
-    stopped = true
-    if (retryTimer) clearTimeout(retryTimer)
-    await client?.end().catch(() => {})
   }
 }

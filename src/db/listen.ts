@@ -1,0 +1,47 @@
+// LISTEN on a channel, the same way on both drivers: PGlite delivers notifications within this
+// process; on PostgreSQL a dedicated connection (a pooled one would be handed to other queries)
+// receives them from every process, and reconnects if it drops.
+import pg from 'pg'
+import type { Database } from './client.js'
+
+export interface ListenLogger {
+  warn(obj: object, msg: string): void
+}
+
+/** Calls `onPayload` for each notification on `channel`; resolves to the unsubscribe. */
+export async function listen(
+  database: Database,
+  channel: string,
+  onPayload: (payload: string) => void,
+  log: ListenLogger,
+): Promise<() => Promise<void>> {
+  const native = database.native
+  if (native.driver === 'pglite') return native.client.listen(channel, onPayload)
+
+  let client: pg.Client | undefined
+  let stopped = false
+  let retryTimer: NodeJS.Timeout | undefined
+  const reconnectSoon = () => {
+    if (!stopped) retryTimer = setTimeout(() => connect().catch(reconnectSoon), 1000)
+  }
+  const connect = async () => {
+    const next = new pg.Client({ connectionString: native.url })
+    next.on('notification', (message) => {
+      if (message.channel === channel && message.payload) onPayload(message.payload)
+    })
+    next.on('error', (error) => {
+      log.warn({ err: error, channel }, 'LISTEN connection lost; reconnecting')
+      next.end().catch(() => {})
+      reconnectSoon()
+    })
+    await next.connect()
+    await next.query(`LISTEN ${channel}`)
+    client = next
+  }
+  await connect()
+  return async () => {
+    stopped = true
+    if (retryTimer) clearTimeout(retryTimer)
+    await client?.end().catch(() => {})
+  }
+}

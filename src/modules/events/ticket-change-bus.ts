@@ -1,0 +1,49 @@
+// Fans committed ticket changes (NOTIFY sts_ticket_changes, sent by triggers) out to this
+// process's live subscribers. One LISTEN per process, however many browsers are connected.
+import Type, { type Static } from 'typebox'
+import { Value } from 'typebox/value'
+import type { Database } from '../../db/client.js'
+import { type ListenLogger, listen } from '../../db/listen.js'
+
+export const TICKET_CHANGES_CHANNEL = 'sts_ticket_changes'
+
+export const TicketChangeSchema = Type.Object({
+  kind: Type.Enum(['created', 'updated', 'deleted', 'comment']),
+  ticket_id: Type.String(),
+  created_by: Type.String(),
+  assigned_to: Type.Union([Type.String(), Type.Null()]),
+  status: Type.String(),
+  processing_status: Type.String(),
+})
+export type TicketChange = Static<typeof TicketChangeSchema>
+
+export interface TicketChangeBus {
+  subscribe(listener: (change: TicketChange) => void): () => void
+  stop(): Promise<void>
+}
+
+export async function startTicketChangeBus(database: Database, log: ListenLogger): Promise<TicketChangeBus> {
+  const listeners = new Set<(change: TicketChange) => void>()
+  const unlisten = await listen(
+    database,
+    TICKET_CHANGES_CHANNEL,
+    (payload) => {
+      let change: unknown
+      try {
+        change = JSON.parse(payload)
+      } catch {
+        return
+      }
+      if (!Value.Check(TicketChangeSchema, change)) return
+      for (const listener of listeners) listener(change)
+    },
+    log,
+  )
+  return {
+    subscribe(listener) {
+      listeners.add(listener)
+      return () => listeners.delete(listener)
+    },
+    stop: unlisten,
+  }
+}
