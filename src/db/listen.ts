@@ -16,7 +16,11 @@ export async function listen(
   log: ListenLogger,
 ): Promise<() => Promise<void>> {
   const native = database.native
-  if (native.driver === 'pglite') return native.client.listen(channel, onPayload)
+  if (native.driver === 'pglite') {
+    const unlisten = await native.client.listen(channel, onPayload)
+    // Unsubscribing from an already-closed database has nothing left to undo.
+    return () => unlisten().catch(() => {})
+  }
 
   let client: pg.Client | undefined
   let stopped = false
