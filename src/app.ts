@@ -48,6 +48,8 @@ export async function buildApp({ config, database, queue, logger, metrics = crea
     bodyLimit: BODY_LIMIT_BYTES,
     // Honour a caller's X-Request-Id (a proxy's, a client's) so one id follows a request across logs.
     requestIdHeader: 'x-request-id',
+    // Behind a reverse proxy, TRUST_PROXY makes request.ip (rate limits, logs) the client's address.
+    trustProxy: config.trustProxy,
     genReqId: () => randomUUID(),
     // A URL that does not decode, or an over-long path parameter, answers in the envelope too.
     frameworkErrors,
@@ -68,8 +70,13 @@ export async function buildApp({ config, database, queue, logger, metrics = crea
         styleSrc: ["'self'", "'unsafe-inline'"],
         imgSrc: ["'self'", 'data:'],
         connectSrc: ["'self'"],
+        // Only where the app is served over HTTPS: on a plain-HTTP install (a LAN address, say)
+        // this would make the browser fetch every asset over https and fail.
+        upgradeInsecureRequests: config.appUrl.startsWith('https:') ? [] : null,
       },
     },
+    // HSTS over plain HTTP is ignored by browsers anyway; send it only where it means something.
+    strictTransportSecurity: config.appUrl.startsWith('https:'),
   })
   await app.register(cookie)
   if (config.corsOrigins.length > 0) {

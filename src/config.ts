@@ -34,6 +34,7 @@ const EnvSchema = Type.Object({
   SESSION_TTL_HOURS: Type.Optional(Type.Integer({ minimum: 1 })),
   JOB_TIMEOUT_SECONDS: Type.Optional(Type.Integer({ minimum: 2, maximum: 3600 })),
   WORKER_CONCURRENCY: Type.Optional(Type.Integer({ minimum: 1, maximum: 64 })),
+  TRUST_PROXY: Type.Optional(Type.String()),
 })
 type Env = Static<typeof EnvSchema>
 
@@ -58,9 +59,20 @@ export interface Config {
   logLevel: string
   sessionTtlHours: number
   jobs: { timeoutSeconds: number; concurrency: number }
+  /** Fastify's trustProxy: false, true (any proxy), or the proxies' addresses/CIDRs. */
+  trustProxy: boolean | string[]
 }
 
 export class ConfigError extends Error {}
+
+function parseTrustProxy(value: string | undefined): boolean | string[] {
+  if (value === undefined || value === 'false') return false
+  if (value === 'true') return true
+  return value
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean)
+}
 
 /** Reads the environment (or a test's overrides) into a Config; throws ConfigError naming each bad variable. */
 export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
@@ -115,5 +127,6 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     logLevel: env.LOG_LEVEL ?? 'info',
     sessionTtlHours: env.SESSION_TTL_HOURS ?? 24 * 7,
     jobs: { timeoutSeconds: env.JOB_TIMEOUT_SECONDS ?? 300, concurrency: env.WORKER_CONCURRENCY ?? 4 },
+    trustProxy: parseTrustProxy(env.TRUST_PROXY),
   }
 }

@@ -479,9 +479,22 @@ describe('response headers', () => {
       expect(headers['x-content-type-options'], url).toBe('nosniff')
       expect(headers['x-frame-options'], url).toBe('SAMEORIGIN')
       expect(String(headers['content-security-policy']), url).toContain("default-src 'self'")
-      expect(headers['strict-transport-security'], url).toBeDefined()
+      // APP_URL is plain http here: no HSTS, no upgrade-insecure-requests.
+      expect(headers['strict-transport-security'], url).toBeUndefined()
+      expect(String(headers['content-security-policy']), url).not.toContain('upgrade-insecure-requests')
       expect(headers['referrer-policy'], url).toBe('no-referrer')
       expect(headers['x-powered-by'], url).toBeUndefined()
+    }
+  })
+
+  it('adds HSTS and upgrade-insecure-requests when the app is served over HTTPS', async () => {
+    const https = await createTestContext({ APP_URL: 'https://help.example.com' })
+    try {
+      const { headers } = await send({ method: 'GET', url: '/health/live' }, https)
+      expect(headers['strict-transport-security']).toContain('max-age=')
+      expect(String(headers['content-security-policy'])).toContain('upgrade-insecure-requests')
+    } finally {
+      await https.close()
     }
   })
 
