@@ -1,0 +1,45 @@
+// Prints the local provider's accuracy on the labelled tickets: `tsx eval/run.ts`.
+// tickets.json is the set the provider was tuned on; holdout.json was written before tuning
+// and never used for it, so its figures are the honest estimate for unseen tickets.
+import { type EvalReport, evaluate, loadCatalog, loadTickets, percentile } from './evaluate.js'
+
+const pct = (x: number) => `${(x * 100).toFixed(1)}%`
+
+function confusion(report: EvalReport): string[] {
+  const pairs = new Map<string, number>()
+  for (const m of report.routingMisses) {
+    const key = `${m.expected} -> ${m.got.split(', ')[0] ?? ''}`
+    pairs.set(key, (pairs.get(key) ?? 0) + 1)
+  }
+  return [...pairs.entries()].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${v} x ${k}`)
+}
+
+function print(name: string, report: EvalReport): void {
+  const l = report.latencies
+  const mean = l.reduce((a, b) => a + b, 0) / Math.max(l.length, 1)
+  console.log(`\n== ${name} (${report.count} tickets) ==`)
+  console.log(`routing top-1  ${pct(report.routingTop1)}`)
+  console.log(`routing top-3  ${pct(report.routingTop3)}`)
+  console.log(`priority       ${pct(report.priority)}`)
+  console.log(
+    `latency ms     (median of 5 runs per ticket) mean ${mean.toFixed(2)}  p50 ${percentile(l, 50).toFixed(2)}  p95 ${percentile(l, 95).toFixed(2)}  max ${percentile(l, 100).toFixed(2)}`,
+  )
+  if (report.routingMisses.length) {
+    console.log('routing confusion (expected -> first skill):')
+    for (const line of confusion(report)) console.log(`  ${line}`)
+    console.log('routing misses:')
+    for (const m of report.routingMisses)
+      console.log(`  - ${m.title}: expected ${m.expected}, got [${m.got}]`)
+  }
+  if (report.priorityMisses.length) {
+    console.log('priority confusion (expected -> got):')
+    for (const [k, v] of [...report.priorityConfusion.entries()].sort((a, b) => b[1] - a[1]))
+      console.log(`  ${v} x ${k}`)
+    console.log('priority misses:')
+    for (const m of report.priorityMisses) console.log(`  - ${m.title}: expected ${m.expected}, got ${m.got}`)
+  }
+}
+
+const catalog = loadCatalog()
+print('main (tickets.json)', evaluate(loadTickets('tickets.json'), catalog))
+print('holdout (holdout.json)', evaluate(loadTickets('holdout.json'), catalog))
