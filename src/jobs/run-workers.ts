@@ -7,6 +7,7 @@ import { createMailer } from '../modules/notifications/mailer.js'
 import { createNotifier } from '../modules/notifications/notifier.js'
 import { createLocalProvider } from '../modules/triage/local/local-provider.js'
 import { createTriageProvider } from '../modules/triage/provider.js'
+import { cachedCatalog } from '../modules/triage/triage.service.js'
 import { emailDelivery } from './email-delivery.js'
 import type { JobQueue } from './queue.js'
 import { ticketWorkflow } from './ticket-workflow.js'
@@ -34,7 +35,11 @@ export async function runWorkers(options: {
     metrics,
     log,
     jobs: [
-      register(ticketWorkflow, { db: database.db, triage, notifier, onStepTiming }, config.jobs.concurrency),
+      register(
+        ticketWorkflow,
+        { db: database.db, triage, notifier, catalog: cachedCatalog(database.db), onStepTiming },
+        config.jobs.concurrency,
+      ),
       register(emailDelivery, { db: database.db, mailer }, 2),
     ],
   })

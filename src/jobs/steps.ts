@@ -1,7 +1,7 @@
 // Memoised steps (after Documenso's io.runTask): a step's result is stored in the same
 // transaction as the step's effects, so when a job is retried every finished step returns its
 // stored result instead of running again — no second AI call, no second email.
-import { and, eq } from 'drizzle-orm'
+import { eq, sql } from 'drizzle-orm'
 import type { Db, Tx } from '../db/client.js'
 import { workflowSteps } from '../db/schema.js'
 import { inTransaction } from '../db/transaction.js'
@@ -28,19 +28,31 @@ export function createStepRunner(
   ticketId: string | null,
   onTiming?: StepTiming,
 ): StepRunner {
-  async function recorded<T>(name: string): Promise<{ found: boolean; result?: T }> {
-    const [row] = await db
-      .select({ result: workflowSteps.result })
+  // What earlier attempts of this job finished, read once per attempt: a first attempt finds
+  // nothing, a retry finds the steps to skip.
+  let finished: Promise<Map<string, unknown>> | undefined
+  const recorded = () => {
+    finished ??= db
+      .select({ step: workflowSteps.step, result: workflowSteps.result })
       .from(workflowSteps)
-      .where(and(eq(workflowSteps.jobId, jobId), eq(workflowSteps.step, name)))
-    return row ? { found: true, result: row.result as T } : { found: false }
+      .where(eq(workflowSteps.jobId, jobId))
+      .then((rows) => new Map(rows.map((r) => [r.step, r.result])))
+    return finished
   }
 
-  async function commit<T>(name: string, tx: Tx, result: T): Promise<void> {
-    // The primary key (job_id, step) makes a duplicate commit fail and roll the step back:
-    // if two runs ever raced on one job, only one would keep its effects.
-    await tx.insert(workflowSteps).values({ jobId, step: name, ticketId, result: result ?? null })
-  }
+  // One transaction per step: the effects and the record of them commit together. The commit
+  // need not wait for the disk: pg-boss marks the job complete afterwards in a synchronous commit,
+  // which flushes the log up to and including these steps. Were the server to crash before
+  // that, the steps and their effects vanish together and the job is retried — consistent.
+  const inStep = <T>(name: string, work: (tx: Tx) => Promise<T>) =>
+    inTransaction(db, async (tx) => {
+      await tx.execute(sql`SET LOCAL synchronous_commit = off`)
+      const result = await work(tx)
+      // The primary key (job_id, step) makes a duplicate record fail and roll the step back:
+      // if two runs ever raced on one job, only one would keep its effects.
+      await tx.insert(workflowSteps).values({ jobId, step: name, ticketId, result: result ?? null })
+      return result
+    })
 
   async function timed<T>(name: string, work: () => Promise<T>): Promise<T> {
     const started = performance.now()
@@ -52,27 +64,17 @@ export function createStepRunner(
   }
 
   return {
-    async run(name, work) {
-      const done = await recorded<Awaited<ReturnType<typeof work>>>(name)
-      if (done.found) return done.result as Awaited<ReturnType<typeof work>>
-      return timed(name, () =>
-        inTransaction(db, async (tx) => {
-          const result = await work(tx)
-          await commit(name, tx, result)
-          return result
-        }),
-      )
+    async run<T>(name: string, work: (tx: Tx) => Promise<T>): Promise<T> {
+      const done = await recorded()
+      if (done.has(name)) return done.get(name) as T
+      return timed(name, () => inStep(name, work))
     },
-    async runExternal(name, call, apply) {
-      const done = await recorded<Awaited<ReturnType<typeof apply>>>(name)
-      if (done.found) return done.result as Awaited<ReturnType<typeof apply>>
+    async runExternal<R, T>(name: string, call: () => Promise<R>, apply: (tx: Tx, called: R) => Promise<T>) {
+      const done = await recorded()
+      if (done.has(name)) return done.get(name) as T
       return timed(name, async () => {
         const called = await call()
-        return inTransaction(db, async (tx) => {
-          const result = await apply(tx, called)
-          await commit(name, tx, result)
-          return result
-        })
+        return inStep(name, (tx) => apply(tx, called))
       })
     },
   }

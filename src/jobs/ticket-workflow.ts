@@ -10,7 +10,12 @@ import { type AssignmentResult, autoAssign } from '../modules/assignment/assignm
 import type { Notifier } from '../modules/notifications/notifier.js'
 import { findTicket, setProcessingStatus } from '../modules/tickets/ticket.repository.js'
 import { applyAnalysis, loadCatalog } from '../modules/triage/triage.service.js'
-import { type TicketAnalysis, TriageError, type TriageProvider } from '../modules/triage/triage.types.js'
+import {
+  type CatalogSkill,
+  type TicketAnalysis,
+  TriageError,
+  type TriageProvider,
+} from '../modules/triage/triage.types.js'
 import { defineJob, isLastAttempt } from './job.js'
 import { QUEUES } from './queue.js'
 import { createStepRunner, type StepTiming } from './steps.js'
@@ -19,6 +24,8 @@ export interface WorkflowDeps {
   db: Db
   triage: TriageProvider
   notifier: Notifier
+  /** The skills catalog for analysis; read fresh each time unless a cache is given. */
+  catalog?: () => Promise<CatalogSkill[]>
   onStepTiming?: StepTiming
 }
 
@@ -30,7 +37,7 @@ const message = (error: unknown) => (error instanceof Error ? error.message : St
 export const ticketWorkflow = defineJob({
   queue: QUEUES.ticketWorkflow,
   payload: Type.Object({ ticketId: Type.String({ format: 'uuid' }) }),
-  async handle({ db, triage, notifier, onStepTiming }: WorkflowDeps, job) {
+  async handle({ db, triage, notifier, catalog = () => loadCatalog(db), onStepTiming }: WorkflowDeps, job) {
     const { ticketId } = job.payload
     const lastAttempt = isLastAttempt(job)
     const steps = createStepRunner(db, job.id, ticketId, onStepTiming)
@@ -50,7 +57,7 @@ export const ticketWorkflow = defineJob({
       'ai-processing',
       async () => {
         try {
-          return { ok: true, analysis: await triage.analyse(ticket, await loadCatalog(db)) }
+          return { ok: true, analysis: await triage.analyse(ticket, await catalog()) }
         } catch (error) {
           // A refusal will not change on retry; anything else gets the job's retries first.
           const final = lastAttempt || (error instanceof TriageError && !error.retryable)

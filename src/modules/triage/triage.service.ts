@@ -1,14 +1,33 @@
 // Applying an analysis to its ticket: the workflow's ai-processing step's effects.
 import { eq, sql } from 'drizzle-orm'
 import type { DbOrTx, Tx } from '../../db/client.js'
-import { tickets } from '../../db/schema.js'
-import { listSkills } from '../skills/skill.repository.js'
+import { skills, tickets } from '../../db/schema.js'
 import { insertEvents } from '../tickets/ticket.repository.js'
 import type { CatalogSkill, TicketAnalysis } from './triage.types.js'
 
 export async function loadCatalog(db: DbOrTx): Promise<CatalogSkill[]> {
-  const skills = await listSkills(db)
-  return skills.map(({ name, description, keywords }) => ({ name, description, keywords }))
+  return db
+    .select({ name: skills.name, description: skills.description, keywords: skills.keywords })
+    .from(skills)
+}
+
+/**
+ * The catalog as the workflow reads it: at most `ttlMs` old. Analysing a ticket needs the catalog
+ * every time, and it changes a few times a year; a catalog edit reaches analysis within seconds.
+ */
+export function cachedCatalog(db: DbOrTx, ttlMs = 5_000): () => Promise<CatalogSkill[]> {
+  let cached: { at: number; catalog: Promise<CatalogSkill[]> } | undefined
+  return () => {
+    if (!cached || Date.now() - cached.at > ttlMs) {
+      const catalog = loadCatalog(db)
+      cached = { at: Date.now(), catalog }
+      // A failed read is not kept: the next ticket tries again.
+      catalog.catch(() => {
+        cached = undefined
+      })
+    }
+    return cached.catalog
+  }
 }
 
 /**
