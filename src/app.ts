@@ -18,6 +18,7 @@ import { registerMetrics } from './http/metrics.js'
 import { registerCsrfGuard, registerNulGuard } from './http/security.js'
 import type { RouteDeps } from './http/types.js'
 import { registerValidators } from './http/validation.js'
+import { registerWebUi } from './http/web.js'
 import type { JobQueue } from './jobs/queue.js'
 import { createMetrics, type Metrics } from './metrics.js'
 import { authenticate } from './modules/auth/auth.hooks.js'
@@ -133,6 +134,7 @@ export async function buildApp({ config, database, queue, logger, metrics = crea
     },
     { prefix: '/api' },
   )
+  await registerWebUi(app)
 
   return app
 }

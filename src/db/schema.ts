@@ -161,6 +161,11 @@ export const tickets = pgTable(
       t.status,
       t.createdAt.desc().nullsFirst(),
     ),
+    index('tickets_assigned_to_created_at_idx').on(
+      t.assignedTo,
+      t.createdAt.desc().nullsFirst(),
+      t.id.desc().nullsFirst(),
+    ),
   ],
 )
 
@@ -213,8 +218,8 @@ export const ticketEvents = pgTable(
 )
 
 // Exact counts for the lists' `meta.total` without scanning: kept by triggers (see the
-// ticket_counts migration). Each change adds +1/-1 to a (status, priority, assignee) row in one
-// of a few random slots, so concurrent inserts do not queue on a single hot row.
+// ticket_counts migrations). Each change adds +1/-1 to a (status, priority, assignee) row in the
+// slot of its database connection, at commit, so concurrent inserts do not queue on one hot row.
 export const ticketCounts = pgTable(
   'ticket_counts',
   {

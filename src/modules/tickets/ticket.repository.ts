@@ -104,14 +104,28 @@ export async function listOwnTickets(db: DbOrTx, userId: string, filter: TicketF
   const [counted] = await db.select({ n: sql<number>`count(*)::int` }).from(tickets).where(where)
   const total = counted?.n ?? 0
   if (page.offset >= total) return { rows: [] as TicketDto[], total }
+  const ids = pageOfIds(db, where, page)
   const rows = await db
-    .select()
+    .select({ ticket: tickets })
+    .from(ids)
+    .innerJoin(tickets, eq(tickets.id, ids.id))
+    .orderBy(desc(ids.createdAt), desc(ids.id))
+  return { rows: rows.map((r) => toTicketDto(r.ticket)), total }
+}
+
+/**
+ * The page's ids first, whole rows after: skipping `offset` rows then walks the index alone
+ * instead of fetching (and joining) every skipped ticket. Deep pages cost a fraction as much.
+ */
+function pageOfIds(db: DbOrTx, where: SQL | undefined, page: PageWindow) {
+  return db
+    .select({ id: tickets.id, createdAt: tickets.createdAt })
     .from(tickets)
     .where(where)
     .orderBy(...newestFirst)
     .limit(page.limit)
     .offset(page.offset)
-  return { rows: rows.map(toTicketDto), total }
+    .as('page')
 }
 
 /**
@@ -123,16 +137,14 @@ export async function listAllTickets(db: DbOrTx, filter: TicketFilter, page: Pag
   if (page.offset >= total) return { rows: [] as TicketWithPeopleDto[], total }
   const assignee = alias(users, 'assignee')
   const creator = alias(users, 'creator')
-  const where = and(...filterConditions(filter))
+  const ids = pageOfIds(db, and(...filterConditions(filter)), page)
   const rows = await db
     .select({ ticket: tickets, assigneeEmail: assignee.email, creatorEmail: creator.email })
-    .from(tickets)
+    .from(ids)
+    .innerJoin(tickets, eq(tickets.id, ids.id))
     .leftJoin(assignee, eq(assignee.id, tickets.assignedTo))
     .innerJoin(creator, eq(creator.id, tickets.createdBy))
-    .where(where)
-    .orderBy(...newestFirst)
-    .limit(page.limit)
-    .offset(page.offset)
+    .orderBy(desc(ids.createdAt), desc(ids.id))
   return {
     rows: rows.map(({ ticket, assigneeEmail, creatorEmail }) => ({
       ...toTicketDto(ticket),

@@ -1,0 +1,95 @@
+// `npm run bench [-- --keep]`: a fresh PostgreSQL database with 1M tickets, the ticket endpoints
+// under autocannon, yardsticks (bare Fastify, pgbench) and EXPLAIN ANALYZE of every list query;
+// then the background workflow: create → done latency, drain throughput, assignment time.
+// --keep leaves the sts_bench database in place for a look afterwards.
+import { cpus } from 'node:os'
+import { setTimeout } from 'node:timers/promises'
+import { openDatabase } from '../src/db/client.js'
+import { migrateDatabase } from '../src/db/migrate.js'
+import { createJobQueue } from '../src/jobs/queue.js'
+import { ADMIN_URL, BENCH_DB, DATA, databaseUrl, LOAD, PGBENCH } from './config.js'
+import { startCpuMeasurement } from './cpu.js'
+import { dropDatabase, recreateDatabase, withClient } from './db-admin.js'
+import { runExplainPhase } from './explain-phase.js'
+import { runHttpPhase } from './http-phase.js'
+import { runPgbenchPhase } from './pgbench-phase.js'
+import { elapsedSeconds, fmt, heading } from './report.js'
+import { seedDatabase } from './seed.js'
+import { printSummary } from './summary.js'
+import { runWorkflowPhase } from './workflow/phase.js'
+
+const keep = process.argv.includes('--keep')
+const started = process.hrtime.bigint()
+const url = databaseUrl(BENCH_DB)
+
+heading('Setup')
+const serverInfo = await withClient(ADMIN_URL, async (client) => {
+  const { rows } = await client.query<{ v: string; sb: string; wm: string; sc: string }>(
+    `SELECT version() AS v, current_setting('shared_buffers') AS sb, current_setting('work_mem') AS wm,
+            current_setting('synchronous_commit') AS sc`,
+  )
+  return rows[0]
+})
+console.log(`machine: ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), Node ${process.version}`)
+console.log(
+  `PostgreSQL: ${serverInfo?.v.split(' on ')[0]}; shared_buffers ${serverInfo?.sb}, work_mem ${serverInfo?.wm}, synchronous_commit ${serverInfo?.sc}`,
+)
+console.log(
+  `load: autocannon ${LOAD.connections} connections, ${LOAD.warmupSeconds} s warm-up + ${LOAD.durationSeconds} s measured per endpoint, in this process;` +
+    ` servers in child processes; PostgreSQL on the same cores`,
+)
+console.log(
+  `pgbench: -M extended, -j ${PGBENCH.threads}, ${PGBENCH.durationSeconds} s; app pool ${PGBENCH.appPoolSize} connections`,
+)
+
+// Other work on this machine takes CPU from the benchmark: say how much before starting.
+const background = startCpuMeasurement(() => undefined)
+await setTimeout(3_000)
+console.log(
+  `background: other processes used ${background().other.toFixed(2)} of ${cpus().length} cores over 3 s`,
+)
+
+await recreateDatabase(BENCH_DB)
+const database = await openDatabase({ databaseUrl: url, dataDir: '' })
+try {
+  await migrateDatabase(database)
+  // Start and stop once: what a first server start leaves behind (pg-boss's schema and queue).
+  const queue = createJobQueue(database)
+  await queue.start()
+  await queue.stop()
+  console.log(`database ${BENCH_DB}: created, migrated, pg-boss schema in place`)
+
+  heading(`Bulk load: ${fmt.int(DATA.tickets)} tickets`)
+  const seed = await seedDatabase(url)
+  const s = seed.seconds
+  console.log(
+    `load time ${fmt.s(s.total)}: users ${fmt.s(s.users)} (incl. one argon2 hash), tickets ${fmt.s(s.tickets)} ` +
+      `(${fmt.int(DATA.tickets / s.tickets)} rows/s), rebuilding ticket_counts + assignee_stats ${fmt.s(s.derived)}, VACUUM ANALYZE + CHECKPOINT ${fmt.s(s.vacuum)}`,
+  )
+  console.log(`triggers off during the load: ${seed.triggersDisabled.join(', ')}`)
+  console.log(`sizes: ${seed.tableSizes.map((t) => `${t.table} ${t.size}`).join(', ')}`)
+  console.log(`status: ${seed.statusCounts.map((c) => `${c.status} ${fmt.int(c.n)}`).join(', ')}`)
+  for (const [role, p] of [
+    ['heaviest user', seed.heavyUser],
+    ['median user', seed.typicalUser],
+    ['busiest moderator', seed.busiestModerator],
+  ] as const) {
+    console.log(`${role}: ${p.email}, ${fmt.int(p.tickets)} tickets`)
+  }
+
+  await runExplainPhase(url, { ...seed, moderator: seed.busiestModerator })
+
+  const http = await withClient(url, (client) => runHttpPhase(url, client, seed))
+
+  const pgbench = await runPgbenchPhase(database, url, http.sessionToken)
+
+  printSummary(http, pgbench)
+} finally {
+  await database.close()
+  if (keep) console.log(`\nkept database ${BENCH_DB} (--keep): ${url}`)
+  else await dropDatabase(BENCH_DB)
+}
+
+// The background workflow (issue 3), on its own small databases.
+await runWorkflowPhase()
+console.log(`\ntotal runtime ${fmt.s(elapsedSeconds(started))}`)

@@ -1,0 +1,163 @@
+// The workflow benchmark (issue 3): create → done latency and drain throughput with the local
+// analyser, on embedded PGlite (one process) and on PostgreSQL (API + two worker processes), and
+// assignment time with 1,000 moderators.
+import type { AddressInfo } from 'node:net'
+import { buildApp } from '../../src/app.js'
+import { loadConfig } from '../../src/config.js'
+import { type Database, openDatabase } from '../../src/db/client.js'
+import { migrateDatabase } from '../../src/db/migrate.js'
+import { createJobQueue, type JobQueue } from '../../src/jobs/queue.js'
+import { runWorkers } from '../../src/jobs/run-workers.js'
+import type { Worker } from '../../src/jobs/worker.js'
+import { createMetrics } from '../../src/metrics.js'
+import { createUser } from '../../src/modules/users/user.service.js'
+import { databaseUrl } from '../config.js'
+import { dropDatabase, recreateDatabase } from '../db-admin.js'
+import { fmt, heading, table } from '../report.js'
+import { measureAssignment } from './assignment.js'
+import { signIn } from './client.js'
+import { watchDone } from './done-watcher.js'
+import { seedHelpdesk } from './fixtures.js'
+import { type LatencyResult, measureLatency, measureThroughput } from './measure.js'
+import { spawnWorkers } from './workers.js'
+
+const WORKFLOW_DB = 'sts_bench_workflow'
+const MODERATORS = 20
+const quiet = { debug() {}, info() {}, warn() {}, error() {} }
+const env = { LOG_LEVEL: 'silent', AUTH_RATE_LIMIT: '1000000', COOKIE_SECURE: 'false', WORKER: 'off' }
+
+interface Setup {
+  database: Database
+  queue: JobQueue
+  baseUrl: string
+  close(): Promise<void>
+}
+
+async function setUp(database: Database, extraEnv: Record<string, string>): Promise<Setup> {
+  await migrateDatabase(database)
+  const queue = createJobQueue(database)
+  await queue.start()
+  await seedHelpdesk(database.db, MODERATORS)
+  await createUser(database.db, {
+    email: 'bench-filer@example.com',
+    password: 'bench-password-1',
+    role: 'user',
+  })
+  const app = await buildApp({ config: loadConfig({ ...env, ...extraEnv }), database, queue, logger: false })
+  await app.listen({ port: 0, host: '127.0.0.1' })
+  return {
+    database,
+    queue,
+    baseUrl: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`,
+    close: async () => {
+      await app.close()
+      await queue.stop()
+      await database.close()
+    },
+  }
+}
+
+const latencyRow = (label: string, r: LatencyResult) => [
+  label,
+  String(r.tickets),
+  fmt.ms(r.p50),
+  fmt.ms(r.p90),
+  fmt.ms(r.p99),
+  fmt.ms(r.max),
+  String(r.failed),
+]
+
+async function onPglite() {
+  const database = await openDatabase({ dataDir: '', inMemory: true })
+  const setup = await setUp(database, {})
+  const config = loadConfig(env)
+  const watcher = await watchDone(database)
+  const client = await signIn(setup.baseUrl, 'bench-filer@example.com', 'bench-password-1')
+  const start = () =>
+    runWorkers({ config, database, queue: setup.queue, metrics: createMetrics(), log: quiet })
+  let worker: Worker | undefined = await start()
+  try {
+    await measureLatency(client, watcher, 30, 30) // warm-up: model load, JIT, caches
+    const latency = await measureLatency(client, watcher, 200, 20)
+    await worker.stop()
+    worker = undefined
+    const throughput = await measureThroughput(client, watcher, 500, async () => {
+      worker = await start()
+    })
+    return { latency, throughput }
+  } finally {
+    await worker?.stop()
+    await watcher.stop()
+    await setup.close()
+  }
+}
+
+async function onPostgres() {
+  await recreateDatabase(WORKFLOW_DB)
+  const url = databaseUrl(WORKFLOW_DB)
+  const database = await openDatabase({ databaseUrl: url, dataDir: '' })
+  const setup = await setUp(database, { DATABASE_URL: url })
+  const watcher = await watchDone(database)
+  const client = await signIn(setup.baseUrl, 'bench-filer@example.com', 'bench-password-1')
+  const workerEnv = { DATABASE_URL: url, WORKER_CONCURRENCY: '4', AI_PROVIDER: 'local' }
+  let workers = spawnWorkers(2, workerEnv)
+  try {
+    await workers.ready
+    await measureLatency(client, watcher, 30, 30)
+    const latency = await measureLatency(client, watcher, 300, 30)
+    await workers.stop()
+    const throughput = await measureThroughput(client, watcher, 2000, async () => {
+      workers = spawnWorkers(2, workerEnv)
+      await workers.ready
+    })
+    await workers.stop()
+    const [filer] = (
+      await database.executeSql(`SELECT id FROM users WHERE email = 'bench-filer@example.com'`)
+    ).rows
+    const assignment = await measureAssignment(database, 1000, 300, String(filer?.id))
+    return { latency, throughput, assignment }
+  } finally {
+    await workers.stop()
+    await watcher.stop()
+    await setup.close()
+    await dropDatabase(WORKFLOW_DB)
+  }
+}
+
+export async function runWorkflowPhase() {
+  heading('Ticket workflow: create → done, drain throughput, assignment (local analyser)')
+  const pglite = await onPglite()
+  const postgres = await onPostgres()
+  console.log(`${MODERATORS} moderators with skills from the eval catalog; tickets from the eval set`)
+  table(
+    ['create → done', 'tickets', 'p50', 'p90', 'p99', 'max', 'failed'],
+    [
+      latencyRow('PGlite, embedded worker, 20/s', pglite.latency),
+      latencyRow('PostgreSQL, 2 worker processes, 30/s', postgres.latency),
+    ],
+  )
+  console.log('')
+  table(
+    ['drain a backlog', 'tickets', 'seconds', 'tickets/s'],
+    [
+      [
+        'PGlite, embedded worker (4 loops)',
+        String(pglite.throughput.tickets),
+        fmt.s(pglite.throughput.seconds),
+        pglite.throughput.perSecond.toFixed(0),
+      ],
+      [
+        'PostgreSQL, 2 workers × 4 loops',
+        String(postgres.throughput.tickets),
+        fmt.s(postgres.throughput.seconds),
+        postgres.throughput.perSecond.toFixed(0),
+      ],
+    ],
+  )
+  const a = postgres.assignment
+  console.log(
+    `\nassignment (autoAssign in its own transaction, PostgreSQL): ${fmt.int(a.moderators)} active moderators, ${a.samples} samples: ` +
+      `p50 ${fmt.ms(a.p50)}, p99 ${fmt.ms(a.p99)}, max ${fmt.ms(a.max)}`,
+  )
+  return { pglite, postgres }
+}

@@ -1,0 +1,46 @@
+// Worker processes (`src/worker.ts`) for the PostgreSQL runs: the way the system scales out.
+import { type ChildProcess, spawn } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+
+const root = fileURLToPath(new URL('../../', import.meta.url))
+
+export interface WorkerProcesses {
+  ready: Promise<void>
+  stop(): Promise<void>
+}
+
+export function spawnWorkers(count: number, env: Record<string, string>): WorkerProcesses {
+  const children: ChildProcess[] = []
+  const readiness: Promise<void>[] = []
+  for (let i = 0; i < count; i++) {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/worker.ts'], {
+      cwd: root,
+      env: { ...process.env, LOG_LEVEL: 'info', ...env },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    })
+    children.push(child)
+    readiness.push(
+      new Promise((resolve, reject) => {
+        child.stdout?.on('data', (chunk: Buffer) => {
+          if (chunk.toString('utf8').includes('job workers started')) resolve()
+        })
+        child.on('exit', (code) => reject(new Error(`worker exited early with ${code}`)))
+      }),
+    )
+  }
+  return {
+    ready: Promise.all(readiness).then(() => undefined),
+    async stop() {
+      await Promise.all(
+        children.map(
+          (child) =>
+            new Promise<void>((resolve) => {
+              if (child.exitCode !== null) return resolve()
+              child.once('exit', () => resolve())
+              child.kill('SIGTERM')
+            }),
+        ),
+      )
+    },
+  }
+}

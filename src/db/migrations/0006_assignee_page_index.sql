@@ -1,0 +1,1 @@
+CREATE INDEX "tickets_assigned_to_created_at_idx" ON "tickets" USING btree ("assigned_to","created_at" DESC NULLS FIRST,"id" DESC NULLS FIRST);
