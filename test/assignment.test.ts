@@ -143,16 +143,11 @@ describe('autoAssign', () => {
     const c = ctx as TestContext
     const a = await moderatorWith(c, { Networking: 5 })
     const b = await moderatorWith(c, { Networking: 5 })
-    const [t1, t2, t3, t4] = [
-      await ticketNeeding(c, ['Networking']),
-      await ticketNeeding(c, ['Networking']),
-      await ticketNeeding(c, ['Networking']),
-      await ticketNeeding(c, ['Networking']),
-    ] as [string, string, string, string]
-    const results = await Promise.all([assign(c, t1), assign(c, t2), assign(c, t3), assign(c, t4)])
+    const ids = await Promise.all(Array.from({ length: 8 }, () => ticketNeeding(c, ['Networking'])))
+    const results = await Promise.all(ids.map((id) => assign(c, id)))
     const counts = new Map<string | null, number>()
     for (const r of results) counts.set(r.assignedTo, (counts.get(r.assignedTo) ?? 0) + 1)
-    expect(counts.get(a.id)).toBe(2)
-    expect(counts.get(b.id)).toBe(2)
+    expect(counts.get(a.id)).toBe(4)
+    expect(counts.get(b.id)).toBe(4)
   })
 })

@@ -22,7 +22,11 @@ export function spawnWorkers(count: number, env: Record<string, string>): Worker
     readiness.push(
       new Promise((resolve, reject) => {
         child.stdout?.on('data', (chunk: Buffer) => {
-          if (chunk.toString('utf8').includes('job workers started')) resolve()
+          const text = chunk.toString('utf8')
+          if (text.includes('job workers started')) resolve()
+          // A benchmark that hides its workers' failures measures retries: show warnings and errors.
+          for (const line of text.split('\n'))
+            if (/"level":(4|5|6)0/.test(line)) console.error(`[worker ${i}] ${line.slice(0, 400)}`)
         })
         child.on('exit', (code) => reject(new Error(`worker exited early with ${code}`)))
       }),

@@ -65,3 +65,11 @@ export function errorBody(statusCode: number, message: string, path: string, err
     ...(error === undefined ? {} : { error }),
   }
 }
+
+/** Response schemas for the error statuses a route can answer, all in the error envelope. */
+export function errorResponses<const C extends number>(...codes: C[]) {
+  return Object.fromEntries(codes.map((code) => [code, ErrorEnvelope])) as Record<C, typeof ErrorEnvelope>
+}
+
+/** What every authenticated resource route can answer besides success. */
+export const RESOURCE_ERRORS = errorResponses(400, 401, 403, 404, 409)

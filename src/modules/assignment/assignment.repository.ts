@@ -1,5 +1,6 @@
 // Choosing a moderator, in SQL: one statement scores every active moderator/admin, so it stays
 // fast with a thousand of them (nobody is loaded into the app per ticket).
+import { setTimeout } from 'node:timers/promises'
 import { sql } from 'drizzle-orm'
 import type { DbOrTx } from '../../db/client.js'
 import { assigneeStats } from '../../db/schema.js'
@@ -26,6 +27,24 @@ export interface Candidate {
  * assignment first (round robin). Undefined when there is no active moderator or admin.
  */
 export async function chooseAssignee(db: DbOrTx, skills: string[]): Promise<Candidate | undefined> {
+  // Simultaneous assignments must not both pick the same "least loaded" moderator: the choice
+  // locks the chosen moderator's user row until commit (when their workload count goes up), and
+  // a concurrent choice skips locked moderators and takes the next best. When every candidate is
+  // locked (a small team, a burst of tickets), it waits a moment and chooses again from fresh
+  // counts, rather than queueing behind a choice made on counts that are about to change.
+  for (let attempt = 0; ; attempt++) {
+    const chosen = await pick(db, skills, 'skip locked')
+    if (chosen) return chosen
+    if (!(await pick(db, skills, 'no lock'))) return undefined
+    await setTimeout(Math.min(2 ** attempt, 25))
+  }
+}
+
+async function pick(
+  db: DbOrTx,
+  skills: string[],
+  lock: 'skip locked' | 'no lock',
+): Promise<Candidate | undefined> {
   const lowered = skills.map((s) => s.toLowerCase())
   const result = await db.execute(sql`
     WITH wanted AS (
@@ -44,15 +63,21 @@ export async function chooseAssignee(db: DbOrTx, skills: string[]): Promise<Cand
       SELECT us.user_id, sum(us.proficiency::float8 / w.ord) AS relevance, array_agg(w.name ORDER BY w.ord) AS matched
       FROM user_skills us JOIN wanted w ON w.id = us.skill_id
       GROUP BY us.user_id
+    ),
+    scored AS (
+      SELECT staff.id, staff.email, coalesce(e.relevance, 0) AS relevance, staff.open_tickets,
+             coalesce(e.relevance, 0) - ${WORKLOAD_PENALTY}::float8 * staff.open_tickets AS score,
+             coalesce(e.matched, '{}') AS matched, staff.last_assigned_at
+      FROM staff
+      LEFT JOIN expertise e ON e.user_id = staff.id
+      WHERE e.user_id IS NOT NULL OR NOT EXISTS (SELECT 1 FROM expertise JOIN staff s2 ON s2.id = expertise.user_id)
     )
-    SELECT staff.id AS user_id, staff.email, coalesce(e.relevance, 0) AS relevance,
-           staff.open_tickets, coalesce(e.relevance, 0) - ${WORKLOAD_PENALTY}::float8 * staff.open_tickets AS score,
-           coalesce(e.matched, '{}') AS matched, staff.last_assigned_at
-    FROM staff
-    LEFT JOIN expertise e ON e.user_id = staff.id
-    WHERE e.user_id IS NOT NULL OR NOT EXISTS (SELECT 1 FROM expertise JOIN staff s2 ON s2.id = expertise.user_id)
-    ORDER BY score DESC, staff.open_tickets ASC, staff.last_assigned_at ASC NULLS FIRST, staff.id
+    SELECT s.id AS user_id, s.email, s.relevance, s.open_tickets, s.score, s.matched, s.last_assigned_at
+    FROM scored s
+    JOIN users u ON u.id = s.id
+    ORDER BY s.score DESC, s.open_tickets ASC, s.last_assigned_at ASC NULLS FIRST, s.id
     LIMIT 1
+    ${lock === 'skip locked' ? sql`FOR NO KEY UPDATE OF u SKIP LOCKED` : sql``}
   `)
   const row = (result as unknown as { rows: Record<string, unknown>[] }).rows[0]
   if (!row) return undefined
@@ -75,11 +100,4 @@ export async function recordAssignment(db: DbOrTx, userId: string): Promise<void
     .insert(assigneeStats)
     .values({ userId, lastAssignedAt: sql`now()` })
     .onConflictDoUpdate({ target: assigneeStats.userId, set: { lastAssignedAt: sql`now()` } })
-}
-
-// Any constant: assignments serialise on it so two at once cannot both pick the same "least loaded" moderator.
-const ASSIGNMENT_LOCK = 727_002
-
-export async function lockAssignments(db: DbOrTx): Promise<void> {
-  await db.execute(sql`SELECT pg_advisory_xact_lock(${ASSIGNMENT_LOCK})`)
 }

@@ -1,7 +1,7 @@
 // Auto-assignment: the workflow's assign-moderator step.
 import type { Tx } from '../../db/client.js'
 import { findTicket, insertEvents, updateTicket } from '../tickets/ticket.repository.js'
-import { chooseAssignee, lockAssignments, recordAssignment } from './assignment.repository.js'
+import { chooseAssignee, recordAssignment } from './assignment.repository.js'
 
 export type AssignmentResult =
   | { assignedTo: string; email: string; reason: 'skills' | 'workload' }
@@ -14,11 +14,9 @@ const OPEN = new Set(['todo', 'in_progress', 'waiting_for_customer'])
 
 /**
  * Assigns the ticket to the best-suited active moderator, unless a person assigned it meanwhile.
- * Assignments take a transaction-scoped lock so two at once cannot both see the same moderator as
- * least loaded; the lock is held for one short statement's worth of work.
+ * Concurrent assignments run in parallel: chooseAssignee locks only the moderator it picks.
  */
 export async function autoAssign(tx: Tx, ticketId: string): Promise<AssignmentResult> {
-  await lockAssignments(tx)
   const ticket = await findTicket(tx, ticketId, { forUpdate: true })
   if (!ticket) return { assignedTo: null, reason: 'ticket deleted' }
   if (ticket.assignedTo) return { assignedTo: null, reason: 'already assigned' }

@@ -2,7 +2,7 @@ import { normalizeIP } from '@fastify/rate-limit'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import Type from 'typebox'
 import { AppError, unauthenticated } from '../../errors.js'
-import { Envelope, ErrorEnvelope, ok } from '../../http/envelope.js'
+import { Envelope, ErrorEnvelope, errorResponses, ok } from '../../http/envelope.js'
 import { trimFields } from '../../http/trim.js'
 import type { RoutePlugin } from '../../http/types.js'
 import { loadUserDto } from '../users/user.repository.js'
@@ -21,7 +21,7 @@ const LoginBody = Type.Object(
   },
   { additionalProperties: false },
 )
-const errors = { 400: ErrorEnvelope, 401: ErrorEnvelope, 409: ErrorEnvelope, 429: ErrorEnvelope }
+const errors = errorResponses(400, 401, 409, 429)
 
 export const authRoutes: RoutePlugin = async (app, { config, database }) => {
   const { db } = database

@@ -1,6 +1,6 @@
 import Type from 'typebox'
 import { EMAIL_STATUSES } from '../../db/schema.js'
-import { ErrorEnvelope, okPage, PagedEnvelope } from '../../http/envelope.js'
+import { errorResponses, okPage, PagedEnvelope } from '../../http/envelope.js'
 import { DateTime, Nullable, PaginationQuery, StringEnum } from '../../http/schemas.js'
 import type { RoutePlugin } from '../../http/types.js'
 import { requireRole } from '../auth/auth.hooks.js'
@@ -34,12 +34,7 @@ export const emailRoutes: RoutePlugin = async (app, { database }) => {
         tags: ['admin'],
         summary: 'Every email the system recorded, with its delivery state',
         querystring: Query,
-        response: {
-          200: PagedEnvelope(EmailSchema),
-          400: ErrorEnvelope,
-          401: ErrorEnvelope,
-          403: ErrorEnvelope,
-        },
+        response: { 200: PagedEnvelope(EmailSchema), ...errorResponses(400, 401, 403) },
       },
     },
     async (request) => {

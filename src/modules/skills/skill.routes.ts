@@ -1,6 +1,6 @@
 import Type from 'typebox'
 import { notFound } from '../../errors.js'
-import { Envelope, ErrorEnvelope, ok } from '../../http/envelope.js'
+import { Envelope, ok, RESOURCE_ERRORS } from '../../http/envelope.js'
 import { IdParams, isUuid } from '../../http/schemas.js'
 import { trimFields } from '../../http/trim.js'
 import type { RoutePlugin } from '../../http/types.js'
@@ -9,13 +9,7 @@ import { listSkills } from './skill.repository.js'
 import { CreateSkillBody, SkillSchema, UpdateSkillBody } from './skill.schemas.js'
 import * as skillService from './skill.service.js'
 
-const errors = {
-  400: ErrorEnvelope,
-  401: ErrorEnvelope,
-  403: ErrorEnvelope,
-  404: ErrorEnvelope,
-  409: ErrorEnvelope,
-}
+const errors = RESOURCE_ERRORS
 const adminOnly = requireRole(['admin'], 'Only admins can manage skills')
 const skillId = (id: string) => {
   if (!isUuid(id)) throw notFound('Skill not found')

@@ -1,5 +1,5 @@
 import Type from 'typebox'
-import { Envelope, ErrorEnvelope, ok, okPage, PagedEnvelope } from '../../http/envelope.js'
+import { Envelope, ok, okPage, PagedEnvelope, RESOURCE_ERRORS } from '../../http/envelope.js'
 import { IdParams } from '../../http/schemas.js'
 import { trimFields } from '../../http/trim.js'
 import type { RoutePlugin } from '../../http/types.js'
@@ -17,13 +17,7 @@ import {
 } from './ticket.schemas.js'
 import * as ticketService from './ticket.service.js'
 
-const errors = {
-  400: ErrorEnvelope,
-  401: ErrorEnvelope,
-  403: ErrorEnvelope,
-  404: ErrorEnvelope,
-  409: ErrorEnvelope,
-}
+const errors = RESOURCE_ERRORS
 
 /** /api/tickets — tickets-module.md plus api-contract.md's additions. `authenticate` runs in the parent scope. */
 export const ticketRoutes: RoutePlugin = async (app, { database, queue, notifier }) => {

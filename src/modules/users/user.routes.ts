@@ -1,4 +1,4 @@
-import { Envelope, ErrorEnvelope, ok, okPage, PagedEnvelope } from '../../http/envelope.js'
+import { Envelope, ok, okPage, PagedEnvelope, RESOURCE_ERRORS } from '../../http/envelope.js'
 import { IdParams } from '../../http/schemas.js'
 import { trimFields } from '../../http/trim.js'
 import type { RoutePlugin } from '../../http/types.js'
@@ -7,13 +7,7 @@ import { listUsers } from './user.repository.js'
 import { CreateUserBody, ListUsersQuery, SetSkillsBody, UpdateUserBody, UserSchema } from './user.schemas.js'
 import * as userService from './user.service.js'
 
-const errors = {
-  400: ErrorEnvelope,
-  401: ErrorEnvelope,
-  403: ErrorEnvelope,
-  404: ErrorEnvelope,
-  409: ErrorEnvelope,
-}
+const errors = RESOURCE_ERRORS
 
 /** Admin-only user management. `authenticate` runs in the parent scope. */
 export const userRoutes: RoutePlugin = async (app, { database }) => {
