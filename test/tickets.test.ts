@@ -465,6 +465,10 @@ describe('PATCH /api/tickets/:id', () => {
       [null, moderator.id],
       [moderator.id, null],
     ])
+    expect(events.find((e) => e.type === 'assigned')?.details).toEqual({
+      reason: 'manual',
+      assignee_email: moderator.email,
+    })
   })
 
   const invalid: [string, unknown, string][] = [

@@ -52,7 +52,10 @@ export async function registerWebUi(app: FastifyInstance, distDir: string = DEFA
       .map((entry) => entry.name),
   )
 
-  app.get('/*', { schema: { hide: true } }, async (request, reply) => {
+  // Not a route but a hook on requests that found no route: a catch-all route would also catch
+  // API paths the router refuses for their own reasons (an over-long id answers 414, not 404).
+  app.addHook('onRequest', async (request, reply) => {
+    if (!request.is404 || (request.method !== 'GET' && request.method !== 'HEAD')) return
     const urlPath = pathOf(request.url)
     const name = urlPath.slice(1)
     if (topLevel.has(name)) {
@@ -66,6 +69,6 @@ export async function registerWebUi(app: FastifyInstance, distDir: string = DEFA
         .header('cache-control', 'no-cache')
         .sendFile('index.html', distDir, { cacheControl: false })
     }
-    return reply.callNotFound()
+    // Anything else goes on to the JSON 404 envelope (src/http/error-handler.ts).
   })
 }

@@ -125,9 +125,13 @@ export async function updateTicket(
     if (input.assigned_to !== undefined) {
       const assignee = input.assigned_to?.toLowerCase() ?? null
       if (assignee !== ticket.assignedTo) {
-        if (assignee !== null) await assertAssignable(tx, assignee)
+        const assigneeEmail = assignee === null ? null : await assertAssignable(tx, assignee)
         changes.assignedTo = assignee
         event('assigned', ticket.assignedTo, assignee)
+        // Who it went to, by email, as auto-assignment records it: history readers (moderators
+        // cannot list users) see a person, not an id.
+        const last = events.at(-1)
+        if (last) last.details = { reason: 'manual', assignee_email: assigneeEmail }
       }
     }
     const row = Object.keys(changes).length > 0 ? await repo.updateTicket(tx, ticket.id, changes) : ticket
@@ -141,11 +145,13 @@ export async function updateTicket(
   })
 }
 
-async function assertAssignable(tx: Tx, userId: string): Promise<void> {
+/** The assignee's email, if they are an active moderator or admin; 400 otherwise. */
+async function assertAssignable(tx: Tx, userId: string): Promise<string> {
   const assignee = await findUserById(tx, userId)
   if (!assignee?.isActive || !isStaff(assignee)) {
     throw badRequest('assigned_to must be an active moderator or admin')
   }
+  return assignee.email
 }
 
 export async function deleteTicket(db: Db, user: Actor, id: string): Promise<void> {

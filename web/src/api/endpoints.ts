@@ -1,0 +1,107 @@
+// One function per API endpoint the UI uses (api-contract.md, tickets-module.md).
+import { call, get, withQuery } from './client'
+import type {
+  Comment,
+  Email,
+  Page,
+  PageMeta,
+  Priority,
+  Role,
+  Skill,
+  StaffTicket,
+  Ticket,
+  TicketEvent,
+  TicketStatus,
+  User,
+} from './types'
+
+async function page<T>(path: string): Promise<Page<T>> {
+  const { data, meta } = await call<T[]>('GET', path)
+  const fallback: PageMeta = { total: data.length, page: 1, limit: data.length }
+  return { items: data, meta: meta ?? fallback }
+}
+
+export interface TicketQuery {
+  page?: number
+  limit?: number
+  status?: TicketStatus
+  priority?: Priority
+  /** A user id, or "unassigned" (GET /all only). */
+  assigned_to?: string
+}
+
+export interface TicketPatch {
+  status?: TicketStatus
+  priority?: Priority
+  helpful_notes?: string | null
+  assigned_to?: string | null
+}
+
+export const auth = {
+  me: () => get<User>('/api/auth/me'),
+  login: async (email: string, password: string) =>
+    (await call<User>('POST', '/api/auth/login', { email, password })).data,
+  register: async (input: { email: string; password: string; name?: string }) =>
+    (await call<User>('POST', '/api/auth/register', input)).data,
+  logout: async () => {
+    await call<null>('POST', '/api/auth/logout')
+  },
+}
+
+export const tickets = {
+  mine: (query: TicketQuery) => page<Ticket>(withQuery('/api/tickets', { ...query })),
+  all: (query: TicketQuery) => page<StaffTicket>(withQuery('/api/tickets/all', { ...query })),
+  get: (id: string) => get<Ticket>(`/api/tickets/${encodeURIComponent(id)}`),
+  create: async (input: { title: string; description: string }) =>
+    (await call<Ticket>('POST', '/api/tickets', input)).data,
+  update: async (id: string, patch: TicketPatch) =>
+    (await call<Ticket>('PATCH', `/api/tickets/${encodeURIComponent(id)}`, patch)).data,
+  remove: async (id: string) => {
+    await call<null>('DELETE', `/api/tickets/${encodeURIComponent(id)}`)
+  },
+  comments: (id: string) => get<Comment[]>(`/api/tickets/${encodeURIComponent(id)}/comments`),
+  addComment: async (id: string, body: string) =>
+    (await call<Comment>('POST', `/api/tickets/${encodeURIComponent(id)}/comments`, { body })).data,
+  history: (id: string) => get<TicketEvent[]>(`/api/tickets/${encodeURIComponent(id)}/history`),
+  decide: async (id: string, decision: 'confirm' | 'reopen') =>
+    (await call<Ticket>('POST', `/api/tickets/${encodeURIComponent(id)}/${decision}`)).data,
+}
+
+export interface UserQuery {
+  page?: number
+  limit?: number
+  role?: Role
+  q?: string
+}
+
+export const users = {
+  list: (query: UserQuery) => page<User>(withQuery('/api/users', { ...query })),
+  get: (id: string) => get<User>(`/api/users/${encodeURIComponent(id)}`),
+  create: async (input: { email: string; password: string; name?: string; role: Role }) =>
+    (await call<User>('POST', '/api/users', input)).data,
+  update: async (id: string, patch: { role?: Role; is_active?: boolean; name?: string | null }) =>
+    (await call<User>('PATCH', `/api/users/${encodeURIComponent(id)}`, patch)).data,
+  setSkills: async (id: string, skills: { skill: string; proficiency: number }[]) =>
+    (await call<User>('PUT', `/api/users/${encodeURIComponent(id)}/skills`, { skills })).data,
+}
+
+export interface SkillInput {
+  name: string
+  description: string | null
+  keywords: string[]
+}
+
+export const skills = {
+  list: () => get<Skill[]>('/api/skills'),
+  create: async (input: SkillInput) => (await call<Skill>('POST', '/api/skills', input)).data,
+  update: async (id: string, input: Partial<SkillInput>) =>
+    (await call<Skill>('PATCH', `/api/skills/${encodeURIComponent(id)}`, input)).data,
+  remove: async (id: string) => {
+    await call<null>('DELETE', `/api/skills/${encodeURIComponent(id)}`)
+  },
+}
+
+export const emails = {
+  list: (query: { page?: number; limit?: number; to?: string }) =>
+    page<Email>(withQuery('/api/admin/emails', { ...query })),
+}

@@ -1,0 +1,121 @@
+// The API's shapes as the browser sees them (JSON: dates are ISO strings). Mirrors the route
+// schemas in src/modules/*/*.schemas.ts; the UI depends on nothing but the public API.
+
+export const TICKET_STATUSES = [
+  'todo',
+  'in_progress',
+  'waiting_for_customer',
+  'resolved',
+  'closed',
+  'cancelled',
+] as const
+export type TicketStatus = (typeof TICKET_STATUSES)[number]
+
+export const PRIORITIES = ['low', 'medium', 'high'] as const
+export type Priority = (typeof PRIORITIES)[number]
+
+export type ProcessingStatus = 'queued' | 'running' | 'done' | 'failed'
+
+export const ROLES = ['user', 'moderator', 'admin'] as const
+export type Role = (typeof ROLES)[number]
+
+export interface Ticket {
+  id: string
+  title: string
+  description: string
+  status: TicketStatus
+  priority: Priority
+  created_by: string
+  assigned_to: string | null
+  summary: string | null
+  helpful_notes: string | null
+  related_skills: string[] | null
+  processing_status: ProcessingStatus
+  created_at: string
+  updated_at: string
+}
+
+/** GET /api/tickets/all adds the people's emails. */
+export interface StaffTicket extends Ticket {
+  assignee: { email: string } | null
+  creator: { email: string }
+}
+
+export interface UserSkill {
+  id: string
+  name: string
+  proficiency: number
+}
+
+export interface User {
+  id: string
+  email: string
+  name: string | null
+  role: Role
+  is_active: boolean
+  skills: UserSkill[]
+  created_at: string
+  updated_at: string
+}
+
+export interface Skill {
+  id: string
+  name: string
+  description: string | null
+  keywords: string[]
+  moderator_count: number
+}
+
+export interface Comment {
+  id: string
+  ticket_id: string
+  author: { id: string; email: string; name: string | null; role: Role }
+  body: string
+  created_at: string
+}
+
+export type TicketEventType =
+  | 'created'
+  | 'status_changed'
+  | 'priority_changed'
+  | 'assigned'
+  | 'notes_changed'
+  | 'commented'
+  | 'analysed'
+
+export interface TicketEvent {
+  id: string
+  type: TicketEventType
+  /** null: the system (background analysis and assignment). */
+  actor: { id: string; email: string } | null
+  from: string | null
+  to: string | null
+  details: Record<string, unknown> | null
+  created_at: string
+}
+
+export type EmailStatus = 'pending' | 'sent' | 'failed' | 'skipped'
+
+export interface Email {
+  id: string
+  to: string
+  subject: string
+  text: string
+  status: EmailStatus
+  attempts: number
+  last_error: string | null
+  ticket_id: string | null
+  created_at: string
+  sent_at: string | null
+}
+
+export interface PageMeta {
+  total: number
+  page: number
+  limit: number
+}
+
+export interface Page<T> {
+  items: T[]
+  meta: PageMeta
+}

@@ -1,0 +1,105 @@
+import { useState } from 'preact/hooks'
+import type { ApiError } from '../../api/client'
+import { tickets } from '../../api/endpoints'
+import type { Comment, Ticket } from '../../api/types'
+import { ErrorMessage } from '../../components/ErrorMessage'
+import { Field, lengthProblem } from '../../components/Field'
+import { Skeleton } from '../../components/States'
+import { RelativeTime } from '../../components/Time'
+import { announce } from '../../lib/announce'
+import { personName } from '../../lib/format'
+import { useUser } from '../../lib/session'
+import { type Async, toApiError } from '../../lib/useAsync'
+import { isStaff } from '../../lib/workflow'
+
+const BODY_RULE = { min: 1, max: 5000 }
+
+function CommentItem({ comment, mine }: { comment: Comment; mine: boolean }) {
+  const staff = isStaff(comment.author.role)
+  return (
+    <li class={`comment${staff ? ' comment-staff' : ''}${mine ? ' comment-mine' : ''}`}>
+      <div class="comment-head">
+        <span class="comment-author">{mine ? 'You' : personName(comment.author)}</span>
+        {staff && <span class="badge role-moderator">Support</span>}
+        <span class="comment-time">
+          <RelativeTime iso={comment.created_at} />
+        </span>
+      </div>
+      <p class="comment-body">{comment.body}</p>
+    </li>
+  )
+}
+
+export function Comments(props: { ticket: Ticket; comments: Async<Comment[]>; onPosted: () => void }) {
+  const { ticket, comments } = props
+  const user = useUser()
+  const [body, setBody] = useState('')
+  const [tried, setTried] = useState(false)
+  const [busy, setBusy] = useState(false)
+  const [error, setError] = useState<ApiError>()
+  const problem = lengthProblem('Reply', body, BODY_RULE)
+  const creatorReplyResumes = ticket.created_by === user.id && ticket.status === 'waiting_for_customer'
+
+  const submit = async (event: Event) => {
+    event.preventDefault()
+    setTried(true)
+    if (problem) return
+    setBusy(true)
+    setError(undefined)
+    try {
+      const comment = await tickets.addComment(ticket.id, body.trim())
+      comments.setData([...(comments.data ?? []), comment])
+      setBody('')
+      setTried(false)
+      announce('Reply posted.', 'success')
+      props.onPosted()
+    } catch (e) {
+      setError(toApiError(e))
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  const count = comments.data?.length
+  return (
+    <section class="card" aria-labelledby="comments-title">
+      <h2 id="comments-title" class="card-title">
+        Conversation {count ? <span class="count">{count}</span> : null}
+      </h2>
+      <ErrorMessage error={comments.error} title="Could not load the comments." />
+      {!comments.data && !comments.error && <Skeleton lines={3} label="Loading comments…" />}
+      {comments.data?.length === 0 && <p class="muted">No messages yet.</p>}
+      {comments.data && comments.data.length > 0 && (
+        <ol class="comments">
+          {comments.data.map((c) => (
+            <CommentItem key={c.id} comment={c} mine={c.author.id === user.id} />
+          ))}
+        </ol>
+      )}
+      <form class="reply" onSubmit={submit} noValidate>
+        <ErrorMessage error={error} title="Could not post the reply." />
+        <Field
+          id="reply-body"
+          label={isStaff(user.role) && ticket.created_by !== user.id ? 'Reply to the customer' : 'Your reply'}
+          multiline
+          rows={3}
+          value={body}
+          onInput={setBody}
+          rule={BODY_RULE}
+          error={problem}
+          showError={tried || body.trim().length > BODY_RULE.max}
+          hint={
+            creatorReplyResumes
+              ? 'Support is waiting for you: replying moves the ticket back to In progress.'
+              : undefined
+          }
+        />
+        <div class="form-actions">
+          <button type="submit" class="button button-primary" disabled={busy}>
+            {busy ? 'Posting…' : 'Post reply'}
+          </button>
+        </div>
+      </form>
+    </section>
+  )
+}

@@ -1,0 +1,77 @@
+import type { TicketEvent, TicketStatus } from '../../api/types'
+import { ErrorMessage } from '../../components/ErrorMessage'
+import { Skeleton } from '../../components/States'
+import { RelativeTime } from '../../components/Time'
+import type { Async } from '../../lib/useAsync'
+import { PRIORITY_LABEL, STATUS_LABEL } from '../../lib/workflow'
+import { capitalise, type Directory, nameOf } from './people'
+
+function statusLabel(value: string | null): string {
+  return value && value in STATUS_LABEL ? STATUS_LABEL[value as TicketStatus] : (value ?? '—')
+}
+
+function priorityLabel(value: string | null): string {
+  return value && value in PRIORITY_LABEL
+    ? PRIORITY_LABEL[value as keyof typeof PRIORITY_LABEL]
+    : (value ?? '—')
+}
+
+function sentence(event: TicketEvent, directory: Directory): string {
+  const who = event.actor ? capitalise(nameOf(directory, event.actor.id, event.actor.email)) : 'The system'
+  const d = event.details ?? {}
+  switch (event.type) {
+    case 'created':
+      return `${who} filed the ticket`
+    case 'analysed': {
+      const skills = Array.isArray(d.related_skills) ? d.related_skills.join(', ') : ''
+      return `Analysed${skills ? ` — skills: ${skills}` : ''}`
+    }
+    case 'assigned': {
+      if (!event.to) return `${who} removed the assignee`
+      const target = nameOf(directory, event.to)
+      const matched = Array.isArray(d.matched_skills) ? d.matched_skills.join(', ') : ''
+      const why =
+        d.reason === 'skills' && matched
+          ? ` (matching skills: ${matched})`
+          : d.reason === 'workload'
+            ? ' (least busy)'
+            : ''
+      return event.actor ? `${who} assigned it to ${target}` : `Assigned to ${target}${why}`
+    }
+    case 'status_changed':
+      return `${who} moved it from ${statusLabel(event.from)} to ${statusLabel(event.to)}`
+    case 'priority_changed':
+      return `${who} changed the priority from ${priorityLabel(event.from)} to ${priorityLabel(event.to)}`
+    case 'notes_changed':
+      return `${who} ${event.to ? 'edited' : 'cleared'} the helpful notes`
+    case 'commented':
+      return `${who} commented`
+    default:
+      return `${who}: ${event.type}`
+  }
+}
+
+export function History({ history, directory }: { history: Async<TicketEvent[]>; directory: Directory }) {
+  return (
+    <section class="card" aria-labelledby="history-title">
+      <h2 id="history-title" class="card-title">
+        History
+      </h2>
+      <ErrorMessage error={history.error} title="Could not load the history." />
+      {!history.data && !history.error && <Skeleton lines={4} label="Loading history…" />}
+      {history.data && (
+        <ol class="timeline">
+          {history.data.map((event) => (
+            <li key={event.id} class={`timeline-item event-${event.type}`}>
+              <span class="timeline-dot" aria-hidden="true" />
+              <p class="timeline-text">{sentence(event, directory)}</p>
+              <p class="timeline-time">
+                <RelativeTime iso={event.created_at} />
+              </p>
+            </li>
+          ))}
+        </ol>
+      )}
+    </section>
+  )
+}
