@@ -6,9 +6,12 @@ import type { Db, Tx } from '../db/client.js'
 import { workflowSteps } from '../db/schema.js'
 import { inTransaction } from '../db/transaction.js'
 
-export interface StepRunner {
-  /** Runs `work` in a transaction and records its result there; a recorded step returns its result. */
+/** Steps that share one transaction: their effects and records commit together or not at all. */
+export interface StepScope {
   run<T>(name: string, work: (tx: Tx) => Promise<T>): Promise<T>
+}
+
+export interface StepRunner extends StepScope {
   /**
    * For a step that calls out (an AI API): `call` runs outside any transaction (no locks held
    * while waiting on the network), then `apply` writes its effects and the result atomically.
@@ -18,6 +21,11 @@ export interface StepRunner {
     call: () => Promise<R>,
     apply: (tx: Tx, called: R) => Promise<T>,
   ): Promise<T>
+  /**
+   * Runs several steps in one transaction: one commit instead of one per step. Each is still
+   * recorded on its own, so a retry skips exactly the ones that finished.
+   */
+  together<T>(work: (scope: StepScope) => Promise<T>): Promise<T>
 }
 
 export type StepTiming = (step: string, seconds: number) => void
@@ -40,42 +48,53 @@ export function createStepRunner(
     return finished
   }
 
-  // One transaction per step: the effects and the record of them commit together. The commit
-  // need not wait for the disk: pg-boss marks the job complete afterwards in a synchronous commit,
-  // which flushes the log up to and including these steps. Were the server to crash before
-  // that, the steps and their effects vanish together and the job is retried — consistent.
-  const inStep = <T>(name: string, work: (tx: Tx) => Promise<T>) =>
-    inTransaction(db, async (tx) => {
+  /** `callSeconds`: time a step already spent outside the transaction (runExternal's call). */
+  async function together<T>(work: (scope: StepScope) => Promise<T>, callSeconds = 0): Promise<T> {
+    const done = await recorded()
+    const fresh = new Map<string, unknown>()
+    const result = await inTransaction(db, async (tx) => {
+      fresh.clear() // inTransaction may run this again after a deadlock
+      // The commit need not wait for the disk: pg-boss marks the job complete afterwards in a
+      // synchronous commit, which flushes the log up to and including these steps. Were the
+      // server to crash before that, the steps and their effects vanish together and the job
+      // is retried — consistent.
       await tx.execute(sql`SET LOCAL synchronous_commit = off`)
-      const result = await work(tx)
-      // The primary key (job_id, step) makes a duplicate record fail and roll the step back:
-      // if two runs ever raced on one job, only one would keep its effects.
-      await tx.insert(workflowSteps).values({ jobId, step: name, ticketId, result: result ?? null })
-      return result
+      const scope: StepScope = {
+        async run<R>(name: string, step: (tx: Tx) => Promise<R>): Promise<R> {
+          if (done.has(name)) return done.get(name) as R
+          const started = performance.now()
+          const value = await step(tx)
+          onTiming?.(name, callSeconds + (performance.now() - started) / 1000)
+          fresh.set(name, value)
+          return value
+        },
+      }
+      const value = await work(scope)
+      if (fresh.size > 0) {
+        // The primary key (job_id, step) makes a duplicate record fail and roll the steps back:
+        // if two runs ever raced on one job, only one would keep its effects.
+        await tx
+          .insert(workflowSteps)
+          .values(
+            [...fresh].map(([step, stepResult]) => ({ jobId, step, ticketId, result: stepResult ?? null })),
+          )
+      }
+      return value
     })
-
-  async function timed<T>(name: string, work: () => Promise<T>): Promise<T> {
-    const started = performance.now()
-    try {
-      return await work()
-    } finally {
-      onTiming?.(name, (performance.now() - started) / 1000)
-    }
+    for (const [name, value] of fresh) done.set(name, value)
+    return result
   }
 
   return {
-    async run<T>(name: string, work: (tx: Tx) => Promise<T>): Promise<T> {
-      const done = await recorded()
-      if (done.has(name)) return done.get(name) as T
-      return timed(name, () => inStep(name, work))
-    },
+    together: (work) => together(work),
+    run: (name, work) => together((scope) => scope.run(name, work)),
     async runExternal<R, T>(name: string, call: () => Promise<R>, apply: (tx: Tx, called: R) => Promise<T>) {
       const done = await recorded()
       if (done.has(name)) return done.get(name) as T
-      return timed(name, async () => {
-        const called = await call()
-        return inStep(name, (tx) => apply(tx, called))
-      })
+      const started = performance.now()
+      const called = await call()
+      const callSeconds = (performance.now() - started) / 1000
+      return together((scope) => scope.run(name, (tx) => apply(tx, called)), callSeconds)
     },
   }
 }

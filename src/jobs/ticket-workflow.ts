@@ -5,7 +5,7 @@
 // AI fields, assignment still attempted; assignment fails → unassigned, analysis kept; email fails
 // → assignment kept, the error recorded.
 import Type from 'typebox'
-import type { Db } from '../db/client.js'
+import type { Db, Tx } from '../db/client.js'
 import { type AssignmentResult, autoAssign } from '../modules/assignment/assignment.service.js'
 import type { Notifier } from '../modules/notifications/notifier.js'
 import { findTicket, setProcessingStatus } from '../modules/tickets/ticket.repository.js'
@@ -34,6 +34,11 @@ type Assigned = AssignmentResult | { assignedTo: null; reason: 'failed'; error: 
 
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error))
 
+async function markProcessing(tx: Tx, ticketId: string, status: 'running' | 'done' | 'failed') {
+  await setProcessingStatus(tx, ticketId, status)
+  return null
+}
+
 export const ticketWorkflow = defineJob({
   queue: QUEUES.ticketWorkflow,
   payload: Type.Object({ ticketId: Type.String({ format: 'uuid' }) }),
@@ -42,16 +47,15 @@ export const ticketWorkflow = defineJob({
     const lastAttempt = isLastAttempt(job)
     const steps = createStepRunner(db, job.id, ticketId, onStepTiming)
 
-    const ticket = await steps.run('fetch-ticket', async (tx) => {
-      const row = await findTicket(tx, ticketId)
-      return row ? { id: row.id, title: row.title, description: row.description } : null
+    const ticket = await steps.together(async (step) => {
+      const found = await step.run('fetch-ticket', async (tx) => {
+        const row = await findTicket(tx, ticketId)
+        return row ? { id: row.id, title: row.title, description: row.description } : null
+      })
+      if (found) await step.run('update-ticket-status', (tx) => markProcessing(tx, ticketId, 'running'))
+      return found
     })
     if (!ticket) return { outcome: 'ticket deleted' }
-
-    await steps.run('update-ticket-status', async (tx) => {
-      await setProcessingStatus(tx, ticketId, 'running')
-      return null
-    })
 
     const analysed = await steps.runExternal<Analysed, Analysed>(
       'ai-processing',
@@ -71,35 +75,41 @@ export const ticketWorkflow = defineJob({
       },
     )
 
-    let assigned: Assigned
-    try {
-      assigned = await steps.run<Assigned>('assign-moderator', (tx) => autoAssign(tx, ticketId))
-    } catch (error) {
-      if (!lastAttempt) throw error
-      const failure = { assignedTo: null, reason: 'failed', error: message(error) } as const
-      assigned = await steps.run<Assigned>('assign-moderator', async () => failure)
+    const assign = (tx: Tx) => autoAssign(tx, ticketId)
+    const notify = async (tx: Tx, assigned: Assigned) => {
+      if (!assigned.assignedTo) return { emailId: null }
+      const row = await findTicket(tx, ticketId)
+      return { emailId: row ? ((await notifier.ticketAssigned(tx, row, assigned.assignedTo)) ?? null) : null }
     }
+    const finish = (tx: Tx, assigned: Assigned) =>
+      markProcessing(tx, ticketId, !analysed.ok || assigned.reason === 'failed' ? 'failed' : 'done')
 
-    if (assigned.assignedTo) {
-      const assignee = assigned.assignedTo
+    let assigned: Assigned
+    if (!lastAttempt) {
+      // The last three steps share one commit; a failure in any rolls all three back for the retry.
+      assigned = await steps.together(async (step) => {
+        const result = await step.run<Assigned>('assign-moderator', assign)
+        await step.run('send-email-notification', (tx) => notify(tx, result))
+        await step.run('finish', (tx) => finish(tx, result))
+        return result
+      })
+    } else {
+      // Last attempt: each step alone, so one that fails cannot undo the others (degradation).
       try {
-        await steps.run('send-email-notification', async (tx) => {
-          const row = await findTicket(tx, ticketId)
-          return row
-            ? { emailId: (await notifier.ticketAssigned(tx, row, assignee)) ?? null }
-            : { emailId: null }
-        })
+        assigned = await steps.run<Assigned>('assign-moderator', assign)
       } catch (error) {
-        if (!lastAttempt) throw error
+        const failure = { assignedTo: null, reason: 'failed', error: message(error) } as const
+        assigned = await steps.run<Assigned>('assign-moderator', async () => failure)
+      }
+      const result = assigned
+      try {
+        await steps.run('send-email-notification', (tx) => notify(tx, result))
+      } catch (error) {
         await steps.run('send-email-notification', async () => ({ emailId: null, error: message(error) }))
       }
+      await steps.run('finish', (tx) => finish(tx, result))
     }
-
     const failed = !analysed.ok || assigned.reason === 'failed'
-    await steps.run('finish', async (tx) => {
-      await setProcessingStatus(tx, ticketId, failed ? 'failed' : 'done')
-      return null
-    })
     return { outcome: failed ? 'failed' : 'done', assignedTo: assigned.assignedTo }
   },
 })
