@@ -63,7 +63,8 @@ export async function registerWebUi(app: FastifyInstance, distDir: string = DEFA
         .header('cache-control', 'public, max-age=3600')
         .sendFile(name, distDir, { cacheControl: false })
     }
-    if (!NOT_UI.some((re) => re.test(urlPath)) && wantsPage(request)) {
+    // `/` is always the app (curl http://127.0.0.1:3000 shows it too); deeper paths only for browsers.
+    if (urlPath === '/' || (!NOT_UI.some((re) => re.test(urlPath)) && wantsPage(request))) {
       // Always revalidated: it names the current hashed assets, so a deploy shows at once.
       return reply
         .header('cache-control', 'no-cache')
