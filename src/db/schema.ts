@@ -18,24 +18,27 @@ import {
   varchar,
 } from 'drizzle-orm/pg-core'
 
-export const USER_ROLES = ['user', 'moderator', 'admin'] as const
-export type UserRole = (typeof USER_ROLES)[number]
+import {
+  PROCESSING_STATUSES,
+  type ProcessingStatus,
+  TICKET_PRIORITIES,
+  TICKET_STATUSES,
+  type TicketPriority,
+  type TicketStatus,
+  USER_ROLES,
+  type UserRole,
+} from '../shared/vocabulary.js'
 
-export const TICKET_STATUSES = [
-  'todo',
-  'in_progress',
-  'waiting_for_customer',
-  'resolved',
-  'closed',
-  'cancelled',
-] as const
-export type TicketStatus = (typeof TICKET_STATUSES)[number]
-
-export const TICKET_PRIORITIES = ['low', 'medium', 'high'] as const
-export type TicketPriority = (typeof TICKET_PRIORITIES)[number]
-
-export const PROCESSING_STATUSES = ['queued', 'running', 'done', 'failed'] as const
-export type ProcessingStatus = (typeof PROCESSING_STATUSES)[number]
+export {
+  PROCESSING_STATUSES,
+  type ProcessingStatus,
+  TICKET_PRIORITIES,
+  TICKET_STATUSES,
+  type TicketPriority,
+  type TicketStatus,
+  USER_ROLES,
+  type UserRole,
+}
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).defaultNow()
 const updatedAt = () => timestamp('updated_at', { withTimezone: true }).defaultNow()

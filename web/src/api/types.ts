@@ -1,23 +1,18 @@
 // The API's shapes as the browser sees them (JSON: dates are ISO strings). Mirrors the route
 // schemas in src/modules/*/*.schemas.ts; the UI depends on nothing but the public API.
 
-export const TICKET_STATUSES = [
-  'todo',
-  'in_progress',
-  'waiting_for_customer',
-  'resolved',
-  'closed',
-  'cancelled',
-] as const
-export type TicketStatus = (typeof TICKET_STATUSES)[number]
+import type { ProcessingStatus, TicketPriority, TicketStatus, UserRole } from '../../../src/shared/vocabulary'
 
-export const PRIORITIES = ['low', 'medium', 'high'] as const
-export type Priority = (typeof PRIORITIES)[number]
-
-export type ProcessingStatus = 'queued' | 'running' | 'done' | 'failed'
-
-export const ROLES = ['user', 'moderator', 'admin'] as const
-export type Role = (typeof ROLES)[number]
+// One definition for server and browser: the shared vocabulary.
+export {
+  PROCESSING_STATUSES,
+  TICKET_PRIORITIES as PRIORITIES,
+  TICKET_STATUSES,
+  USER_ROLES as ROLES,
+} from '../../../src/shared/vocabulary'
+export type { ProcessingStatus, TicketStatus }
+export type Priority = TicketPriority
+export type Role = UserRole
 
 export interface Ticket {
   id: string

@@ -1,15 +1,10 @@
-// The ticket workflow as the server enforces it. Mirror of src/modules/tickets/ticket.status.ts:
-// the UI offers only the moves the server accepts, so a moderator never meets a 409 by choice.
+// The ticket workflow as the server enforces it (the same NEXT_STATUSES, from src/shared): the UI
+// offers only the moves the server accepts, so a moderator never meets a 409 by choice.
+
+import { NEXT_STATUSES } from '../../../src/shared/vocabulary'
 import type { Priority, ProcessingStatus, Role, TicketStatus } from '../api/types'
 
-export const NEXT_STATUSES: Record<TicketStatus, readonly TicketStatus[]> = {
-  todo: ['in_progress', 'cancelled'],
-  in_progress: ['waiting_for_customer', 'resolved', 'cancelled'],
-  waiting_for_customer: ['in_progress', 'cancelled'],
-  resolved: ['closed', 'cancelled'],
-  closed: [],
-  cancelled: [],
-}
+export { NEXT_STATUSES }
 
 export const STATUS_LABEL: Record<TicketStatus, string> = {
   todo: 'To do',
