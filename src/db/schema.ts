@@ -29,16 +29,8 @@ import {
   type UserRole,
 } from '../shared/vocabulary.js'
 
-export {
-  PROCESSING_STATUSES,
-  type ProcessingStatus,
-  TICKET_PRIORITIES,
-  TICKET_STATUSES,
-  type TicketPriority,
-  type TicketStatus,
-  USER_ROLES,
-  type UserRole,
-}
+// The shared vocabulary, re-exported so database code finds the column enums beside the tables.
+export * from '../shared/vocabulary.js'
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).defaultNow()
 const updatedAt = () => timestamp('updated_at', { withTimezone: true }).defaultNow()

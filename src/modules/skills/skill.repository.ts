@@ -39,11 +39,6 @@ export async function insertSkill(db: DbOrTx, fields: SkillFields): Promise<Skil
   return row
 }
 
-export async function findSkillByName(db: DbOrTx, name: string): Promise<SkillRow | undefined> {
-  const [row] = await db.select().from(skills).where(sql`lower(${skills.name}) = lower(${name})`)
-  return row
-}
-
 export async function updateSkill(
   db: DbOrTx,
   id: string,

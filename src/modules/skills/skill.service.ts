@@ -49,12 +49,6 @@ export async function deleteSkill(db: DbOrTx, id: string): Promise<void> {
   if (!(await skillRepo.deleteSkill(db, id))) throw notFound(SKILL_NOT_FOUND)
 }
 
-export async function getSkill(db: DbOrTx, id: string): Promise<SkillDto> {
-  const dto = await skillRepo.findSkillDto(db, id)
-  if (!dto) throw notFound(SKILL_NOT_FOUND)
-  return dto
-}
-
 function pick(row: { id: string; name: string; description: string | null; keywords: string[] }) {
   return { id: row.id, name: row.name, description: row.description, keywords: row.keywords }
 }
