@@ -395,7 +395,7 @@ describe('parseAnalysis', () => {
 })
 
 describe('createTriageProvider', () => {
-  const local: TriageProvider = { name: 'local', analyse: vi.fn() }
+  const local: TriageProvider = { name: 'local', inProcess: true, analyse: vi.fn() }
   const ai = (env: Record<string, string>) => loadConfig(env).ai
 
   it('builds the local provider only when chosen', () => {

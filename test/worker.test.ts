@@ -23,6 +23,7 @@ const silent = { debug() {}, info() {}, warn() {}, error() {} }
 
 const triage: TriageProvider = {
   name: 'local',
+  inProcess: true,
   async analyse(ticket) {
     return {
       summary: `About: ${ticket.title}`,
@@ -57,7 +58,7 @@ beforeAll(async () => {
           notifier,
           onStepTiming: (step, s) => metrics.stepDuration.observe({ step }, s),
         },
-        2,
+        { concurrency: 4, batchSize: 2 },
       ),
     ],
   })

@@ -22,10 +22,14 @@ let user: TestUser
 let networking: TestUser
 let database: TestUser
 
-/** A scripted triage provider: each call takes the next answer (an analysis or an error). */
+/**
+ * A scripted triage provider: each call takes the next answer (an analysis or an error). It acts
+ * as a remote one (the workflow commits around its call) unless made in-process.
+ */
 function scriptedTriage(...answers: (TicketAnalysis | Error)[]): TriageProvider & { calls: number } {
   const provider = {
-    name: 'local' as const,
+    name: 'openai' as const,
+    inProcess: false,
     calls: 0,
     async analyse() {
       const answer = answers[Math.min(provider.calls, answers.length - 1)]
@@ -210,7 +214,115 @@ describe('ticket workflow', () => {
   })
 
   it('knows its last attempt', () => {
+    expect(isLastAttempt({ retryCount: 0, retryLimit: 0 })).toBe(true)
     expect(isLastAttempt({ retryCount: 4, retryLimit: 5 })).toBe(false)
     expect(isLastAttempt({ retryCount: 5, retryLimit: 5 })).toBe(true)
+  })
+})
+
+describe('ticket workflow with an in-process analyser (one transaction)', () => {
+  const inProcess = (...answers: (TicketAnalysis | Error)[]) =>
+    Object.assign(scriptedTriage(...answers), { inProcess: true })
+  /** The steps recorded for a job, by name. */
+  const stepsOf = async (jobId: string) => {
+    const result = (await ctx.database.db.execute(
+      sql`SELECT step FROM ${workflowSteps} WHERE job_id = ${jobId} ORDER BY step`,
+    )) as unknown as { rows: { step: string }[] }
+    return result.rows.map((r) => r.step)
+  }
+
+  it('does every step, records each, and commits them at once: the ticket goes from queued to done', async () => {
+    const ticket = await createTicket(ctx, user, { title: 'VPN down again' })
+    expect((await ticketRow(ticket.id)).processingStatus).toBe('queued')
+    const jobId = randomUUID()
+    const result = await runAttempt(inProcess(vpnAnalysis), ticket.id, jobId, 0)
+    expect(result).toEqual({ outcome: 'done', assignedTo: networking.id })
+    expect(await ticketRow(ticket.id)).toMatchObject({
+      summary: vpnAnalysis.summary,
+      priority: 'high',
+      assignedTo: networking.id,
+      processingStatus: 'done',
+    })
+    expect(await stepsOf(jobId)).toEqual([
+      'ai-processing',
+      'assign-moderator',
+      'fetch-ticket',
+      'finish',
+      'send-email-notification',
+      'update-ticket-status',
+    ])
+    expect(await count(sql`SELECT count(*) AS n FROM emails WHERE ticket_id = ${ticket.id}`)).toBe(1)
+  })
+
+  it('a failure anywhere rolls every step back; the retry does each exactly once', async () => {
+    const ticket = await createTicket(ctx, user)
+    const jobId = randomUUID()
+    const triage = inProcess(vpnAnalysis)
+    const real = createNotifier({ queue: ctx.queue, appUrl: 'http://helpdesk.test', smtpEnabled: false })
+    let failOnce = true
+    const flaky: Notifier = {
+      ...real,
+      async ticketAssigned(...args: Parameters<typeof real.ticketAssigned>) {
+        if (failOnce) {
+          failOnce = false
+          throw new Error('database hiccup while recording the email')
+        }
+        return real.ticketAssigned(...args)
+      },
+    }
+    await expect(runAttempt(triage, ticket.id, jobId, 0, 2, flaky)).rejects.toThrow('database hiccup')
+    // Nothing of the failed attempt is left: no analysis, no assignment, no step records.
+    expect(await ticketRow(ticket.id)).toMatchObject({
+      summary: null,
+      assignedTo: null,
+      processingStatus: 'queued',
+    })
+    expect(await stepsOf(jobId)).toEqual([])
+    await runAttempt(triage, ticket.id, jobId, 1, 2, flaky)
+    // The analysis ran twice (in-process, nothing sent anywhere); everything it caused, once.
+    expect(triage.calls).toBe(2)
+    const events = (type: string) =>
+      count(sql`SELECT count(*) AS n FROM ${ticketEvents} WHERE ticket_id = ${ticket.id} AND type = ${type}`)
+    expect(await events('analysed')).toBe(1)
+    expect(await events('assigned')).toBe(1)
+    expect(await count(sql`SELECT count(*) AS n FROM emails WHERE ticket_id = ${ticket.id}`)).toBe(1)
+    expect((await ticketRow(ticket.id)).processingStatus).toBe('done')
+  })
+
+  it('goes step by step on the last attempt: a failing email keeps the assignment and records the error', async () => {
+    const ticket = await createTicket(ctx, user)
+    const jobId = randomUUID()
+    const real = createNotifier({ queue: ctx.queue, appUrl: 'http://helpdesk.test', smtpEnabled: false })
+    const broken: Notifier = {
+      ...real,
+      async ticketAssigned() {
+        throw new Error('outbox unavailable')
+      },
+    }
+    const result = await runAttempt(inProcess(vpnAnalysis), ticket.id, jobId, 2, 2, broken)
+    // Email fails → assignment completes, the error is recorded, the workflow still ends done.
+    expect(result).toEqual({ outcome: 'done', assignedTo: networking.id })
+    expect(await ticketRow(ticket.id)).toMatchObject({
+      summary: vpnAnalysis.summary,
+      assignedTo: networking.id,
+    })
+    const [email] = (
+      (await ctx.database.db.execute(
+        sql`SELECT result FROM ${workflowSteps} WHERE job_id = ${jobId} AND step = 'send-email-notification'`,
+      )) as unknown as { rows: { result: { error?: string } }[] }
+    ).rows
+    expect(email?.result.error).toBe('outbox unavailable')
+  })
+
+  it('degrades a refusal at once and still assigns', async () => {
+    const ticket = await createTicket(ctx, user)
+    const result = await runAttempt(inProcess(new TriageError('refused', false)), ticket.id, randomUUID(), 0)
+    expect(result).toMatchObject({ outcome: 'failed' })
+    expect(await ticketRow(ticket.id)).toMatchObject({
+      summary: null,
+      priority: 'medium',
+      processingStatus: 'failed',
+    })
+    expect((await ticketRow(ticket.id)).assignedTo).not.toBeNull()
   })
 })

@@ -12,6 +12,7 @@ import type { Worker } from '../../src/jobs/worker.js'
 import { createMetrics } from '../../src/metrics.js'
 import { createUser } from '../../src/modules/users/user.service.js'
 import { databaseUrl } from '../config.js'
+import { type Classifier, type CoreUsage, describeCores, startCpuMeasurement } from '../cpu.js'
 import { dropDatabase, recreateDatabase } from '../db-admin.js'
 import { fmt, heading, table } from '../report.js'
 import { measureAssignment } from './assignment.js'
@@ -108,16 +109,19 @@ async function onPostgres() {
     await measureLatency(client, watcher, 30, 30)
     const latency = await measureLatency(client, watcher, 300, 30)
     await workers.stop()
+    let stopCpu: (() => CoreUsage) | undefined
     const throughput = await measureThroughput(client, watcher, 2000, async () => {
       workers = spawnWorkers(2, workerEnv)
       await workers.ready
+      stopCpu = startCpuMeasurement(drainClassifier(new Set(workers.pids)))
     })
+    const drainCores = stopCpu?.()
     await workers.stop()
     const [filer] = (
       await database.executeSql(`SELECT id FROM users WHERE email = 'bench-filer@example.com'`)
     ).rows
     const assignment = await measureAssignment(database, 1000, 300, String(filer?.id))
-    return { latency, throughput, assignment }
+    return { latency, throughput: { ...throughput, cores: drainCores }, assignment }
   } finally {
     await workers.stop()
     await watcher.stop()
@@ -126,36 +130,51 @@ async function onPostgres() {
   }
 }
 
+/**
+ * Who used the cores while the two workers drained the backlog: the workers, PostgreSQL (this
+ * database's backends and the server's own helpers) and this process (API server idle, watcher).
+ */
+const drainClassifier =
+  (workerPids: Set<number>): Classifier =>
+  ({ pid, comm, cmdline }) => {
+    if (workerPids.has(pid)) return 'workers'
+    if (pid === process.pid) return 'bench'
+    if (comm !== 'postgres') return undefined
+    const line = cmdline()
+    return line.includes(` ${WORKFLOW_DB} `) || line.startsWith('/') || /^postgres: \S+: [a-z ]+$/.test(line)
+      ? 'postgres'
+      : undefined
+  }
+
 export async function runWorkflowPhase() {
   heading('Ticket workflow: create → done, drain throughput, assignment (local analyser)')
-  const pglite = await onPglite()
+  // BENCH_WORKFLOW=postgres skips the PGlite run (for quick iterations on the PostgreSQL figures).
+  const pglite = process.env.BENCH_WORKFLOW === 'postgres' ? undefined : await onPglite()
   const postgres = await onPostgres()
   console.log(`${MODERATORS} moderators with skills from the eval catalog; tickets from the eval set`)
   table(
     ['create → done', 'tickets', 'p50', 'p90', 'p99', 'max', 'failed'],
     [
-      latencyRow('PGlite, embedded worker, 20/s', pglite.latency),
+      ...(pglite ? [latencyRow('PGlite, embedded worker, 20/s', pglite.latency)] : []),
       latencyRow('PostgreSQL, 2 worker processes, 30/s', postgres.latency),
     ],
   )
   console.log('')
+  const drainRow = (label: string, r: { tickets: number; seconds: number; perSecond: number }) => [
+    label,
+    String(r.tickets),
+    fmt.s(r.seconds),
+    r.perSecond.toFixed(0),
+  ]
   table(
     ['drain a backlog', 'tickets', 'seconds', 'tickets/s'],
     [
-      [
-        'PGlite, embedded worker (4 loops)',
-        String(pglite.throughput.tickets),
-        fmt.s(pglite.throughput.seconds),
-        pglite.throughput.perSecond.toFixed(0),
-      ],
-      [
-        `PostgreSQL, 2 workers × ${WORKER_LOOPS} loops`,
-        String(postgres.throughput.tickets),
-        fmt.s(postgres.throughput.seconds),
-        postgres.throughput.perSecond.toFixed(0),
-      ],
+      ...(pglite ? [drainRow('PGlite, embedded worker (4 loops)', pglite.throughput)] : []),
+      drainRow(`PostgreSQL, 2 workers × ${WORKER_LOOPS} loops`, postgres.throughput),
     ],
   )
+  const cores = postgres.throughput.cores
+  if (cores) console.log(`cores used during the PostgreSQL drain: ${describeCores(cores)}`)
   const a = postgres.assignment
   console.log(
     `\nassignment (autoAssign in its own transaction, PostgreSQL): ${fmt.int(a.moderators)} active moderators, ${a.samples} samples: ` +

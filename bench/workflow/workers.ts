@@ -6,14 +6,17 @@ const root = fileURLToPath(new URL('../../', import.meta.url))
 
 export interface WorkerProcesses {
   ready: Promise<void>
+  pids: number[]
   stop(): Promise<void>
 }
 
 export function spawnWorkers(count: number, env: Record<string, string>): WorkerProcesses {
   const children: ChildProcess[] = []
   const readiness: Promise<void>[] = []
+  // BENCH_WORKER_ARGS: extra node flags for the workers, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+  const nodeArgs = process.env.BENCH_WORKER_ARGS?.split(' ').filter(Boolean) ?? []
   for (let i = 0; i < count; i++) {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/worker.ts'], {
+    const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/worker.ts'], {
       cwd: root,
       env: { ...process.env, LOG_LEVEL: 'info', ...env },
       stdio: ['ignore', 'pipe', 'inherit'],
@@ -33,6 +36,7 @@ export function spawnWorkers(count: number, env: Record<string, string>): Worker
     )
   }
   return {
+    pids: children.flatMap((child) => (child.pid === undefined ? [] : [child.pid])),
     ready: Promise.all(readiness).then(() => undefined),
     async stop() {
       await Promise.all(

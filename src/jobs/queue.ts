@@ -2,8 +2,10 @@
 // ticket and the job that processes it commit together or not at all; a NOTIFY sent in the same
 // transaction wakes idle workers (in this process or any other) the moment it commits.
 import { sql } from 'drizzle-orm'
+import pg from 'pg'
 import PgBoss from 'pg-boss'
-import { type Database, type DbOrTx, executeSqlIn } from '../db/client.js'
+import { CONNECTION_OPTIONS, type Database, type DbOrTx, executeSqlIn } from '../db/client.js'
+import { statementNamer } from '../db/prepared.js'
 
 export const QUEUES = {
   ticketWorkflow: 'ticket-workflow',
@@ -13,6 +15,21 @@ export type QueueName = (typeof QUEUES)[keyof typeof QUEUES]
 
 /** The channel workers LISTEN on; the payload is the queue name. */
 export const WAKE_CHANNEL = 'sts_jobs'
+
+/**
+ * pg-boss 10 fetches the next job `ORDER BY priority desc, created_on, id` among queued jobs, but
+ * its index on queued jobs is (name, start_after): every fetch read and sorted the whole backlog
+ * (1.6 ms at 3,000 queued, growing with it; EXPLAIN ANALYZE). This index serves that order, so a
+ * fetch reads the first few entries whatever the backlog (0.3 ms). Created on the partitioned
+ * parent, it reaches every queue's partition, present and future. The advisory lock keeps
+ * processes starting together from racing on it.
+ */
+const FETCH_ORDER_INDEX = `
+  DO $$ BEGIN
+    PERFORM pg_advisory_xact_lock(hashtext('sts_job_fetch_order'));
+    CREATE INDEX IF NOT EXISTS sts_job_fetch_order ON pgboss.job (name, priority DESC, created_on, id)
+      WHERE state < 'active';
+  END $$`
 
 export interface QueueSettings {
   /** How long a job may run before it counts as lost (its worker died) and is retried. */
@@ -35,10 +52,19 @@ export function createJobQueue(
   // worker's job is retried within about one timeout.
   const maintenanceIntervalSeconds = Math.max(1, Math.min(120, Math.floor(settings.jobTimeoutSeconds / 2)))
   const common = { maintenanceIntervalSeconds, monitorStateIntervalSeconds: 30 }
-  const boss =
+  // On PostgreSQL pg-boss gets its own small pool, with its few statements prepared per connection.
+  const pool =
     database.native.driver === 'postgres'
-      ? new PgBoss({ connectionString: database.native.url, max: 4, ...common })
-      : new PgBoss({ db: { executeSql: database.executeSql }, ...common })
+      ? new pg.Pool({
+          connectionString: database.native.url,
+          max: 4,
+          application_name: 'pgboss',
+          options: CONNECTION_OPTIONS,
+        })
+      : undefined
+  pool?.on('error', (error) => console.error('[pg-boss pool]', error))
+  const executeSql = pool ? preparedExecuteSql(pool) : database.executeSql
+  const boss = new PgBoss({ db: { executeSql }, ...common })
   // pg-boss reports background errors (a lost connection, a failed maintenance run) as events;
   // unhandled they would crash the process.
   boss.on('error', (error) => console.error('[pg-boss]', error))
@@ -47,6 +73,7 @@ export function createJobQueue(
     boss,
     async start() {
       await boss.start()
+      await executeSql(FETCH_ORDER_INDEX)
       const retry = {
         retryLimit: 5,
         retryDelay: 1,
@@ -61,10 +88,21 @@ export function createJobQueue(
     },
     async stop() {
       await boss.stop({ graceful: true, wait: true, timeout: 10_000 })
+      await pool?.end()
     },
     async enqueue(tx, queue, data, options = {}) {
       await boss.send(queue, data, { db: { executeSql: executeSqlIn(tx) }, ...options })
       await tx.execute(sql`SELECT pg_notify(${WAKE_CHANNEL}, ${queue})`)
     },
+  }
+}
+
+/** pg-boss's `executeSql` over a pool: statements with parameters are prepared (one text each). */
+function preparedExecuteSql(pool: pg.Pool) {
+  const nameOf = statementNamer()
+  return async (text: string, values?: unknown[]) => {
+    // Without parameters: pg-boss's schema scripts (several statements, which cannot be prepared).
+    if (!values || values.length === 0) return pool.query<Record<string, unknown>>(text)
+    return pool.query<Record<string, unknown>>({ name: nameOf(text), text, values })
   }
 }

@@ -38,9 +38,11 @@ export async function runWorkers(options: {
       register(
         ticketWorkflow,
         { db: database.db, triage, notifier, catalog: cachedCatalog(database.db), onStepTiming },
-        config.jobs.concurrency,
+        // An in-process workflow takes milliseconds: fetch its jobs four at a time. A remote AI
+        // call takes seconds, and a batch would wait for its slowest job: one at a time.
+        { concurrency: config.jobs.concurrency, batchSize: triage.inProcess ? 4 : 1 },
       ),
-      register(emailDelivery, { db: database.db, mailer }, 2),
+      register(emailDelivery, { db: database.db, mailer }, { concurrency: 2 }),
     ],
   })
   log.info(

@@ -32,13 +32,16 @@ export type StepTiming = (step: string, seconds: number) => void
 
 export function createStepRunner(
   db: Db,
-  jobId: string,
+  job: { id: string; retryCount: number },
   ticketId: string | null,
   onTiming?: StepTiming,
 ): StepRunner {
-  // What earlier attempts of this job finished, read once per attempt: a first attempt finds
-  // nothing, a retry finds the steps to skip.
-  let finished: Promise<Map<string, unknown>> | undefined
+  const jobId = job.id
+  // What earlier attempts of this job finished, read once per attempt. A first attempt has
+  // nothing to find (pg-boss counts every restart, a dead worker's included, as a retry), so it
+  // does not look.
+  let finished: Promise<Map<string, unknown>> | undefined =
+    job.retryCount === 0 ? Promise.resolve(new Map()) : undefined
   const recorded = () => {
     finished ??= db
       .select({ step: workflowSteps.step, result: workflowSteps.result })

@@ -1,9 +1,9 @@
-// The ticket workflow of tickets-module.md ("Background Processing"), one memoised step at a time:
-// fetch-ticket → update-ticket-status → ai-processing → assign-moderator → send-email-notification.
-// A failed step throws and pg-boss retries the job with backoff; finished steps are not repeated.
-// After the last attempt the spec's degradation rules apply: AI fails → default priority and null
-// AI fields, assignment still attempted; assignment fails → unassigned, analysis kept; email fails
-// → assignment kept, the error recorded.
+// The ticket workflow of tickets-module.md ("Background Processing"), as memoised steps:
+// fetch-ticket → update-ticket-status → ai-processing → assign-moderator → send-email-notification
+// (→ finish). A failed step throws and pg-boss retries the job with backoff; finished steps are not
+// repeated. After the last attempt the spec's degradation rules apply: AI fails → default priority
+// and null AI fields, assignment still attempted; assignment fails → unassigned, analysis kept;
+// email fails → assignment kept, the error recorded.
 import Type from 'typebox'
 import type { Db, Tx } from '../db/client.js'
 import { type AssignmentResult, autoAssign } from '../modules/assignment/assignment.service.js'
@@ -13,12 +13,13 @@ import { applyAnalysis, loadCatalog } from '../modules/triage/triage.service.js'
 import {
   type CatalogSkill,
   type TicketAnalysis,
+  type TicketText,
   TriageError,
   type TriageProvider,
 } from '../modules/triage/triage.types.js'
 import { defineJob, isLastAttempt } from './job.js'
 import { QUEUES } from './queue.js'
-import { createStepRunner, type StepTiming } from './steps.js'
+import { createStepRunner, type StepRunner, type StepTiming } from './steps.js'
 
 export interface WorkflowDeps {
   db: Db
@@ -31,85 +32,138 @@ export interface WorkflowDeps {
 
 type Analysed = { ok: true; analysis: TicketAnalysis } | { ok: false; error: string }
 type Assigned = AssignmentResult | { assignedTo: null; reason: 'failed'; error: string }
+type Outcome = { outcome: 'ticket deleted' } | { outcome: 'done' | 'failed'; assignedTo: string | null }
 
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error))
-
-async function markProcessing(tx: Tx, ticketId: string, status: 'running' | 'done' | 'failed') {
-  await setProcessingStatus(tx, ticketId, status)
-  return null
-}
 
 export const ticketWorkflow = defineJob({
   queue: QUEUES.ticketWorkflow,
   payload: Type.Object({ ticketId: Type.String({ format: 'uuid' }) }),
-  async handle({ db, triage, notifier, catalog = () => loadCatalog(db), onStepTiming }: WorkflowDeps, job) {
-    const { ticketId } = job.payload
+  async handle(deps: WorkflowDeps, job): Promise<Outcome> {
     const lastAttempt = isLastAttempt(job)
-    const steps = createStepRunner(db, job.id, ticketId, onStepTiming)
-
-    const ticket = await steps.together(async (step) => {
-      const found = await step.run('fetch-ticket', async (tx) => {
-        const row = await findTicket(tx, ticketId)
-        return row ? { id: row.id, title: row.title, description: row.description } : null
-      })
-      if (found) await step.run('update-ticket-status', (tx) => markProcessing(tx, ticketId, 'running'))
-      return found
-    })
-    if (!ticket) return { outcome: 'ticket deleted' }
-
-    const analysed = await steps.runExternal<Analysed, Analysed>(
-      'ai-processing',
-      async () => {
-        try {
-          return { ok: true, analysis: await triage.analyse(ticket, await catalog()) }
-        } catch (error) {
-          // A refusal will not change on retry; anything else gets the job's retries first.
-          const final = lastAttempt || (error instanceof TriageError && !error.retryable)
-          if (!final) throw error
-          return { ok: false, error: message(error) }
-        }
-      },
-      async (tx, result) => {
-        if (result.ok) await applyAnalysis(tx, ticketId, result.analysis, triage.name)
-        return result
-      },
-    )
-
-    const assign = (tx: Tx) => autoAssign(tx, ticketId)
-    const notify = async (tx: Tx, assigned: Assigned) => {
-      if (!assigned.assignedTo) return { emailId: null }
-      const row = await findTicket(tx, ticketId)
-      return { emailId: row ? ((await notifier.ticketAssigned(tx, row, assigned.assignedTo)) ?? null) : null }
-    }
-    const finish = (tx: Tx, assigned: Assigned) =>
-      markProcessing(tx, ticketId, !analysed.ok || assigned.reason === 'failed' ? 'failed' : 'done')
-
-    let assigned: Assigned
-    if (!lastAttempt) {
-      // The last three steps share one commit; a failure in any rolls all three back for the retry.
-      assigned = await steps.together(async (step) => {
-        const result = await step.run<Assigned>('assign-moderator', assign)
-        await step.run('send-email-notification', (tx) => notify(tx, result))
-        await step.run('finish', (tx) => finish(tx, result))
-        return result
-      })
-    } else {
-      // Last attempt: each step alone, so one that fails cannot undo the others (degradation).
-      try {
-        assigned = await steps.run<Assigned>('assign-moderator', assign)
-      } catch (error) {
-        const failure = { assignedTo: null, reason: 'failed', error: message(error) } as const
-        assigned = await steps.run<Assigned>('assign-moderator', async () => failure)
-      }
-      const result = assigned
-      try {
-        await steps.run('send-email-notification', (tx) => notify(tx, result))
-      } catch (error) {
-        await steps.run('send-email-notification', async () => ({ emailId: null, error: message(error) }))
-      }
-      await steps.run('finish', (tx) => finish(tx, result))
-    }
-    const failed = !analysed.ok || assigned.reason === 'failed'
-    return { outcome: failed ? 'failed' : 'done', assignedTo: assigned.assignedTo }
+    const steps = createStepRunner(deps.db, job, job.payload.ticketId, deps.onStepTiming)
+    const work = stepsOf(deps, job.payload.ticketId, lastAttempt)
+    // An analyser that runs in this process calls nothing outside: there is no reason to commit
+    // before it, so the whole workflow is one transaction (a third of the statements of three).
+    // The last attempt goes step by step, so that one failing step cannot undo the others.
+    if (deps.triage.inProcess && !lastAttempt) return inOneTransaction(steps, work)
+    return inPhases(steps, work, lastAttempt)
   },
 })
+
+/** What each step does, given the transaction it runs in. */
+function stepsOf(deps: WorkflowDeps, ticketId: string, lastAttempt: boolean) {
+  const { db, triage, notifier, catalog = () => loadCatalog(db) } = deps
+  const markProcessing = async (tx: Tx, status: 'running' | 'done' | 'failed') => {
+    await setProcessingStatus(tx, ticketId, status)
+    return null
+  }
+  return {
+    async fetchTicket(tx: Tx): Promise<TicketText | null> {
+      const row = await findTicket(tx, ticketId, { forUpdate: true })
+      return row ? { title: row.title, description: row.description } : null
+    },
+    markRunning: (tx: Tx) => markProcessing(tx, 'running'),
+    /** Read outside any transaction: on PGlite, one connection, a read beside an open transaction would wait for it forever. */
+    catalog,
+    async analyse(ticket: TicketText, skills: CatalogSkill[]): Promise<Analysed> {
+      try {
+        return { ok: true, analysis: await triage.analyse(ticket, skills) }
+      } catch (error) {
+        // A refusal will not change on retry; anything else gets the job's retries first.
+        const final = lastAttempt || (error instanceof TriageError && !error.retryable)
+        if (!final) throw error
+        return { ok: false, error: message(error) }
+      }
+    },
+    async recordAnalysis(tx: Tx, analysed: Analysed): Promise<Analysed> {
+      if (analysed.ok) await applyAnalysis(tx, ticketId, analysed.analysis, triage.name)
+      return analysed
+    },
+    assign: (tx: Tx): Promise<Assigned> => autoAssign(tx, ticketId),
+    async notify(tx: Tx, assigned: Assigned) {
+      if (!assigned.assignedTo) return { emailId: null }
+      const row = await findTicket(tx, ticketId)
+      const assignee = { id: assigned.assignedTo, email: assigned.email }
+      return { emailId: row ? await notifier.ticketAssigned(tx, row, assignee) : null }
+    },
+    finish: (tx: Tx, analysed: Analysed, assigned: Assigned) =>
+      markProcessing(tx, failed(analysed, assigned) ? 'failed' : 'done'),
+  }
+}
+type WorkflowSteps = ReturnType<typeof stepsOf>
+
+const failed = (analysed: Analysed, assigned: Assigned) => !analysed.ok || assigned.reason === 'failed'
+const outcomeOf = (analysed: Analysed, assigned: Assigned): Outcome => ({
+  outcome: failed(analysed, assigned) ? 'failed' : 'done',
+  assignedTo: assigned.assignedTo,
+})
+
+/**
+ * Every step in one transaction, each still recorded: all of it commits, or none of it and the
+ * retry starts over (repeating only in-process work: nothing was sent anywhere).
+ */
+async function inOneTransaction(steps: StepRunner, work: WorkflowSteps): Promise<Outcome> {
+  const skills = await work.catalog()
+  return steps.together(async (step) => {
+    const ticket = await step.run('fetch-ticket', work.fetchTicket)
+    if (!ticket) return { outcome: 'ticket deleted' }
+    // `running` would be replaced by done/failed before this transaction commits: nobody could
+    // ever see it, so the step is recorded without writing it.
+    await step.run('update-ticket-status', async () => null)
+    const analysed = await step.run('ai-processing', async (tx) =>
+      work.recordAnalysis(tx, await work.analyse(ticket, skills)),
+    )
+    const assigned = await step.run('assign-moderator', work.assign)
+    await step.run('send-email-notification', (tx) => work.notify(tx, assigned))
+    await step.run('finish', (tx) => work.finish(tx, analysed, assigned))
+    return outcomeOf(analysed, assigned)
+  })
+}
+
+/**
+ * For a remote analyser: `running` commits first (visible while the AI call is in flight), the
+ * call runs outside any transaction, then assignment, email and finish commit together.
+ */
+async function inPhases(steps: StepRunner, work: WorkflowSteps, lastAttempt: boolean): Promise<Outcome> {
+  const ticket = await steps.together(async (step) => {
+    const found = await step.run('fetch-ticket', work.fetchTicket)
+    if (found) await step.run('update-ticket-status', work.markRunning)
+    return found
+  })
+  if (!ticket) return { outcome: 'ticket deleted' }
+
+  const analysed = await steps.runExternal(
+    'ai-processing',
+    async () => work.analyse(ticket, await work.catalog()),
+    (tx, result) => work.recordAnalysis(tx, result),
+  )
+
+  if (!lastAttempt) {
+    // A failure in any of the three rolls all three back for the retry.
+    const assigned = await steps.together(async (step) => {
+      const result = await step.run('assign-moderator', work.assign)
+      await step.run('send-email-notification', (tx) => work.notify(tx, result))
+      await step.run('finish', (tx) => work.finish(tx, analysed, result))
+      return result
+    })
+    return outcomeOf(analysed, assigned)
+  }
+
+  // Last attempt: each step alone, so one that fails cannot undo the others (degradation).
+  let assigned: Assigned
+  try {
+    assigned = await steps.run('assign-moderator', work.assign)
+  } catch (error) {
+    const failure = { assignedTo: null, reason: 'failed', error: message(error) } as const
+    assigned = await steps.run<Assigned>('assign-moderator', async () => failure)
+  }
+  const result = assigned
+  try {
+    await steps.run('send-email-notification', (tx) => work.notify(tx, result))
+  } catch (error) {
+    await steps.run('send-email-notification', async () => ({ emailId: null, error: message(error) }))
+  }
+  await steps.run('finish', (tx) => work.finish(tx, analysed, result))
+  return outcomeOf(analysed, result)
+}

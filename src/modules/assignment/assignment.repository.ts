@@ -3,7 +3,6 @@
 import { setTimeout } from 'node:timers/promises'
 import { sql } from 'drizzle-orm'
 import type { DbOrTx } from '../../db/client.js'
-import { assigneeStats } from '../../db/schema.js'
 
 /** Each open ticket a moderator holds costs this much score: expertise first, but spread the load. */
 export const WORKLOAD_PENALTY = 0.25
@@ -92,12 +91,4 @@ async function pick(
     lastAssignedAt:
       lastAssigned === null || lastAssigned === undefined ? null : new Date(String(lastAssigned)),
   }
-}
-
-/** Notes when a moderator was last given a ticket (the round-robin tie-break). */
-export async function recordAssignment(db: DbOrTx, userId: string): Promise<void> {
-  await db
-    .insert(assigneeStats)
-    .values({ userId, lastAssignedAt: sql`now()` })
-    .onConflictDoUpdate({ target: assigneeStats.userId, set: { lastAssignedAt: sql`now()` } })
 }

@@ -1,7 +1,7 @@
 // Auto-assignment: the workflow's assign-moderator step.
 import type { Tx } from '../../db/client.js'
 import { findTicket, insertEvents, updateTicket } from '../tickets/ticket.repository.js'
-import { chooseAssignee, recordAssignment } from './assignment.repository.js'
+import { chooseAssignee } from './assignment.repository.js'
 
 export type AssignmentResult =
   | { assignedTo: string; email: string; reason: 'skills' | 'workload' }
@@ -25,8 +25,8 @@ export async function autoAssign(tx: Tx, ticketId: string): Promise<AssignmentRe
   const candidate = await chooseAssignee(tx, ticket.relatedSkills ?? [])
   if (!candidate) return { assignedTo: null, reason: 'no active moderator' }
 
+  // Their workload and "last assigned" follow from this update (the tickets trigger, at commit).
   await updateTicket(tx, ticket.id, { assignedTo: candidate.userId })
-  await recordAssignment(tx, candidate.userId)
   const reason = candidate.matchedSkills.length > 0 ? 'skills' : 'workload'
   await insertEvents(tx, [
     {

@@ -14,7 +14,8 @@ import {
 } from './email.templates.js'
 
 export interface Notifier {
-  ticketAssigned(tx: DbOrTx, ticket: TicketRow, assigneeId: string): Promise<string | undefined>
+  /** Tells the assignee, at the address the assignment just read; returns the email's id. */
+  ticketAssigned(tx: DbOrTx, ticket: TicketRow, assignee: { id: string; email: string }): Promise<string>
   /** A moderator/admin commented: tell the creator (unless the commenter is the creator). */
   staffCommented(
     tx: DbOrTx,
@@ -30,12 +31,10 @@ export interface Notifier {
 export function createNotifier(options: { queue: JobQueue; appUrl: string; smtpEnabled: boolean }): Notifier {
   const { queue, appUrl, smtpEnabled } = options
 
-  async function record(tx: DbOrTx, userId: string, content: EmailContent, ticketId: string) {
-    const recipient = await findUserById(tx, userId)
-    if (!recipient) return undefined
+  async function recordTo(tx: DbOrTx, to: string, content: EmailContent, ticketId: string) {
     // Without SMTP the email is kept as `skipped`: listed for admins, never retried.
     const email = await insertEmail(tx, {
-      to: recipient.email,
+      to,
       ...content,
       ticketId,
       status: smtpEnabled ? 'pending' : 'skipped',
@@ -45,9 +44,14 @@ export function createNotifier(options: { queue: JobQueue; appUrl: string; smtpE
     return email.id
   }
 
+  async function record(tx: DbOrTx, userId: string, content: EmailContent, ticketId: string) {
+    const recipient = await findUserById(tx, userId)
+    if (recipient) await recordTo(tx, recipient.email, content, ticketId)
+  }
+
   return {
-    ticketAssigned: (tx, ticket, assigneeId) =>
-      record(tx, assigneeId, assignedEmail(appUrl, ticket), ticket.id),
+    ticketAssigned: (tx, ticket, assignee) =>
+      recordTo(tx, assignee.email, assignedEmail(appUrl, ticket), ticket.id),
     async staffCommented(tx, ticket, authorId, authorName, body) {
       if (authorId === ticket.createdBy) return
       await record(tx, ticket.createdBy, commentEmail(appUrl, ticket, authorName, body), ticket.id)

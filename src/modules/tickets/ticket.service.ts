@@ -5,7 +5,6 @@ import { inTransaction } from '../../db/transaction.js'
 import { AppError, badRequest, forbidden, notFound } from '../../errors.js'
 import { isUuid } from '../../http/schemas.js'
 import { type JobQueue, QUEUES } from '../../jobs/queue.js'
-import { recordAssignment } from '../assignment/assignment.repository.js'
 import type { SessionUser } from '../auth/session.repository.js'
 import type { Notifier } from '../notifications/notifier.js'
 import { isStaff } from '../users/roles.js'
@@ -99,6 +98,7 @@ export async function updateTicket(
     const ticket = await loadVisibleTicket(tx, user, id, { forUpdate: true })
     const changes: Parameters<typeof repo.updateTicket>[2] = {}
     const events: repo.NewTicketEvent[] = []
+    let assigneeEmail: string | null = null
     const event = (type: repo.NewTicketEvent['type'], from: string | null, to: string | null) =>
       events.push({ ticketId: ticket.id, actorId: user.id, type, fromValue: from, toValue: to })
 
@@ -125,7 +125,7 @@ export async function updateTicket(
     if (input.assigned_to !== undefined) {
       const assignee = input.assigned_to?.toLowerCase() ?? null
       if (assignee !== ticket.assignedTo) {
-        const assigneeEmail = assignee === null ? null : await assertAssignable(tx, assignee)
+        assigneeEmail = assignee === null ? null : await assertAssignable(tx, assignee)
         changes.assignedTo = assignee
         event('assigned', ticket.assignedTo, assignee)
         // Who it went to, by email, as auto-assignment records it: history readers (moderators
@@ -137,10 +137,9 @@ export async function updateTicket(
     const row = Object.keys(changes).length > 0 ? await repo.updateTicket(tx, ticket.id, changes) : ticket
     await repo.insertEvents(tx, events)
     if (changes.status) await notifier.statusChanged(tx, row, changes.status, user.id)
-    if (changes.assignedTo) {
-      await recordAssignment(tx, changes.assignedTo)
-      await notifier.ticketAssigned(tx, row, changes.assignedTo)
-    }
+    // The assignee's workload and "last assigned" are kept by the tickets trigger (migration 0007).
+    if (changes.assignedTo && assigneeEmail)
+      await notifier.ticketAssigned(tx, row, { id: changes.assignedTo, email: assigneeEmail })
     return repo.toTicketDto(row)
   })
 }

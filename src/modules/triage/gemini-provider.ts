@@ -40,6 +40,7 @@ export function createGeminiProvider(settings: GeminiSettings, options?: RemoteO
 
   return {
     name: 'gemini',
+    inProcess: false,
     async analyse(ticket, catalog, signal) {
       const prompt = buildPrompt(ticket, catalog)
       return withRetries('gemini', opts, signal, async () => {

@@ -30,6 +30,7 @@ export function createOpenAiProvider(settings: OpenAiSettings, options?: RemoteO
 
   return {
     name: 'openai',
+    inProcess: false,
     async analyse(ticket, catalog, signal) {
       const prompt = buildPrompt(ticket, catalog)
       return withRetries('openai', opts, signal, async () => {

@@ -32,26 +32,33 @@ export function cachedCatalog(db: DbOrTx, ttlMs = 5_000): () => Promise<CatalogS
 
 /**
  * Writes the analysis. A priority a moderator set by hand stays (priority_manual), and notes a
- * moderator already wrote are not replaced by generated ones.
+ * moderator already wrote are not replaced by generated ones. One statement: the CTE locks the
+ * row and keeps the priority as it was, for the history.
  */
 export async function applyAnalysis(tx: Tx, ticketId: string, analysis: TicketAnalysis, provider: string) {
-  const [before] = await tx
-    .select({ priority: tickets.priority, manual: tickets.priorityManual })
-    .from(tickets)
-    .where(eq(tickets.id, ticketId))
-    .for('update')
-  if (!before) return { applied: false }
-  const priority = before.manual ? before.priority : analysis.priority
-  await tx
+  const before = tx
+    .$with('before')
+    .as(
+      tx
+        .select({ id: tickets.id, priority: tickets.priority, manual: tickets.priorityManual })
+        .from(tickets)
+        .where(eq(tickets.id, ticketId))
+        .for('update'),
+    )
+  const [row] = await tx
+    .with(before)
     .update(tickets)
     .set({
       summary: analysis.summary,
       helpfulNotes: sql`coalesce(${tickets.helpfulNotes}, ${analysis.helpfulNotes || null})`,
       relatedSkills: analysis.relatedSkills,
-      priority,
+      priority: sql`CASE WHEN ${before.manual} THEN ${tickets.priority} ELSE ${analysis.priority} END`,
       updatedAt: sql`now()`,
     })
-    .where(eq(tickets.id, ticketId))
+    .from(before)
+    .where(eq(tickets.id, before.id))
+    .returning({ before: before.priority, priority: tickets.priority })
+  if (!row) return { applied: false }
   await insertEvents(tx, [
     {
       ticketId,
@@ -64,14 +71,14 @@ export async function applyAnalysis(tx: Tx, ticketId: string, analysis: TicketAn
         related_skills: analysis.relatedSkills,
       },
     },
-    ...(priority !== before.priority
+    ...(row.priority !== row.before
       ? [
           {
             ticketId,
             actorId: null,
             type: 'priority_changed' as const,
-            fromValue: before.priority,
-            toValue: priority,
+            fromValue: row.before,
+            toValue: row.priority,
           },
         ]
       : []),

@@ -42,6 +42,12 @@ export interface CatalogSkill {
 
 export interface TriageProvider {
   readonly name: 'local' | 'gemini' | 'openai'
+  /**
+   * True when analyse() computes in this process, with no network call: the workflow then has no
+   * reason to commit before it and runs as one transaction. False for remote APIs, whose calls
+   * must not hold a transaction (and its row locks) open while they wait.
+   */
+  readonly inProcess: boolean
   /** Analyses a ticket. Throws TriageError when it cannot. */
   analyse(ticket: TicketText, catalog: CatalogSkill[], signal?: AbortSignal): Promise<TicketAnalysis>
 }

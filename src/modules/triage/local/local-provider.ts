@@ -47,6 +47,7 @@ export function analyseTicket(ticket: TicketText, catalog: readonly CatalogSkill
 export function createLocalProvider(): TriageProvider {
   return {
     name: 'local',
+    inProcess: true,
     async analyse(ticket, catalog, signal) {
       if (signal?.aborted) throw new TriageError('Triage aborted', true, { cause: signal.reason })
       try {
