@@ -8,9 +8,16 @@ export interface Runtime {
   database: Database
 }
 
-export async function openRuntime(env: Record<string, string | undefined> = process.env): Promise<Runtime> {
+export async function openRuntime(
+  env: Record<string, string | undefined> = process.env,
+  options: { preparedStatements?: boolean } = {},
+): Promise<Runtime> {
   const config = loadConfig(env)
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir })
+  const database = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    ...options,
+  })
   try {
     await migrateDatabase(database)
   } catch (error) {

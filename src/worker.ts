@@ -6,7 +6,7 @@ import { runWorkers } from './jobs/run-workers.js'
 import { createMetrics } from './metrics.js'
 import { openRuntime } from './runtime.js'
 
-const { config, database } = await openRuntime()
+const { config, database } = await openRuntime(process.env, { preparedStatements: true })
 const log = pino({ level: config.logLevel, base: { role: 'worker', pid: process.pid } })
 const queue = createJobQueue(database, { jobTimeoutSeconds: config.jobs.timeoutSeconds })
 await queue.start()

@@ -53,13 +53,30 @@ export async function measureLatency(
   }
 }
 
-/** Files `count` tickets with no worker running, then times the workers draining them. */
-export async function measureThroughput(
+export interface ThroughputResult {
+  tickets: number
+  seconds: number
+  perSecond: number
+}
+
+/** Times the workers draining `ids`: from the first ticket done to the last. */
+async function drainRate(watcher: DoneWatcher, ids: string[]): Promise<ThroughputResult> {
+  await watcher.waitFor(ids, 600_000)
+  const finished = ids.map((id) => watcher.finishedAt.get(id) ?? 0)
+  const seconds = (Math.max(...finished) - Math.min(...finished)) / 1000
+  return { tickets: ids.length, seconds, perSecond: (ids.length - 1) / seconds }
+}
+
+/**
+ * Cold: files `count` tickets through the API with no worker running, then starts the workers
+ * and times the drain (not counting start-up, but counting the JIT's warm-up in fresh processes).
+ */
+export async function measureColdDrain(
   client: ApiClient,
   watcher: DoneWatcher,
   count: number,
   startWorkers: () => Promise<void>,
-): Promise<{ tickets: number; seconds: number; perSecond: number }> {
+): Promise<ThroughputResult> {
   const ids: string[] = []
   const concurrency = 16
   let next = 0
@@ -72,9 +89,20 @@ export async function measureThroughput(
     }),
   )
   await startWorkers()
-  await watcher.waitFor(ids, 600_000)
-  // From the first ticket done to the last: the drain rate, not counting worker start-up.
-  const finished = ids.map((id) => watcher.finishedAt.get(id) ?? 0)
-  const seconds = (Math.max(...finished) - Math.min(...finished)) / 1000
-  return { tickets: ids.length, seconds, perSecond: (ids.length - 1) / seconds }
+  return drainRate(watcher, ids)
+}
+
+/**
+ * Warm: the workers have been running (the latency run); `fileAtOnce` commits a burst of
+ * tickets in one transaction, and the drain of that burst is timed: the steady-state rate.
+ */
+export async function measureWarmDrain(
+  watcher: DoneWatcher,
+  count: number,
+  fileAtOnce: (texts: { title: string; description: string }[]) => Promise<string[]>,
+  onFiled: () => void = () => {},
+): Promise<ThroughputResult> {
+  const ids = await fileAtOnce(Array.from({ length: count }, nextText))
+  onFiled()
+  return drainRate(watcher, ids)
 }

@@ -8,8 +8,8 @@ import { type Database, openDatabase } from '../../src/db/client.js'
 import { migrateDatabase } from '../../src/db/migrate.js'
 import { createJobQueue, type JobQueue } from '../../src/jobs/queue.js'
 import { runWorkers } from '../../src/jobs/run-workers.js'
-import type { Worker } from '../../src/jobs/worker.js'
 import { createMetrics } from '../../src/metrics.js'
+import { fileTicket } from '../../src/modules/tickets/ticket.service.js'
 import { createUser } from '../../src/modules/users/user.service.js'
 import { databaseUrl } from '../config.js'
 import { type Classifier, type CoreUsage, describeCores, startCpuMeasurement } from '../cpu.js'
@@ -19,7 +19,13 @@ import { measureAssignment } from './assignment.js'
 import { signIn } from './client.js'
 import { watchDone } from './done-watcher.js'
 import { seedHelpdesk } from './fixtures.js'
-import { type LatencyResult, measureLatency, measureThroughput } from './measure.js'
+import {
+  type LatencyResult,
+  measureColdDrain,
+  measureLatency,
+  measureWarmDrain,
+  type ThroughputResult,
+} from './measure.js'
 import { spawnWorkers } from './workers.js'
 
 const WORKFLOW_DB = 'sts_bench_workflow'
@@ -33,6 +39,8 @@ interface Setup {
   database: Database
   queue: JobQueue
   baseUrl: string
+  /** Commits a burst of tickets in one transaction (as the API files each), returning their ids. */
+  fileAtOnce(texts: { title: string; description: string }[]): Promise<string[]>
   close(): Promise<void>
 }
 
@@ -41,7 +49,7 @@ async function setUp(database: Database, extraEnv: Record<string, string>): Prom
   const queue = createJobQueue(database)
   await queue.start()
   await seedHelpdesk(database.db, MODERATORS)
-  await createUser(database.db, {
+  const filer = await createUser(database.db, {
     email: 'bench-filer@example.com',
     password: 'bench-password-1',
     role: 'user',
@@ -52,6 +60,12 @@ async function setUp(database: Database, extraEnv: Record<string, string>): Prom
     database,
     queue,
     baseUrl: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`,
+    fileAtOnce: (texts) =>
+      database.db.transaction(async (tx) => {
+        const ids: string[] = []
+        for (const text of texts) ids.push((await fileTicket(tx, queue, filer, text)).id)
+        return ids
+      }),
     close: async () => {
       await app.close()
       await queue.stop()
@@ -78,18 +92,14 @@ async function onPglite() {
   const client = await signIn(setup.baseUrl, 'bench-filer@example.com', 'bench-password-1')
   const start = () =>
     runWorkers({ config, database, queue: setup.queue, metrics: createMetrics(), log: quiet })
-  let worker: Worker | undefined = await start()
+  const worker = await start()
   try {
     await measureLatency(client, watcher, 30, 30) // warm-up: model load, JIT, caches
     const latency = await measureLatency(client, watcher, 200, 20)
-    await worker.stop()
-    worker = undefined
-    const throughput = await measureThroughput(client, watcher, 500, async () => {
-      worker = await start()
-    })
+    const throughput = await measureWarmDrain(watcher, 500, setup.fileAtOnce)
     return { latency, throughput }
   } finally {
-    await worker?.stop()
+    await worker.stop()
     await watcher.stop()
     await setup.close()
   }
@@ -108,20 +118,22 @@ async function onPostgres() {
     await workers.ready
     await measureLatency(client, watcher, 30, 30)
     const latency = await measureLatency(client, watcher, 300, 30)
-    await workers.stop()
-    let stopCpu: (() => CoreUsage) | undefined
-    const throughput = await measureThroughput(client, watcher, 2000, async () => {
-      workers = spawnWorkers(2, workerEnv)
-      await workers.ready
+    let stopCpu = (): CoreUsage | undefined => undefined
+    const warm = await measureWarmDrain(watcher, 2000, setup.fileAtOnce, () => {
       stopCpu = startCpuMeasurement(drainClassifier(new Set(workers.pids)))
     })
-    const drainCores = stopCpu?.()
+    const cores = stopCpu()
+    await workers.stop()
+    const cold = await measureColdDrain(client, watcher, 2000, async () => {
+      workers = spawnWorkers(2, workerEnv)
+      await workers.ready
+    })
     await workers.stop()
     const [filer] = (
       await database.executeSql(`SELECT id FROM users WHERE email = 'bench-filer@example.com'`)
     ).rows
     const assignment = await measureAssignment(database, 1000, 300, String(filer?.id))
-    return { latency, throughput: { ...throughput, cores: drainCores }, assignment }
+    return { latency, warm: { ...warm, cores }, cold, assignment }
   } finally {
     await workers.stop()
     await watcher.stop()
@@ -160,7 +172,7 @@ export async function runWorkflowPhase() {
     ],
   )
   console.log('')
-  const drainRow = (label: string, r: { tickets: number; seconds: number; perSecond: number }) => [
+  const drainRow = (label: string, r: ThroughputResult) => [
     label,
     String(r.tickets),
     fmt.s(r.seconds),
@@ -169,12 +181,13 @@ export async function runWorkflowPhase() {
   table(
     ['drain a backlog', 'tickets', 'seconds', 'tickets/s'],
     [
-      ...(pglite ? [drainRow('PGlite, embedded worker (4 loops)', pglite.throughput)] : []),
-      drainRow(`PostgreSQL, 2 workers × ${WORKER_LOOPS} loops`, postgres.throughput),
+      ...(pglite ? [drainRow('PGlite, embedded worker', pglite.throughput)] : []),
+      drainRow(`PostgreSQL, 2 workers (concurrency ${WORKER_LOOPS})`, postgres.warm),
+      drainRow('PostgreSQL, 2 freshly started workers', postgres.cold),
     ],
   )
-  const cores = postgres.throughput.cores
-  if (cores) console.log(`cores used during the PostgreSQL drain: ${describeCores(cores)}`)
+  const cores = postgres.warm.cores
+  if (cores) console.log(`cores used during the PostgreSQL drain (warm): ${describeCores(cores)}`)
   const a = postgres.assignment
   console.log(
     `\nassignment (autoAssign in its own transaction, PostgreSQL): ${fmt.int(a.moderators)} active moderators, ${a.samples} samples: ` +

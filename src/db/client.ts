@@ -9,6 +9,7 @@ import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite'
 import pg from 'pg'
 import { acquireDataDirLock } from './data-dir-lock.js'
+import { prepareStatements } from './prepared.js'
 import * as schema from './schema.js'
 
 export type Schema = typeof schema
@@ -37,6 +38,12 @@ export interface OpenDatabaseOptions {
   /** PGlite only: keep the database in memory instead of dataDir. */
   inMemory?: boolean
   poolSize?: number
+  /**
+   * PostgreSQL only: prepare every parameterised statement (see db/prepared.ts). For the worker
+   * process, whose statements are a small fixed set; the API's list queries keep the per-call
+   * plans they were measured with.
+   */
+  preparedStatements?: boolean
 }
 
 /**
@@ -51,12 +58,14 @@ const RANDOM_PAGE_COST = 1.1
 export const CONNECTION_OPTIONS = `-c random_page_cost=${RANDOM_PAGE_COST}`
 
 export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
-  if (options.databaseUrl) return openPostgres(options.databaseUrl, options.poolSize ?? 10)
+  if (options.databaseUrl)
+    return openPostgres(options.databaseUrl, options.poolSize ?? 10, options.preparedStatements ?? false)
   return openPglite(options)
 }
 
-async function openPostgres(url: string, poolSize: number): Promise<Database> {
+async function openPostgres(url: string, poolSize: number, preparedStatements: boolean): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, max: poolSize, options: CONNECTION_OPTIONS })
+  if (preparedStatements) prepareStatements(pool)
   // An idle client that loses its connection emits 'error'; without a listener it would crash the process.
   pool.on('error', () => {})
   const db = drizzlePg(pool, { schema })

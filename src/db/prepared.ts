@@ -3,6 +3,7 @@
 // plans a statement every time: for pg-boss's fetch that was 0.47 ms of its 1.1 ms (server log,
 // bench/workflow). A named statement is parsed once per connection and its plan cached.
 import { createHash } from 'node:crypto'
+import type { Pool } from 'pg'
 
 /**
  * Names query texts, at most `limit` distinct ones per process: each name becomes a prepared
@@ -18,4 +19,35 @@ export function statementNamer(limit = 200): (text: string) => string | undefine
     names.set(text, name)
     return name
   }
+}
+
+type QueryFn = (config: unknown, values?: unknown, callback?: unknown) => unknown
+
+/**
+ * Makes each parameterised statement the pool's connections run a named one: parsed once per
+ * connection, its plan cached by PostgreSQL's usual rules (custom plans first, a generic one once
+ * it is as good). For a process that repeats a fixed set of statements: the workers (-10 % of
+ * PostgreSQL's and the worker's CPU per ticket, measured sequentially on 800 tickets).
+ */
+export function prepareStatements(pool: Pool, nameOf = statementNamer()): void {
+  pool.on('connect', (client) => {
+    const query = client.query.bind(client) as QueryFn
+    const prepared: QueryFn = (config, values, callback) => {
+      if (!Array.isArray(values) || values.length === 0) return query(config, values, callback)
+      const text = typeof config === 'string' ? config : textOf(config)
+      const name = text === undefined ? undefined : nameOf(text)
+      if (name === undefined) return query(config, values, callback)
+      const named = typeof config === 'string' ? { text, name } : { ...(config as object), name }
+      return query(named, values, callback)
+    }
+    Object.assign(client, { query: prepared })
+  })
+}
+
+/** The text of an unnamed query config; undefined for anything else (already named, a stream…). */
+function textOf(config: unknown): string | undefined {
+  if (typeof config !== 'object' || config === null || 'name' in config || 'submit' in config)
+    return undefined
+  const text = (config as { text?: unknown }).text
+  return typeof text === 'string' ? text : undefined
 }

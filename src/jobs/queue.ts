@@ -4,8 +4,14 @@
 import { sql } from 'drizzle-orm'
 import pg from 'pg'
 import PgBoss from 'pg-boss'
-import { CONNECTION_OPTIONS, type Database, type DbOrTx, executeSqlIn } from '../db/client.js'
-import { statementNamer } from '../db/prepared.js'
+import {
+  CONNECTION_OPTIONS,
+  type Database,
+  type DbOrTx,
+  type ExecuteSql,
+  executeSqlIn,
+} from '../db/client.js'
+import { prepareStatements } from '../db/prepared.js'
 
 export const QUEUES = {
   ticketWorkflow: 'ticket-workflow',
@@ -63,7 +69,10 @@ export function createJobQueue(
         })
       : undefined
   pool?.on('error', (error) => console.error('[pg-boss pool]', error))
-  const executeSql = pool ? preparedExecuteSql(pool) : database.executeSql
+  if (pool) prepareStatements(pool)
+  const executeSql: ExecuteSql = pool
+    ? (text, values) => pool.query<Record<string, unknown>>(text, values)
+    : database.executeSql
   const boss = new PgBoss({ db: { executeSql }, ...common })
   // pg-boss reports background errors (a lost connection, a failed maintenance run) as events;
   // unhandled they would crash the process.
@@ -94,15 +103,5 @@ export function createJobQueue(
       await boss.send(queue, data, { db: { executeSql: executeSqlIn(tx) }, ...options })
       await tx.execute(sql`SELECT pg_notify(${WAKE_CHANNEL}, ${queue})`)
     },
-  }
-}
-
-/** pg-boss's `executeSql` over a pool: statements with parameters are prepared (one text each). */
-function preparedExecuteSql(pool: pg.Pool) {
-  const nameOf = statementNamer()
-  return async (text: string, values?: unknown[]) => {
-    // Without parameters: pg-boss's schema scripts (several statements, which cannot be prepared).
-    if (!values || values.length === 0) return pool.query<Record<string, unknown>>(text)
-    return pool.query<Record<string, unknown>>({ name: nameOf(text), text, values })
   }
 }

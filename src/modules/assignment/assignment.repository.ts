@@ -16,6 +16,8 @@ export interface Candidate {
   score: number
   matchedSkills: string[]
   lastAssignedAt: Date | null
+  /** last_assigned_at exactly as stored (microseconds), to tell whether it moved since. */
+  lastAssignedKey: string | null
 }
 
 /**
@@ -33,10 +35,28 @@ export async function chooseAssignee(db: DbOrTx, skills: string[]): Promise<Cand
   // counts, rather than queueing behind a choice made on counts that are about to change.
   for (let attempt = 0; ; attempt++) {
     const chosen = await pick(db, skills, 'skip locked')
-    if (chosen) return chosen
+    if (chosen) {
+      // The lock is taken after the statement's snapshot: an assignment to the same moderator
+      // that committed in between (releasing its lock) is missing from the counts the choice
+      // was made on. Now that nobody else can assign them, read their counts again; if they
+      // moved, choose again from fresh counts (bounded: a choice is never refused forever).
+      if (attempt >= 5 || (await countsUnchanged(db, chosen))) return chosen
+      continue
+    }
     if (!(await pick(db, skills, 'no lock'))) return undefined
     await setTimeout(Math.min(2 ** attempt, 25))
   }
+}
+
+async function countsUnchanged(db: DbOrTx, chosen: Candidate): Promise<boolean> {
+  const result = await db.execute(sql`
+    SELECT count(*)::int AS same FROM users u
+    LEFT JOIN assignee_stats st ON st.user_id = u.id
+    WHERE u.id = ${chosen.userId}
+      AND coalesce(st.open_tickets, 0) = ${chosen.openTickets}
+      AND st.last_assigned_at::text IS NOT DISTINCT FROM ${chosen.lastAssignedKey}`)
+  const [row] = (result as unknown as { rows: { same: number }[] }).rows
+  return row?.same === 1
 }
 
 async function pick(
@@ -71,7 +91,8 @@ async function pick(
       LEFT JOIN expertise e ON e.user_id = staff.id
       WHERE e.user_id IS NOT NULL OR NOT EXISTS (SELECT 1 FROM expertise JOIN staff s2 ON s2.id = expertise.user_id)
     )
-    SELECT s.id AS user_id, s.email, s.relevance, s.open_tickets, s.score, s.matched, s.last_assigned_at
+    SELECT s.id AS user_id, s.email, s.relevance, s.open_tickets, s.score, s.matched, s.last_assigned_at,
+           s.last_assigned_at::text AS last_assigned_key
     FROM scored s
     JOIN users u ON u.id = s.id
     ORDER BY s.score DESC, s.open_tickets ASC, s.last_assigned_at ASC NULLS FIRST, s.id
@@ -90,5 +111,6 @@ async function pick(
     matchedSkills: (row.matched as string[] | null) ?? [],
     lastAssignedAt:
       lastAssigned === null || lastAssigned === undefined ? null : new Date(String(lastAssigned)),
+    lastAssignedKey: typeof row.last_assigned_key === 'string' ? row.last_assigned_key : null,
   }
 }

@@ -27,15 +27,16 @@ export const TICKET_NOT_FOUND = 'Ticket not found'
 export const CANNOT_ACCESS = 'Forbidden - cannot access this ticket'
 
 export async function createTicket(db: Db, queue: JobQueue, user: Actor, input: CreateTicketInput) {
-  return inTransaction(db, async (tx) => {
-    const row = await repo.insertTicket(tx, { ...input, createdBy: user.id })
-    await repo.insertEvents(tx, [
-      { ticketId: row.id, actorId: user.id, type: 'created', toValue: row.status },
-    ])
-    // singletonKey: one live workflow per ticket.
-    await queue.enqueue(tx, QUEUES.ticketWorkflow, { ticketId: row.id }, { singletonKey: row.id })
-    return repo.toTicketDto(row)
-  })
+  return inTransaction(db, (tx) => fileTicket(tx, queue, user, input))
+}
+
+/** Files a ticket inside `tx`: the ticket, its history and its workflow commit together. */
+export async function fileTicket(tx: Tx, queue: JobQueue, user: Actor, input: CreateTicketInput) {
+  const row = await repo.insertTicket(tx, { ...input, createdBy: user.id })
+  await repo.insertEvents(tx, [{ ticketId: row.id, actorId: user.id, type: 'created', toValue: row.status }])
+  // singletonKey: one live workflow per ticket.
+  await queue.enqueue(tx, QUEUES.ticketWorkflow, { ticketId: row.id }, { singletonKey: row.id })
+  return repo.toTicketDto(row)
 }
 
 function pageWindow(query: TicketListInput) {

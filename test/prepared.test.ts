@@ -1,0 +1,50 @@
+// Prepared statements for the worker's pool: names are stable and bounded, results unchanged,
+// and the statements really are prepared on the server (PostgreSQL only: PGlite has no pool).
+import pg from 'pg'
+import { afterAll, describe, expect, it } from 'vitest'
+import { prepareStatements, statementNamer } from '../src/db/prepared.js'
+import { testDatabaseUrl } from './helpers/template.js'
+
+describe('statementNamer', () => {
+  it('gives a text the same name every time, and different texts different names', () => {
+    const nameOf = statementNamer()
+    const a = nameOf('SELECT $1::int')
+    expect(a).toMatch(/^sts_[0-9a-f]{24}$/)
+    expect(nameOf('SELECT $1::int')).toBe(a)
+    expect(nameOf('SELECT $1::text')).not.toBe(a)
+  })
+
+  it('names at most `limit` texts; the rest run unnamed', () => {
+    const nameOf = statementNamer(2)
+    const first = nameOf('SELECT 1 WHERE $1')
+    nameOf('SELECT 2 WHERE $1')
+    expect(nameOf('SELECT 3 WHERE $1')).toBeUndefined()
+    expect(nameOf('SELECT 1 WHERE $1')).toBe(first)
+  })
+})
+
+const url = testDatabaseUrl()
+describe.skipIf(!url)('prepareStatements on PostgreSQL', () => {
+  const pool = new pg.Pool({ connectionString: url, max: 1 })
+  prepareStatements(pool)
+  afterAll(() => pool.end())
+
+  it('prepares parameterised statements once per connection, with the same results', async () => {
+    for (let i = 0; i < 3; i++) {
+      const { rows } = await pool.query('SELECT $1::int + 1 AS n', [i])
+      expect(rows).toEqual([{ n: i + 1 }])
+    }
+    // drizzle's form: a config object (array rows), values apart.
+    const arrays = await pool.query({ text: 'SELECT $1::text AS s', rowMode: 'array' }, ['x'])
+    expect(arrays.rows).toEqual([['x']])
+    const prepared = await pool.query<{ statement: string }>(
+      'SELECT statement FROM pg_prepared_statements ORDER BY statement',
+    )
+    expect(prepared.rows.map((r) => r.statement)).toEqual(['SELECT $1::int + 1 AS n', 'SELECT $1::text AS s'])
+  })
+
+  it('leaves statements without parameters alone: scripts of several statements still run', async () => {
+    const results = (await pool.query('SELECT 1 AS a; SELECT 2 AS b')) as unknown as { rows: unknown[] }[]
+    expect(results.map((r) => r.rows)).toEqual([[{ a: 1 }], [{ b: 2 }]])
+  })
+})
