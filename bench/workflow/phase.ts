@@ -191,7 +191,8 @@ export async function runWorkflowPhase() {
   const a = postgres.assignment
   console.log(
     `\nassignment (autoAssign in its own transaction, PostgreSQL): ${fmt.int(a.moderators)} active moderators, ${a.samples} samples: ` +
-      `p50 ${fmt.ms(a.p50)}, p99 ${fmt.ms(a.p99)}, max ${fmt.ms(a.max)}`,
+      `p50 ${fmt.ms(a.p50)}, p99 ${fmt.ms(a.p99)}, max ${fmt.ms(a.max)}; ` +
+      `the choice alone (score everyone, lock the winner): p50 ${fmt.ms(a.choice.p50)}, p99 ${fmt.ms(a.choice.p99)}`,
   )
   return { pglite, postgres }
 }
