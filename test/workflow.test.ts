@@ -54,11 +54,7 @@ async function runAttempt(
   jobId: string,
   retryCount: number,
   retryLimit = 2,
-  notifier: Notifier = createNotifier({
-    queue: ctx.queue,
-    appUrl: 'http://helpdesk.test',
-    smtpEnabled: false,
-  }),
+  notifier: Notifier = quietNotifier(),
 ) {
   return ticketWorkflow.handle(
     { db: ctx.database.db, triage, notifier },
@@ -70,6 +66,35 @@ async function ticketRow(id: string) {
   const [row] = await ctx.database.db.select().from(tickets).where(eq(tickets.id, id))
   if (!row) throw new Error('ticket missing')
   return row
+}
+
+const quietNotifier = () =>
+  createNotifier({ queue: ctx.queue, appUrl: 'http://helpdesk.test', smtpEnabled: false })
+
+/** A notifier whose first email fails, as a database hiccup would; later ones go through. */
+function notifierFailingOnce(): Notifier {
+  const real = quietNotifier()
+  let failOnce = true
+  return {
+    ...real,
+    async ticketAssigned(...args: Parameters<typeof real.ticketAssigned>) {
+      if (failOnce) {
+        failOnce = false
+        throw new Error('database hiccup while recording the email')
+      }
+      return real.ticketAssigned(...args)
+    },
+  }
+}
+
+/** One analysis, one assignment, one email, and done: nothing repeated by retries. */
+async function expectProcessedOnce(ticketId: string) {
+  const events = (type: string) =>
+    count(sql`SELECT count(*) AS n FROM ${ticketEvents} WHERE ticket_id = ${ticketId} AND type = ${type}`)
+  expect(await events('analysed')).toBe(1)
+  expect(await events('assigned')).toBe(1)
+  expect(await count(sql`SELECT count(*) AS n FROM emails WHERE ticket_id = ${ticketId}`)).toBe(1)
+  expect((await ticketRow(ticketId)).processingStatus).toBe('done')
 }
 
 async function count(query: ReturnType<typeof sql>) {
@@ -136,27 +161,11 @@ describe('ticket workflow', () => {
     const ticket = await createTicket(ctx, user)
     const jobId = randomUUID()
     const triage = scriptedTriage(vpnAnalysis)
-    const real = createNotifier({ queue: ctx.queue, appUrl: 'http://helpdesk.test', smtpEnabled: false })
-    let failOnce = true
-    const flaky = {
-      ...real,
-      async ticketAssigned(...args: Parameters<typeof real.ticketAssigned>) {
-        if (failOnce) {
-          failOnce = false
-          throw new Error('database hiccup while recording the email')
-        }
-        return real.ticketAssigned(...args)
-      },
-    }
+    const flaky = notifierFailingOnce()
     await expect(runAttempt(triage, ticket.id, jobId, 0, 2, flaky)).rejects.toThrow('database hiccup')
     await runAttempt(triage, ticket.id, jobId, 1, 2, flaky)
     expect(triage.calls).toBe(1)
-    const events = (type: string) =>
-      count(sql`SELECT count(*) AS n FROM ${ticketEvents} WHERE ticket_id = ${ticket.id} AND type = ${type}`)
-    expect(await events('analysed')).toBe(1)
-    expect(await events('assigned')).toBe(1)
-    expect(await count(sql`SELECT count(*) AS n FROM emails WHERE ticket_id = ${ticket.id}`)).toBe(1)
-    expect((await ticketRow(ticket.id)).processingStatus).toBe('done')
+    await expectProcessedOnce(ticket.id)
   })
 
   it('retries a failed analysis, then degrades on the last attempt: default priority, null AI fields, still assigned', async () => {
@@ -258,18 +267,7 @@ describe('ticket workflow with an in-process analyser (one transaction)', () => 
     const ticket = await createTicket(ctx, user)
     const jobId = randomUUID()
     const triage = inProcess(vpnAnalysis)
-    const real = createNotifier({ queue: ctx.queue, appUrl: 'http://helpdesk.test', smtpEnabled: false })
-    let failOnce = true
-    const flaky: Notifier = {
-      ...real,
-      async ticketAssigned(...args: Parameters<typeof real.ticketAssigned>) {
-        if (failOnce) {
-          failOnce = false
-          throw new Error('database hiccup while recording the email')
-        }
-        return real.ticketAssigned(...args)
-      },
-    }
+    const flaky = notifierFailingOnce()
     await expect(runAttempt(triage, ticket.id, jobId, 0, 2, flaky)).rejects.toThrow('database hiccup')
     // Nothing of the failed attempt is left: no analysis, no assignment, no step records.
     expect(await ticketRow(ticket.id)).toMatchObject({
@@ -281,20 +279,14 @@ describe('ticket workflow with an in-process analyser (one transaction)', () => 
     await runAttempt(triage, ticket.id, jobId, 1, 2, flaky)
     // The analysis ran twice (in-process, nothing sent anywhere); everything it caused, once.
     expect(triage.calls).toBe(2)
-    const events = (type: string) =>
-      count(sql`SELECT count(*) AS n FROM ${ticketEvents} WHERE ticket_id = ${ticket.id} AND type = ${type}`)
-    expect(await events('analysed')).toBe(1)
-    expect(await events('assigned')).toBe(1)
-    expect(await count(sql`SELECT count(*) AS n FROM emails WHERE ticket_id = ${ticket.id}`)).toBe(1)
-    expect((await ticketRow(ticket.id)).processingStatus).toBe('done')
+    await expectProcessedOnce(ticket.id)
   })
 
   it('goes step by step on the last attempt: a failing email keeps the assignment and records the error', async () => {
     const ticket = await createTicket(ctx, user)
     const jobId = randomUUID()
-    const real = createNotifier({ queue: ctx.queue, appUrl: 'http://helpdesk.test', smtpEnabled: false })
     const broken: Notifier = {
-      ...real,
+      ...quietNotifier(),
       async ticketAssigned() {
         throw new Error('outbox unavailable')
       },
