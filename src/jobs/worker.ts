@@ -29,8 +29,8 @@ export interface Registration<S extends TSchema, D> {
   concurrency: number
   /**
    * Jobs fetched (and completed) by one statement. Worth it for jobs that take milliseconds (an
-   * in-process workflow: fetch and complete were a third of the database work per ticket); not
-   * for slow ones, as a batch's fetcher waits for all of its jobs before fetching again.
+   * in-process workflow: fetch and complete took 2 of its 7 ms of database time, server log);
+   * not for slow ones, as a batch's fetcher waits for all of its jobs before fetching again.
    */
   batchSize: number
 }
