@@ -42,7 +42,7 @@ async function ticketNeeding(c: TestContext, skills: string[]) {
 }
 
 const assign = (c: TestContext, ticketId: string) =>
-  inTransaction(c.database.db, (tx) => autoAssign(tx, ticketId))
+  inTransaction(c.database.db, async (tx) => (await autoAssign(tx, ticketId)).result)
 
 async function skills(c: TestContext, ...names: string[]) {
   for (const name of names) await call(c, admin, 'POST', '/api/skills', { name })

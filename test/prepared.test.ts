@@ -34,8 +34,10 @@ describe.skipIf(!url)('prepareStatements on PostgreSQL', () => {
       const { rows } = await pool.query('SELECT $1::int + 1 AS n', [i])
       expect(rows).toEqual([{ n: i + 1 }])
     }
-    // drizzle's form: a config object (array rows), values apart.
-    const arrays = await pool.query({ text: 'SELECT $1::text AS s', rowMode: 'array' }, ['x'])
+    // drizzle's form: a config object (array rows, `name: undefined`), values apart.
+    const arrays = await pool.query({ name: undefined, text: 'SELECT $1::text AS s', rowMode: 'array' }, [
+      'x',
+    ])
     expect(arrays.rows).toEqual([['x']])
     const prepared = await pool.query<{ statement: string }>(
       'SELECT statement FROM pg_prepared_statements ORDER BY statement',

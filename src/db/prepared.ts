@@ -46,8 +46,8 @@ export function prepareStatements(pool: Pool, nameOf = statementNamer()): void {
 
 /** The text of an unnamed query config; undefined for anything else (already named, a stream…). */
 function textOf(config: unknown): string | undefined {
-  if (typeof config !== 'object' || config === null || 'name' in config || 'submit' in config)
-    return undefined
-  const text = (config as { text?: unknown }).text
-  return typeof text === 'string' ? text : undefined
+  if (typeof config !== 'object' || config === null || 'submit' in config) return undefined
+  // drizzle passes `name: undefined` when a query is not prepared by name.
+  const { name, text } = config as { name?: unknown; text?: unknown }
+  return name === undefined && typeof text === 'string' ? text : undefined
 }

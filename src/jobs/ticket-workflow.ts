@@ -6,6 +6,7 @@
 // email fails → assignment kept, the error recorded.
 import Type from 'typebox'
 import type { Db, Tx } from '../db/client.js'
+import type { TicketRow } from '../db/schema.js'
 import { type AssignmentResult, autoAssign } from '../modules/assignment/assignment.service.js'
 import type { Notifier } from '../modules/notifications/notifier.js'
 import { findTicket, setProcessingStatus } from '../modules/tickets/ticket.repository.js'
@@ -58,9 +59,18 @@ function stepsOf(deps: WorkflowDeps, ticketId: string, lastAttempt: boolean) {
     await setProcessingStatus(tx, ticketId, status)
     return null
   }
+  // The ticket as a transaction last read or wrote it, holding its row lock: later steps in that
+  // same transaction use it instead of reading it again (its processing_status aside, which no
+  // step reads). A step in another transaction finds nothing here and reads afresh.
+  let held: { tx: Tx; row: TicketRow } | undefined
+  const hold = (tx: Tx, row: TicketRow | undefined) => {
+    held = row ? { tx, row } : undefined
+  }
+  const heldIn = (tx: Tx) => (held?.tx === tx ? held.row : undefined)
   return {
     async fetchTicket(tx: Tx): Promise<TicketText | null> {
       const row = await findTicket(tx, ticketId, { forUpdate: true })
+      hold(tx, row)
       return row ? { title: row.title, description: row.description } : null
     },
     markRunning: (tx: Tx) => markProcessing(tx, 'running'),
@@ -77,13 +87,17 @@ function stepsOf(deps: WorkflowDeps, ticketId: string, lastAttempt: boolean) {
       }
     },
     async recordAnalysis(tx: Tx, analysed: Analysed): Promise<Analysed> {
-      if (analysed.ok) await applyAnalysis(tx, ticketId, analysed.analysis, triage.name)
+      if (analysed.ok) hold(tx, await applyAnalysis(tx, ticketId, analysed.analysis, triage.name))
       return analysed
     },
-    assign: (tx: Tx): Promise<Assigned> => autoAssign(tx, ticketId),
+    async assign(tx: Tx): Promise<Assigned> {
+      const { result, ticket } = await autoAssign(tx, ticketId, heldIn(tx))
+      hold(tx, ticket)
+      return result
+    },
     async notify(tx: Tx, assigned: Assigned) {
       if (!assigned.assignedTo) return { emailId: null }
-      const row = await findTicket(tx, ticketId)
+      const row = heldIn(tx) ?? (await findTicket(tx, ticketId))
       const assignee = { id: assigned.assignedTo, email: assigned.email }
       return { emailId: row ? await notifier.ticketAssigned(tx, row, assignee) : null }
     },

@@ -1,5 +1,6 @@
 // Auto-assignment: the workflow's assign-moderator step.
 import type { Tx } from '../../db/client.js'
+import type { TicketRow } from '../../db/schema.js'
 import { findTicket, insertEvents, updateTicket } from '../tickets/ticket.repository.js'
 import { chooseAssignee } from './assignment.repository.js'
 
@@ -15,18 +16,28 @@ const OPEN = new Set(['todo', 'in_progress', 'waiting_for_customer'])
 /**
  * Assigns the ticket to the best-suited active moderator, unless a person assigned it meanwhile.
  * Concurrent assignments run in parallel: chooseAssignee locks only the moderator it picks.
+ * `locked`: the ticket as the caller already holds it, locked, in `tx` (spares reading it again).
+ * Gives the ticket as it now stands, too.
  */
-export async function autoAssign(tx: Tx, ticketId: string): Promise<AssignmentResult> {
-  const ticket = await findTicket(tx, ticketId, { forUpdate: true })
-  if (!ticket) return { assignedTo: null, reason: 'ticket deleted' }
-  if (ticket.assignedTo) return { assignedTo: null, reason: 'already assigned' }
-  if (!OPEN.has(ticket.status)) return { assignedTo: null, reason: 'ticket closed' }
+export async function autoAssign(
+  tx: Tx,
+  ticketId: string,
+  locked?: TicketRow,
+): Promise<{ result: AssignmentResult; ticket: TicketRow | undefined }> {
+  const ticket = locked ?? (await findTicket(tx, ticketId, { forUpdate: true }))
+  const unassigned = (reason: Exclude<AssignmentResult['reason'], 'skills' | 'workload'>) => ({
+    result: { assignedTo: null, reason } as const,
+    ticket,
+  })
+  if (!ticket) return unassigned('ticket deleted')
+  if (ticket.assignedTo) return unassigned('already assigned')
+  if (!OPEN.has(ticket.status)) return unassigned('ticket closed')
 
   const candidate = await chooseAssignee(tx, ticket.relatedSkills ?? [])
-  if (!candidate) return { assignedTo: null, reason: 'no active moderator' }
+  if (!candidate) return unassigned('no active moderator')
 
   // Their workload and "last assigned" follow from this update (the tickets trigger, at commit).
-  await updateTicket(tx, ticket.id, { assignedTo: candidate.userId })
+  const assigned = await updateTicket(tx, ticket.id, { assignedTo: candidate.userId })
   const reason = candidate.matchedSkills.length > 0 ? 'skills' : 'workload'
   await insertEvents(tx, [
     {
@@ -45,5 +56,5 @@ export async function autoAssign(tx: Tx, ticketId: string): Promise<AssignmentRe
       },
     },
   ])
-  return { assignedTo: candidate.userId, email: candidate.email, reason }
+  return { result: { assignedTo: candidate.userId, email: candidate.email, reason }, ticket: assigned }
 }

@@ -1,5 +1,5 @@
 // Applying an analysis to its ticket: the workflow's ai-processing step's effects.
-import { eq, sql } from 'drizzle-orm'
+import { eq, getTableColumns, sql } from 'drizzle-orm'
 import type { DbOrTx, Tx } from '../../db/client.js'
 import { skills, tickets } from '../../db/schema.js'
 import { insertEvents } from '../tickets/ticket.repository.js'
@@ -33,7 +33,8 @@ export function cachedCatalog(db: DbOrTx, ttlMs = 5_000): () => Promise<CatalogS
 /**
  * Writes the analysis. A priority a moderator set by hand stays (priority_manual), and notes a
  * moderator already wrote are not replaced by generated ones. One statement: the CTE locks the
- * row and keeps the priority as it was, for the history.
+ * row and keeps the priority as it was, for the history. Gives the ticket as written (undefined
+ * if it is gone).
  */
 export async function applyAnalysis(tx: Tx, ticketId: string, analysis: TicketAnalysis, provider: string) {
   const before = tx
@@ -57,8 +58,8 @@ export async function applyAnalysis(tx: Tx, ticketId: string, analysis: TicketAn
     })
     .from(before)
     .where(eq(tickets.id, before.id))
-    .returning({ before: before.priority, priority: tickets.priority })
-  if (!row) return { applied: false }
+    .returning({ ticket: getTableColumns(tickets), before: before.priority })
+  if (!row) return undefined
   await insertEvents(tx, [
     {
       ticketId,
@@ -71,17 +72,17 @@ export async function applyAnalysis(tx: Tx, ticketId: string, analysis: TicketAn
         related_skills: analysis.relatedSkills,
       },
     },
-    ...(row.priority !== row.before
+    ...(row.ticket.priority !== row.before
       ? [
           {
             ticketId,
             actorId: null,
             type: 'priority_changed' as const,
             fromValue: row.before,
-            toValue: row.priority,
+            toValue: row.ticket.priority,
           },
         ]
       : []),
   ])
-  return { applied: true }
+  return row.ticket
 }
