@@ -132,7 +132,11 @@ async function onPostgres() {
     const [filer] = (
       await database.executeSql(`SELECT id FROM users WHERE email = 'bench-filer@example.com'`)
     ).rows
-    const assignment = await measureAssignment(database, 1000, 300, String(filer?.id))
+    // Assignment runs in the workers: measured on a connection set up as theirs (prepared statements).
+    const asWorker = await openDatabase({ databaseUrl: url, dataDir: '', preparedStatements: true })
+    const assignment = await measureAssignment(asWorker, 1000, 300, String(filer?.id)).finally(() =>
+      asWorker.close(),
+    )
     return { latency, warm: { ...warm, cores }, cold, assignment }
   } finally {
     await workers.stop()
