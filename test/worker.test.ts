@@ -4,7 +4,8 @@ import { ticketWorkflow } from '../src/jobs/ticket-workflow.js'
 import { register, startWorker, type Worker } from '../src/jobs/worker.js'
 import { createMetrics } from '../src/metrics.js'
 import { createNotifier } from '../src/modules/notifications/notifier.js'
-import type { TriageProvider } from '../src/modules/triage/triage.types.js'
+import { fileTicket } from '../src/modules/tickets/ticket.service.js'
+import { TriageError, type TriageProvider } from '../src/modules/triage/triage.types.js'
 import {
   call,
   createTestContext,
@@ -21,10 +22,14 @@ let moderator: TestUser
 const metrics = createMetrics()
 const silent = { debug() {}, info() {}, warn() {}, error() {} }
 
+/** Titles whose first analysis fails (as a hiccup would), to see a batch fail one job alone. */
+const failOnce = new Set<string>()
+
 const triage: TriageProvider = {
   name: 'local',
   inProcess: true,
   async analyse(ticket) {
+    if (failOnce.delete(ticket.title)) throw new TriageError('hiccup', true)
     return {
       summary: `About: ${ticket.title}`,
       priority: ticket.title.includes('outage') ? 'high' : 'medium',
@@ -106,4 +111,41 @@ it('drains a burst of tickets, each processed exactly once', async () => {
   expect(text).toMatch(/jobs_processed_total\{queue="ticket-workflow"\} (2[6-9]|[3-9]\d)/)
   expect(text).toContain('workflow_step_duration_seconds_bucket{le="0.005",step="ai-processing"}')
   expect(text).toMatch(/job_queue_depth\{queue="ticket-workflow"\} 0/)
+})
+
+it('fails a job of a batch alone: it is retried, its batch-mates complete once', async () => {
+  failOnce.add('Batch ticket 1')
+  // Committed together, so that the worker's two fetchers take them two by two.
+  const ids = await ctx.database.db.transaction(async (tx) => {
+    const filed: string[] = []
+    for (let i = 0; i < 4; i++) {
+      const input = { title: `Batch ticket ${i}`, description: 'Filed with three others at once.' }
+      filed.push((await fileTicket(tx, ctx.queue, user, input)).id)
+    }
+    return filed
+  })
+  for (const id of ids) expect((await waitForDone(user, id)).processing_status).toBe('done')
+  const jobs = (await ctx.database.executeSql(
+    `SELECT singleton_key AS ticket, state, retry_count FROM pgboss.job WHERE name = 'ticket-workflow' AND singleton_key = ANY($1::text[])`,
+    [ids],
+  )) as { rows: { ticket: string; state: string; retry_count: number }[] }
+  const byTicket = new Map(jobs.rows.map((r) => [r.ticket, r]))
+  expect(ids.map((id) => byTicket.get(id)?.state)).toEqual([
+    'completed',
+    'completed',
+    'completed',
+    'completed',
+  ])
+  expect(ids.map((id) => byTicket.get(id)?.retry_count)).toEqual([0, 1, 0, 0])
+  for (const id of ids) {
+    const history = (await call(ctx, user, 'GET', `/api/tickets/${id}/history`)).body.data
+    expect(history.filter((e) => e.type === 'analysed')).toHaveLength(1)
+  }
+})
+
+it("fetches jobs through an index in pg-boss's fetch order", async () => {
+  const { rows } = await ctx.database.executeSql(
+    `SELECT indexdef FROM pg_indexes WHERE schemaname = 'pgboss' AND indexname = 'sts_job_fetch_order'`,
+  )
+  expect(String(rows[0]?.indexdef)).toContain('(name, priority DESC, created_on, id) WHERE (state < ')
 })
