@@ -1,6 +1,7 @@
 // GET /api/events: live ticket changes over Server-Sent Events, with the API's access rules.
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   call,
@@ -121,6 +122,28 @@ describe('GET /api/events', () => {
     await call(ctx, moderator, 'PATCH', `/api/tickets/${ticket.id}`, { helpful_notes: 'marker' })
     await stream.waitFor((e) => e.event === 'ticket.updated' && e.data.ticket_id === ticket.id)
     expect(stream.events.slice(before).filter((e) => e.data.ticket_id === ticket.id)).toHaveLength(1)
+    stream.close()
+  })
+
+  it('sends one event per transaction, with the state it committed', async () => {
+    const stream = subscribe(moderator)
+    await stream.opened
+    const ticket = await createTicket(ctx, alice)
+    await stream.waitFor((e) => e.data.ticket_id === ticket.id)
+    const before = stream.events.length
+    // As the workflow does: several updates of one ticket in one transaction.
+    await ctx.database.db.transaction(async (tx) => {
+      await tx.execute(sql`UPDATE tickets SET processing_status = 'running' WHERE id = ${ticket.id}`)
+      await tx.execute(sql`UPDATE tickets SET priority = 'high' WHERE id = ${ticket.id}`)
+      await tx.execute(sql`UPDATE tickets SET processing_status = 'done' WHERE id = ${ticket.id}`)
+    })
+    await stream.waitFor((e) => e.data.processing_status === 'done' && e.data.ticket_id === ticket.id)
+    // A later change marks the end of what that transaction sent.
+    await call(ctx, moderator, 'PATCH', `/api/tickets/${ticket.id}`, { status: 'in_progress' })
+    await stream.waitFor((e) => e.data.ticket_id === ticket.id && e.data.status === 'in_progress')
+    const sent = stream.events.slice(before).filter((e) => e.data.ticket_id === ticket.id)
+    expect(sent).toHaveLength(2)
+    expect(sent[0]).toMatchObject({ event: 'ticket.updated', data: { processing_status: 'done' } })
     stream.close()
   })
 })
