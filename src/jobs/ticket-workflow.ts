@@ -45,8 +45,9 @@ export const ticketWorkflow = defineJob({
     const steps = createStepRunner(deps.db, job, job.payload.ticketId, deps.onStepTiming)
     const work = stepsOf(deps, job.payload.ticketId, lastAttempt)
     // An analyser that runs in this process calls nothing outside: there is no reason to commit
-    // before it, so the whole workflow is one transaction (a third of the statements of three).
-    // The last attempt goes step by step, so that one failing step cannot undo the others.
+    // before it, so the whole workflow is one transaction (one BEGIN/COMMIT instead of three, and
+    // no step re-reads the ticket). The last attempt goes step by step, so that one failing step
+    // cannot undo the others.
     if (deps.triage.inProcess && !lastAttempt) return inOneTransaction(steps, work)
     return inPhases(steps, work, lastAttempt)
   },
