@@ -10,7 +10,7 @@ export interface Runtime {
 
 export async function openRuntime(
   env: Record<string, string | undefined> = process.env,
-  options: { preparedStatements?: boolean } = {},
+  options: { preparedStatements?: boolean; asyncCommit?: boolean } = {},
 ): Promise<Runtime> {
   const config = loadConfig(env)
   const database = await openDatabase({

@@ -6,7 +6,9 @@ import { runWorkers } from './jobs/run-workers.js'
 import { createMetrics } from './metrics.js'
 import { openRuntime } from './runtime.js'
 
-const { config, database } = await openRuntime(process.env, { preparedStatements: true })
+// A worker-only process: its statements are a small fixed set (prepared), and every transaction it
+// commits is followed by pg-boss's synchronous completion of the job (so it need not wait itself).
+const { config, database } = await openRuntime(process.env, { preparedStatements: true, asyncCommit: true })
 const log = pino({ level: config.logLevel, base: { role: 'worker', pid: process.pid } })
 const queue = createJobQueue(database, { jobTimeoutSeconds: config.jobs.timeoutSeconds })
 await queue.start()

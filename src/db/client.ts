@@ -27,6 +27,8 @@ export interface Database {
   readonly native: { driver: 'pglite'; client: PGlite } | { driver: 'postgres'; pool: pg.Pool; url: string }
   /** Raw SQL outside any transaction. */
   readonly executeSql: ExecuteSql
+  /** Whether commits on these connections skip waiting for the disk (see `asyncCommit` below). */
+  readonly asyncCommit: boolean
   close(): Promise<void>
 }
 
@@ -44,6 +46,14 @@ export interface OpenDatabaseOptions {
    * plans they were measured with.
    */
   preparedStatements?: boolean
+  /**
+   * PostgreSQL only: commits on these connections do not wait for the write-ahead log to reach
+   * the disk (synchronous_commit = off). For the worker process: each of its transactions is
+   * followed by pg-boss completing the job, a synchronous commit on pg-boss's own connections
+   * that flushes the log up to it; a crash before that loses the work and its records together,
+   * and the job runs again. Never for connections that answer clients' writes.
+   */
+  asyncCommit?: boolean
 }
 
 /**
@@ -59,12 +69,20 @@ export const CONNECTION_OPTIONS = `-c random_page_cost=${RANDOM_PAGE_COST}`
 
 export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
   if (options.databaseUrl)
-    return openPostgres(options.databaseUrl, options.poolSize ?? 10, options.preparedStatements ?? false)
+    return openPostgres(options.databaseUrl, options.poolSize ?? 10, {
+      preparedStatements: options.preparedStatements ?? false,
+      asyncCommit: options.asyncCommit ?? false,
+    })
   return openPglite(options)
 }
 
-async function openPostgres(url: string, poolSize: number, preparedStatements: boolean): Promise<Database> {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, options: CONNECTION_OPTIONS })
+async function openPostgres(
+  url: string,
+  poolSize: number,
+  { preparedStatements, asyncCommit }: { preparedStatements: boolean; asyncCommit: boolean },
+): Promise<Database> {
+  const options = asyncCommit ? `${CONNECTION_OPTIONS} -c synchronous_commit=off` : CONNECTION_OPTIONS
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, options })
   if (preparedStatements) prepareStatements(pool)
   // An idle client that loses its connection emits 'error'; without a listener it would crash the process.
   pool.on('error', () => {})
@@ -72,6 +90,7 @@ async function openPostgres(url: string, poolSize: number, preparedStatements: b
   return {
     db,
     native: { driver: 'postgres', pool, url },
+    asyncCommit,
     executeSql: async (text, values) => {
       const result = await pool.query(text, values)
       return { rows: result.rows }
@@ -94,6 +113,7 @@ async function openPglite(options: OpenDatabaseOptions): Promise<Database> {
   return {
     db,
     native: { driver: 'pglite', client },
+    asyncCommit: false,
     executeSql: async (text, values) => {
       // PGlite's extended protocol takes one statement; parameterless multi-statement scripts
       // (pg-boss's schema setup) go through exec, which runs them in order under the same lock.

@@ -37,7 +37,14 @@ export async function runWorkers(options: {
     jobs: [
       register(
         ticketWorkflow,
-        { db: database.db, triage, notifier, catalog: cachedCatalog(database.db), onStepTiming },
+        {
+          db: database.db,
+          triage,
+          notifier,
+          catalog: cachedCatalog(database.db),
+          onStepTiming,
+          asyncCommit: database.asyncCommit,
+        },
         // An in-process workflow takes milliseconds: fetch its jobs four at a time. A remote AI
         // call takes seconds, and a batch would wait for its slowest job: one at a time.
         { concurrency: config.jobs.concurrency, batchSize: triage.inProcess ? 4 : 1 },

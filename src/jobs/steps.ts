@@ -34,8 +34,13 @@ export function createStepRunner(
   db: Db,
   job: { id: string; retryCount: number },
   ticketId: string | null,
-  onTiming?: StepTiming,
+  options: {
+    onTiming?: StepTiming | undefined
+    /** `db`'s connections already commit without waiting for the disk (a worker-only process). */
+    asyncCommit?: boolean | undefined
+  } = {},
 ): StepRunner {
+  const { onTiming, asyncCommit = false } = options
   const jobId = job.id
   // What earlier attempts of this job finished, read once per attempt. A first attempt has
   // nothing to find (pg-boss counts every restart, a dead worker's included, as a retry), so it
@@ -61,7 +66,7 @@ export function createStepRunner(
       // synchronous commit, which flushes the log up to and including these steps. Were the
       // server to crash before that, the steps and their effects vanish together and the job
       // is retried — consistent.
-      await tx.execute(sql`SET LOCAL synchronous_commit = off`)
+      if (!asyncCommit) await tx.execute(sql`SET LOCAL synchronous_commit = off`)
       const scope: StepScope = {
         async run<R>(name: string, step: (tx: Tx) => Promise<R>): Promise<R> {
           if (done.has(name)) return done.get(name) as R

@@ -29,6 +29,8 @@ export interface WorkflowDeps {
   /** The skills catalog for analysis; read fresh each time unless a cache is given. */
   catalog?: () => Promise<CatalogSkill[]>
   onStepTiming?: StepTiming
+  /** `db` commits without waiting for the disk already (Database.asyncCommit). */
+  asyncCommit?: boolean
 }
 
 type Analysed = { ok: true; analysis: TicketAnalysis } | { ok: false; error: string }
@@ -42,7 +44,10 @@ export const ticketWorkflow = defineJob({
   payload: Type.Object({ ticketId: Type.String({ format: 'uuid' }) }),
   async handle(deps: WorkflowDeps, job): Promise<Outcome> {
     const lastAttempt = isLastAttempt(job)
-    const steps = createStepRunner(deps.db, job, job.payload.ticketId, deps.onStepTiming)
+    const steps = createStepRunner(deps.db, job, job.payload.ticketId, {
+      onTiming: deps.onStepTiming,
+      asyncCommit: deps.asyncCommit,
+    })
     const work = stepsOf(deps, job.payload.ticketId, lastAttempt)
     // An analyser that runs in this process calls nothing outside: there is no reason to commit
     // before it, so the whole workflow is one transaction (one BEGIN/COMMIT instead of three, and

@@ -1,7 +1,9 @@
-// Prepared statements for the worker's pool: names are stable and bounded, results unchanged,
-// and the statements really are prepared on the server (PostgreSQL only: PGlite has no pool).
+// How a worker-only process connects: prepared statements (names stable and bounded, results
+// unchanged, really prepared on the server) and commits that do not wait for the disk.
+// PostgreSQL only where it takes a server: PGlite has one in-process connection.
 import pg from 'pg'
 import { afterAll, describe, expect, it } from 'vitest'
+import { openDatabase } from '../src/db/client.js'
 import { prepareStatements, statementNamer } from '../src/db/prepared.js'
 import { testDatabaseUrl } from './helpers/template.js'
 
@@ -48,5 +50,22 @@ describe.skipIf(!url)('prepareStatements on PostgreSQL', () => {
   it('leaves statements without parameters alone: scripts of several statements still run', async () => {
     const results = (await pool.query('SELECT 1 AS a; SELECT 2 AS b')) as unknown as { rows: unknown[] }[]
     expect(results.map((r) => r.rows)).toEqual([[{ a: 1 }], [{ b: 2 }]])
+  })
+})
+
+describe.skipIf(!url)('asyncCommit on PostgreSQL', () => {
+  const setting = async (asyncCommit: boolean) => {
+    const database = await openDatabase({ databaseUrl: url, dataDir: '', poolSize: 1, asyncCommit })
+    try {
+      const { rows } = await database.executeSql('SHOW synchronous_commit')
+      return { value: rows[0]?.synchronous_commit, flag: database.asyncCommit }
+    } finally {
+      await database.close()
+    }
+  }
+
+  it("is off unless asked for (the API's writes wait for the disk), on when asked", async () => {
+    expect(await setting(false)).toEqual({ value: 'on', flag: false })
+    expect(await setting(true)).toEqual({ value: 'off', flag: true })
   })
 })
