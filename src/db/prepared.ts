@@ -26,8 +26,8 @@ type QueryFn = (config: unknown, values?: unknown, callback?: unknown) => unknow
 /**
  * Makes each parameterised statement the pool's connections run a named one: parsed once per
  * connection, its plan cached by PostgreSQL's usual rules (custom plans first, a generic one once
- * it is as good). For a process that repeats a fixed set of statements: the workers (-10 % of
- * PostgreSQL's and the worker's CPU per ticket, measured sequentially on 800 tickets).
+ * it is as good). For a process that repeats a fixed set of statements: the workers (the
+ * assignment choice, for one, went from 0.95 to 0.25 ms per ticket in the server log).
  */
 export function prepareStatements(pool: Pool, nameOf = statementNamer()): void {
   pool.on('connect', (client) => {
