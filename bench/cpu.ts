@@ -32,16 +32,21 @@ const POSTGRES_SHARED =
   /^postgres: \S+: (checkpointer|background writer|walwriter|autovacuum launcher|logical replication launcher|archiver)/
 
 /**
- * 'postgres' for the benchmark database's backends and the server's shared helpers. Backends of
- * other databases (someone's test run on the same server) stay in `other`.
+ * 'postgres' for `database`'s backends and the server's shared helpers. Backends of other
+ * databases (someone's test run on the same server) stay in `other`.
  */
-export function benchPostgres({ comm, cmdline }: ProcessInfo): 'postgres' | undefined {
-  if (comm !== 'postgres') return undefined
-  const line = cmdline()
-  const isBench = line.includes(` ${BENCH_DB} `) || line.endsWith(` ${BENCH_DB}`)
-  const isPostmaster = line.startsWith('/')
-  return isBench || isPostmaster || POSTGRES_SHARED.test(line) ? 'postgres' : undefined
-}
+export const postgresOf =
+  (database: string) =>
+  ({ comm, cmdline }: Pick<ProcessInfo, 'comm' | 'cmdline'>): 'postgres' | undefined => {
+    if (comm !== 'postgres') return undefined
+    const line = cmdline()
+    const isOurs = line.includes(` ${database} `) || line.endsWith(` ${database}`)
+    const isPostmaster = line.startsWith('/')
+    return isOurs || isPostmaster || POSTGRES_SHARED.test(line) ? 'postgres' : undefined
+  }
+
+/** The main benchmark database's PostgreSQL processes. */
+export const benchPostgres = postgresOf(BENCH_DB)
 
 function readMachineBusy(): number {
   const fields = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '')

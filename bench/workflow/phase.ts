@@ -12,7 +12,7 @@ import { createMetrics } from '../../src/metrics.js'
 import { fileTicket } from '../../src/modules/tickets/ticket.service.js'
 import { createUser } from '../../src/modules/users/user.service.js'
 import { databaseUrl } from '../config.js'
-import { type Classifier, type CoreUsage, describeCores, startCpuMeasurement } from '../cpu.js'
+import { type Classifier, type CoreUsage, describeCores, postgresOf, startCpuMeasurement } from '../cpu.js'
 import { dropDatabase, recreateDatabase } from '../db-admin.js'
 import { fmt, heading, table } from '../report.js'
 import { measureAssignment } from './assignment.js'
@@ -31,7 +31,7 @@ import { spawnWorkers } from './workers.js'
 const WORKFLOW_DB = 'sts_bench_workflow'
 const MODERATORS = 20
 /** Workflows each worker process runs at once (BENCH_WORKER_CONCURRENCY to try others; 8 measured no better than 4 on 2 cores). */
-const WORKER_LOOPS = Number(process.env.BENCH_WORKER_CONCURRENCY ?? 4)
+const WORKER_CONCURRENCY = Number(process.env.BENCH_WORKER_CONCURRENCY ?? 4)
 const quiet = { debug() {}, info() {}, warn() {}, error() {} }
 const env = { LOG_LEVEL: 'silent', AUTH_RATE_LIMIT: '1000000', COOKIE_SECURE: 'false', WORKER: 'off' }
 
@@ -112,7 +112,11 @@ async function onPostgres() {
   const setup = await setUp(database, { DATABASE_URL: url })
   const watcher = await watchDone(database)
   const client = await signIn(setup.baseUrl, 'bench-filer@example.com', 'bench-password-1')
-  const workerEnv = { DATABASE_URL: url, WORKER_CONCURRENCY: String(WORKER_LOOPS), AI_PROVIDER: 'local' }
+  const workerEnv = {
+    DATABASE_URL: url,
+    WORKER_CONCURRENCY: String(WORKER_CONCURRENCY),
+    AI_PROVIDER: 'local',
+  }
   let workers = spawnWorkers(2, workerEnv)
   try {
     await workers.ready
@@ -146,20 +150,18 @@ async function onPostgres() {
   }
 }
 
+const workflowPostgres = postgresOf(WORKFLOW_DB)
+
 /**
  * Who used the cores while the two workers drained the backlog: the workers, PostgreSQL (this
  * database's backends and the server's own helpers) and this process (API server idle, watcher).
  */
 const drainClassifier =
   (workerPids: Set<number>): Classifier =>
-  ({ pid, comm, cmdline }) => {
-    if (workerPids.has(pid)) return 'workers'
-    if (pid === process.pid) return 'bench'
-    if (comm !== 'postgres') return undefined
-    const line = cmdline()
-    return line.includes(` ${WORKFLOW_DB} `) || line.startsWith('/') || /^postgres: \S+: [a-z ]+$/.test(line)
-      ? 'postgres'
-      : undefined
+  (proc) => {
+    if (workerPids.has(proc.pid)) return 'workers'
+    if (proc.pid === process.pid) return 'bench'
+    return workflowPostgres(proc)
   }
 
 export async function runWorkflowPhase() {
@@ -186,7 +188,7 @@ export async function runWorkflowPhase() {
     ['drain a backlog', 'tickets', 'seconds', 'tickets/s'],
     [
       ...(pglite ? [drainRow('PGlite, embedded worker', pglite.throughput)] : []),
-      drainRow(`PostgreSQL, 2 workers (concurrency ${WORKER_LOOPS})`, postgres.warm),
+      drainRow(`PostgreSQL, 2 workers (concurrency ${WORKER_CONCURRENCY})`, postgres.warm),
       drainRow('PostgreSQL, 2 freshly started workers', postgres.cold),
     ],
   )
