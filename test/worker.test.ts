@@ -143,9 +143,17 @@ it('fails a job of a batch alone: it is retried, its batch-mates complete once',
   }
 })
 
-it("fetches jobs through an index in pg-boss's fetch order", async () => {
+it("fetches jobs through an index in pg-boss's fetch order, planned without statistics on state", async () => {
   const { rows } = await ctx.database.executeSql(
     `SELECT indexdef FROM pg_indexes WHERE schemaname = 'pgboss' AND indexname = 'sts_job_fetch_order'`,
   )
   expect(String(rows[0]?.indexdef)).toContain('(name, priority DESC, created_on, id) WHERE (state < ')
+  // Every queue's partition as well as the parent: no statistics gathered on state.
+  const targets = await ctx.database.executeSql(
+    `SELECT c.relname, a.attstattarget FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+     JOIN pg_namespace n ON n.oid = c.relnamespace
+     WHERE n.nspname = 'pgboss' AND a.attname = 'state' AND c.relkind IN ('r', 'p') AND c.relname LIKE 'j%'`,
+  )
+  expect(targets.rows.length).toBeGreaterThanOrEqual(3)
+  expect(targets.rows.map((r) => Number(r.attstattarget))).toEqual(targets.rows.map(() => 0))
 })
