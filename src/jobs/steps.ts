@@ -38,9 +38,11 @@ export function createStepRunner(
     onTiming?: StepTiming | undefined
     /** `db`'s connections already commit without waiting for the disk (a worker-only process). */
     asyncCommit?: boolean | undefined
+    /** Writes the steps deferred to the end of their transaction (collected history rows). */
+    beforeCommit?: ((tx: Tx) => Promise<void>) | undefined
   } = {},
 ): StepRunner {
-  const { onTiming, asyncCommit = false } = options
+  const { onTiming, asyncCommit = false, beforeCommit } = options
   const jobId = job.id
   // What earlier attempts of this job finished, read once per attempt. A first attempt has
   // nothing to find (pg-boss counts every restart, a dead worker's included, as a retry), so it
@@ -78,6 +80,7 @@ export function createStepRunner(
         },
       }
       const value = await work(scope)
+      await beforeCommit?.(tx)
       if (fresh.size > 0) {
         // The primary key (job_id, step) makes a duplicate record fail and roll the steps back:
         // if two runs ever raced on one job, only one would keep its effects.

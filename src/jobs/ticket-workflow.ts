@@ -9,7 +9,13 @@ import type { Db, Tx } from '../db/client.js'
 import type { TicketRow } from '../db/schema.js'
 import { type AssignmentResult, autoAssign } from '../modules/assignment/assignment.service.js'
 import type { Notifier } from '../modules/notifications/notifier.js'
-import { findTicket, setProcessingStatus } from '../modules/tickets/ticket.repository.js'
+import {
+  findTicket,
+  insertEvents,
+  type NewTicketEvent,
+  type RecordHistory,
+  setProcessingStatus,
+} from '../modules/tickets/ticket.repository.js'
 import { applyAnalysis, loadCatalog } from '../modules/triage/triage.service.js'
 import {
   type CatalogSkill,
@@ -44,11 +50,12 @@ export const ticketWorkflow = defineJob({
   payload: Type.Object({ ticketId: Type.String({ format: 'uuid' }) }),
   async handle(deps: WorkflowDeps, job): Promise<Outcome> {
     const lastAttempt = isLastAttempt(job)
+    const work = stepsOf(deps, job.payload.ticketId, lastAttempt)
     const steps = createStepRunner(deps.db, job, job.payload.ticketId, {
       onTiming: deps.onStepTiming,
       asyncCommit: deps.asyncCommit,
+      beforeCommit: work.writeHistory,
     })
-    const work = stepsOf(deps, job.payload.ticketId, lastAttempt)
     // An analyser that runs in this process calls nothing outside: there is no reason to commit
     // before it, so the whole workflow is one transaction (one BEGIN/COMMIT instead of three, and
     // no step re-reads the ticket). The last attempt goes step by step, so that one failing step
@@ -73,6 +80,14 @@ function stepsOf(deps: WorkflowDeps, ticketId: string, lastAttempt: boolean) {
     held = row ? { tx, row } : undefined
   }
   const heldIn = (tx: Tx) => (held?.tx === tx ? held.row : undefined)
+  // History rows (analysis, assignment) wait for the end of their transaction and go in one
+  // INSERT. Keyed by transaction: a rerun after a deadlock starts from none.
+  const history = new WeakMap<Tx, NewTicketEvent[]>()
+  const recordIn =
+    (tx: Tx): RecordHistory =>
+    async (events) => {
+      history.set(tx, [...(history.get(tx) ?? []), ...events])
+    }
   return {
     async fetchTicket(tx: Tx): Promise<TicketText | null> {
       const row = await findTicket(tx, ticketId, { forUpdate: true })
@@ -93,11 +108,12 @@ function stepsOf(deps: WorkflowDeps, ticketId: string, lastAttempt: boolean) {
       }
     },
     async recordAnalysis(tx: Tx, analysed: Analysed): Promise<Analysed> {
-      if (analysed.ok) hold(tx, await applyAnalysis(tx, ticketId, analysed.analysis, triage.name))
+      if (analysed.ok)
+        hold(tx, await applyAnalysis(tx, ticketId, analysed.analysis, triage.name, recordIn(tx)))
       return analysed
     },
     async assign(tx: Tx): Promise<Assigned> {
-      const { result, ticket } = await autoAssign(tx, ticketId, heldIn(tx))
+      const { result, ticket } = await autoAssign(tx, ticketId, { locked: heldIn(tx), record: recordIn(tx) })
       hold(tx, ticket)
       return result
     },
@@ -109,6 +125,7 @@ function stepsOf(deps: WorkflowDeps, ticketId: string, lastAttempt: boolean) {
     },
     finish: (tx: Tx, analysed: Analysed, assigned: Assigned) =>
       markProcessing(tx, failed(analysed, assigned) ? 'failed' : 'done'),
+    writeHistory: (tx: Tx) => insertEvents(tx, history.get(tx) ?? []),
   }
 }
 type WorkflowSteps = ReturnType<typeof stepsOf>

@@ -1,8 +1,9 @@
 // Choosing a moderator, in SQL: one statement scores every active moderator/admin, so it stays
 // fast with a thousand of them (nobody is loaded into the app per ticket).
 import { setTimeout } from 'node:timers/promises'
-import { sql } from 'drizzle-orm'
+import { and, eq, sql } from 'drizzle-orm'
 import type { DbOrTx } from '../../db/client.js'
+import { assigneeStats, type TicketRow, tickets, users } from '../../db/schema.js'
 
 /** Each open ticket a moderator holds costs this much score: expertise first, but spread the load. */
 export const WORKLOAD_PENALTY = 0.25
@@ -26,6 +27,8 @@ export interface Candidate {
  * matching skill, the highest relevance − penalty × open tickets wins; ties go to the least
  * loaded, then the least recently assigned. With no match, the least-loaded moderator, oldest
  * assignment first (round robin). Undefined when there is no active moderator or admin.
+ *
+ * The chosen moderator's user row is locked until commit; assign with `assignTicket`.
  */
 export async function chooseAssignee(db: DbOrTx, skills: string[]): Promise<Candidate | undefined> {
   // Simultaneous assignments must not both pick the same "least loaded" moderator: the choice
@@ -35,28 +38,38 @@ export async function chooseAssignee(db: DbOrTx, skills: string[]): Promise<Cand
   // counts, rather than queueing behind a choice made on counts that are about to change.
   for (let attempt = 0; ; attempt++) {
     const chosen = await pick(db, skills, 'skip locked')
-    if (chosen) {
-      // The lock is taken after the statement's snapshot: an assignment to the same moderator
-      // that committed in between (releasing its lock) is missing from the counts the choice
-      // was made on. Now that nobody else can assign them, read their counts again; if they
-      // moved, choose again from fresh counts (bounded: a choice is never refused forever).
-      if (attempt >= 5 || (await countsUnchanged(db, chosen))) return chosen
-      continue
-    }
+    if (chosen) return chosen
     if (!(await pick(db, skills, 'no lock'))) return undefined
     await setTimeout(Math.min(2 ** attempt, 25))
   }
 }
 
-async function countsUnchanged(db: DbOrTx, chosen: Candidate): Promise<boolean> {
-  const result = await db.execute(sql`
-    SELECT count(*)::int AS same FROM users u
-    LEFT JOIN assignee_stats st ON st.user_id = u.id
+/**
+ * Assigns the ticket to a chosen candidate, provided their workload is still what the choice
+ * saw (unless `evenIfCountsMoved`). The choice's lock is taken after its snapshot: an assignment
+ * to the same moderator that committed in between (releasing its lock) is missing from the
+ * counts the choice was made on. This statement's snapshot is newer than the lock, and nobody
+ * else can assign them now, so it reads their counts again; if they moved, it changes nothing
+ * and gives undefined: choose again from fresh counts.
+ */
+export async function assignTicket(
+  tx: DbOrTx,
+  ticketId: string,
+  chosen: Candidate,
+  options: { evenIfCountsMoved?: boolean } = {},
+): Promise<TicketRow | undefined> {
+  const countsUnchanged = sql`EXISTS (
+    SELECT 1 FROM ${users} u
+    LEFT JOIN ${assigneeStats} st ON st.user_id = u.id
     WHERE u.id = ${chosen.userId}
       AND coalesce(st.open_tickets, 0) = ${chosen.openTickets}
-      AND st.last_assigned_at::text IS NOT DISTINCT FROM ${chosen.lastAssignedKey}`)
-  const [row] = (result as unknown as { rows: { same: number }[] }).rows
-  return row?.same === 1
+      AND st.last_assigned_at::text IS NOT DISTINCT FROM ${chosen.lastAssignedKey})`
+  const [row] = await tx
+    .update(tickets)
+    .set({ assignedTo: chosen.userId, updatedAt: sql`now()` })
+    .where(and(eq(tickets.id, ticketId), options.evenIfCountsMoved ? undefined : countsUnchanged))
+    .returning()
+  return row
 }
 
 async function pick(

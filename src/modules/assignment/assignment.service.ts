@@ -1,8 +1,8 @@
 // Auto-assignment: the workflow's assign-moderator step.
 import type { Tx } from '../../db/client.js'
 import type { TicketRow } from '../../db/schema.js'
-import { findTicket, insertEvents, updateTicket } from '../tickets/ticket.repository.js'
-import { chooseAssignee } from './assignment.repository.js'
+import { findTicket, type RecordHistory, recordNow } from '../tickets/ticket.repository.js'
+import { assignTicket, chooseAssignee } from './assignment.repository.js'
 
 export type AssignmentResult =
   | { assignedTo: string; email: string; reason: 'skills' | 'workload' }
@@ -13,18 +13,23 @@ export type AssignmentResult =
 
 const OPEN = new Set(['todo', 'in_progress', 'waiting_for_customer'])
 
+/** Choices made on counts that moved before the assignment, at most; then the last one stands. */
+const RECHOICES = 5
+
 /**
  * Assigns the ticket to the best-suited active moderator, unless a person assigned it meanwhile.
  * Concurrent assignments run in parallel: chooseAssignee locks only the moderator it picks.
  * `locked`: the ticket as the caller already holds it, locked, in `tx` (spares reading it again).
+ * `record`: where the history row goes (written at once unless the caller collects them).
  * Gives the ticket as it now stands, too.
  */
 export async function autoAssign(
   tx: Tx,
   ticketId: string,
-  locked?: TicketRow,
+  options: { locked?: TicketRow | undefined; record?: RecordHistory } = {},
 ): Promise<{ result: AssignmentResult; ticket: TicketRow | undefined }> {
-  const ticket = locked ?? (await findTicket(tx, ticketId, { forUpdate: true }))
+  const { record = recordNow(tx) } = options
+  const ticket = options.locked ?? (await findTicket(tx, ticketId, { forUpdate: true }))
   const unassigned = (reason: Exclude<AssignmentResult['reason'], 'skills' | 'workload'>) => ({
     result: { assignedTo: null, reason } as const,
     ticket,
@@ -33,28 +38,30 @@ export async function autoAssign(
   if (ticket.assignedTo) return unassigned('already assigned')
   if (!OPEN.has(ticket.status)) return unassigned('ticket closed')
 
-  const candidate = await chooseAssignee(tx, ticket.relatedSkills ?? [])
-  if (!candidate) return unassigned('no active moderator')
-
-  // Their workload and "last assigned" follow from this update (the tickets trigger, at commit).
-  const assigned = await updateTicket(tx, ticket.id, { assignedTo: candidate.userId })
-  const reason = candidate.matchedSkills.length > 0 ? 'skills' : 'workload'
-  await insertEvents(tx, [
-    {
-      ticketId: ticket.id,
-      actorId: null,
-      type: 'assigned',
-      fromValue: null,
-      toValue: candidate.userId,
-      details: {
-        reason,
-        assignee_email: candidate.email,
-        score: Math.round(candidate.score * 1000) / 1000,
-        relevance: Math.round(candidate.relevance * 1000) / 1000,
-        open_tickets: candidate.openTickets,
-        matched_skills: candidate.matchedSkills,
+  for (let choice = 1; ; choice++) {
+    const candidate = await chooseAssignee(tx, ticket.relatedSkills ?? [])
+    if (!candidate) return unassigned('no active moderator')
+    // Their workload and "last assigned" follow from this update (the tickets trigger, at commit).
+    const assigned = await assignTicket(tx, ticket.id, candidate, { evenIfCountsMoved: choice >= RECHOICES })
+    if (!assigned) continue
+    const reason = candidate.matchedSkills.length > 0 ? 'skills' : 'workload'
+    await record([
+      {
+        ticketId: ticket.id,
+        actorId: null,
+        type: 'assigned',
+        fromValue: null,
+        toValue: candidate.userId,
+        details: {
+          reason,
+          assignee_email: candidate.email,
+          score: Math.round(candidate.score * 1000) / 1000,
+          relevance: Math.round(candidate.relevance * 1000) / 1000,
+          open_tickets: candidate.openTickets,
+          matched_skills: candidate.matchedSkills,
+        },
       },
-    },
-  ])
-  return { result: { assignedTo: candidate.userId, email: candidate.email, reason }, ticket: assigned }
+    ])
+    return { result: { assignedTo: candidate.userId, email: candidate.email, reason }, ticket: assigned }
+  }
 }

@@ -180,6 +180,16 @@ export async function insertEvents(db: DbOrTx, events: NewTicketEvent[]): Promis
   if (events.length > 0) await db.insert(ticketEvents).values(events)
 }
 
+/**
+ * Where a change's history rows go. `recordNow` writes them at once; the workflow collects a
+ * transaction's rows (analysis and assignment) and writes them in one INSERT before it commits.
+ */
+export type RecordHistory = (events: NewTicketEvent[]) => Promise<void>
+export const recordNow =
+  (db: DbOrTx): RecordHistory =>
+  (events) =>
+    insertEvents(db, events)
+
 export async function listEvents(db: DbOrTx, ticketId: string): Promise<TicketEventDto[]> {
   const rows = await db
     .select({ event: ticketEvents, actorEmail: users.email })

@@ -2,7 +2,7 @@
 import { eq, getTableColumns, sql } from 'drizzle-orm'
 import type { DbOrTx, Tx } from '../../db/client.js'
 import { skills, tickets } from '../../db/schema.js'
-import { insertEvents } from '../tickets/ticket.repository.js'
+import { type RecordHistory, recordNow } from '../tickets/ticket.repository.js'
 import type { CatalogSkill, TicketAnalysis } from './triage.types.js'
 
 export async function loadCatalog(db: DbOrTx): Promise<CatalogSkill[]> {
@@ -34,9 +34,15 @@ export function cachedCatalog(db: DbOrTx, ttlMs = 5_000): () => Promise<CatalogS
  * Writes the analysis. A priority a moderator set by hand stays (priority_manual), and notes a
  * moderator already wrote are not replaced by generated ones. One statement: the CTE locks the
  * row and keeps the priority as it was, for the history. Gives the ticket as written (undefined
- * if it is gone).
+ * if it is gone). `record`: where the history rows go (written at once unless collected).
  */
-export async function applyAnalysis(tx: Tx, ticketId: string, analysis: TicketAnalysis, provider: string) {
+export async function applyAnalysis(
+  tx: Tx,
+  ticketId: string,
+  analysis: TicketAnalysis,
+  provider: string,
+  record: RecordHistory = recordNow(tx),
+) {
   const before = tx
     .$with('before')
     .as(
@@ -60,7 +66,7 @@ export async function applyAnalysis(tx: Tx, ticketId: string, analysis: TicketAn
     .where(eq(tickets.id, before.id))
     .returning({ ticket: getTableColumns(tickets), before: before.priority })
   if (!row) return undefined
-  await insertEvents(tx, [
+  await record([
     {
       ticketId,
       actorId: null,
