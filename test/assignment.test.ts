@@ -4,6 +4,7 @@ import { eq, sql } from 'drizzle-orm'
 import { afterAll, beforeEach, describe, expect, it } from 'vitest'
 import { tickets } from '../src/db/schema.js'
 import { inTransaction } from '../src/db/transaction.js'
+import { assignTicket, chooseAssignee } from '../src/modules/assignment/assignment.repository.js'
 import { autoAssign } from '../src/modules/assignment/assignment.service.js'
 import {
   call,
@@ -127,6 +128,24 @@ describe('autoAssign', () => {
     await call(c, admin, 'PATCH', `/api/users/${gone.id}`, { is_active: false })
     await call(c, admin, 'PATCH', `/api/users/${demoted.id}`, { role: 'user' })
     expect(await assign(c, await ticketNeeding(c, ['Database']))).toMatchObject({ assignedTo: remaining.id })
+  })
+
+  it('assigns only on the counts the choice saw: a move in between means choosing again', async () => {
+    const c = ctx as TestContext
+    const expert = await moderatorWith(c, { Database: 5 })
+    const id = await ticketNeeding(c, ['Database'])
+    const outcome = await inTransaction(c.database.db, async (tx) => {
+      const chosen = await chooseAssignee(tx, ['Database'])
+      if (!chosen) throw new Error('no candidate')
+      // Another assignment to the same moderator committed after the choice's snapshot.
+      await tx.execute(sql`
+        INSERT INTO assignee_stats (user_id, open_tickets, last_assigned_at) VALUES (${chosen.userId}, 1, now())
+        ON CONFLICT (user_id) DO UPDATE SET open_tickets = assignee_stats.open_tickets + 1`)
+      const stale = await assignTicket(tx, id, chosen)
+      const forced = await assignTicket(tx, id, chosen, { evenIfCountsMoved: true })
+      return { chosen: chosen.userId, stale, forced: forced?.assignedTo }
+    })
+    expect(outcome).toEqual({ chosen: expert.id, stale: undefined, forced: expert.id })
   })
 
   it('leaves the ticket unassigned when there is no active moderator or admin', async () => {
