@@ -38,7 +38,7 @@ export function createStepRunner(
     onTiming?: StepTiming | undefined
     /** `db`'s connections already commit without waiting for the disk (a worker-only process). */
     asyncCommit?: boolean | undefined
-    /** Writes the steps deferred to the end of their transaction (collected history rows). */
+    /** Work each transaction does last, after its steps (the workflow writes the history rows they collected). */
     beforeCommit?: ((tx: Tx) => Promise<void>) | undefined
   } = {},
 ): StepRunner {

@@ -42,8 +42,13 @@ export async function autoAssign(
     const candidate = await chooseAssignee(tx, ticket.relatedSkills ?? [])
     if (!candidate) return unassigned('no active moderator')
     // Their workload and "last assigned" follow from this update (the tickets trigger, at commit).
-    const assigned = await assignTicket(tx, ticket.id, candidate, { evenIfCountsMoved: choice >= RECHOICES })
-    if (!assigned) continue
+    const last = choice >= RECHOICES
+    const assigned = await assignTicket(tx, ticket.id, candidate, { evenIfCountsMoved: last })
+    if (!assigned) {
+      // Only moved counts refuse an assignment: the ticket itself is locked by this transaction.
+      if (last) throw new Error(`ticket ${ticket.id} vanished inside its transaction`)
+      continue
+    }
     const reason = candidate.matchedSkills.length > 0 ? 'skills' : 'workload'
     await record([
       {
