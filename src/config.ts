@@ -34,6 +34,7 @@ const EnvSchema = Type.Object({
   SESSION_TTL_HOURS: Type.Optional(Type.Integer({ minimum: 1 })),
   JOB_TIMEOUT_SECONDS: Type.Optional(Type.Integer({ minimum: 2, maximum: 3600 })),
   WORKER_CONCURRENCY: Type.Optional(Type.Integer({ minimum: 1, maximum: 64 })),
+  WORKFLOW_STEPS_RETENTION_DAYS: Type.Optional(Type.Integer({ minimum: 1 })),
   TRUST_PROXY: Type.Optional(Type.String()),
 })
 type Env = Static<typeof EnvSchema>
@@ -58,7 +59,12 @@ export interface Config {
   corsOrigins: string[]
   logLevel: string
   sessionTtlHours: number
-  jobs: { timeoutSeconds: number; concurrency: number }
+  jobs: {
+    timeoutSeconds: number
+    concurrency: number
+    /** Days a finished workflow's step records are kept (housekeeping deletes older ones). */
+    stepRetentionDays: number
+  }
   /** Fastify's trustProxy: false, true (any proxy), or the proxies' addresses/CIDRs. */
   trustProxy: boolean | string[]
 }
@@ -126,7 +132,11 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       .filter(Boolean),
     logLevel: env.LOG_LEVEL ?? 'info',
     sessionTtlHours: env.SESSION_TTL_HOURS ?? 24 * 7,
-    jobs: { timeoutSeconds: env.JOB_TIMEOUT_SECONDS ?? 300, concurrency: env.WORKER_CONCURRENCY ?? 4 },
+    jobs: {
+      timeoutSeconds: env.JOB_TIMEOUT_SECONDS ?? 300,
+      concurrency: env.WORKER_CONCURRENCY ?? 4,
+      stepRetentionDays: env.WORKFLOW_STEPS_RETENTION_DAYS ?? 7,
+    },
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
   }
 }

@@ -16,8 +16,12 @@ import { prepareStatements } from '../db/prepared.js'
 export const QUEUES = {
   ticketWorkflow: 'ticket-workflow',
   emailDelivery: 'email-delivery',
+  housekeeping: 'housekeeping',
 } as const
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES]
+
+/** Queues whose jobs pg-boss sends on a cron schedule (UTC), with an empty payload. */
+export const SCHEDULES: Partial<Record<QueueName, string>> = { [QUEUES.housekeeping]: '17 * * * *' }
 
 /** The channel workers LISTEN on; the payload is the queue name. */
 export const WAKE_CHANNEL = 'sts_jobs'
@@ -105,6 +109,7 @@ export function createJobQueue(
         // createQueue leaves an existing queue as it was: bring its settings up to date.
         await boss.updateQueue(name, { name, ...retry })
       }
+      for (const [name, cron] of Object.entries(SCHEDULES)) await boss.schedule(name, cron, {})
       // After the queues: their partitions exist now, and each takes the statistics setting.
       await executeSql(TUNE_JOB_TABLE)
     },

@@ -9,6 +9,7 @@ import { createLocalProvider } from '../modules/triage/local/local-provider.js'
 import { createTriageProvider } from '../modules/triage/provider.js'
 import { cachedCatalog } from '../modules/triage/triage.service.js'
 import { emailDelivery } from './email-delivery.js'
+import { housekeeping } from './housekeeping.js'
 import type { JobQueue } from './queue.js'
 import { ticketWorkflow } from './ticket-workflow.js'
 import { register, startWorker, type Worker, type WorkerLogger } from './worker.js'
@@ -50,6 +51,11 @@ export async function runWorkers(options: {
         { concurrency: config.jobs.concurrency, batchSize: triage.inProcess ? 4 : 1 },
       ),
       register(emailDelivery, { db: database.db, mailer }, { concurrency: 2 }),
+      register(
+        housekeeping,
+        { db: database.db, stepRetentionDays: config.jobs.stepRetentionDays },
+        { concurrency: 1 },
+      ),
     ],
   })
   log.info(

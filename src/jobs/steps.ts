@@ -1,7 +1,7 @@
 // Memoised steps (after Documenso's io.runTask): a step's result is stored in the same
 // transaction as the step's effects, so when a job is retried every finished step returns its
 // stored result instead of running again — no second AI call, no second email.
-import { eq, sql } from 'drizzle-orm'
+import { eq, lt, sql } from 'drizzle-orm'
 import type { Db, Tx } from '../db/client.js'
 import { workflowSteps } from '../db/schema.js'
 import { inTransaction } from '../db/transaction.js'
@@ -107,5 +107,28 @@ export function createStepRunner(
       const callSeconds = (performance.now() - started) / 1000
       return together((scope) => scope.run(name, (tx) => apply(tx, called)), callSeconds)
     },
+  }
+}
+
+/**
+ * Deletes the step records of workflows finished before `before`, a batch at a time (short
+ * statements, no long lock on the table). A job's records matter only while it can still be
+ * retried: minutes after its last step, at most hours with the longest job timeout. Gives the
+ * number deleted.
+ */
+export async function pruneStepRecords(db: Db, before: Date, batchSize = 5_000): Promise<number> {
+  let deleted = 0
+  for (;;) {
+    const batch = db
+      .select({ jobId: workflowSteps.jobId, step: workflowSteps.step })
+      .from(workflowSteps)
+      .where(lt(workflowSteps.completedAt, before))
+      .limit(batchSize)
+    const rows = await db
+      .delete(workflowSteps)
+      .where(sql`(${workflowSteps.jobId}, ${workflowSteps.step}) IN (${batch})`)
+      .returning({ jobId: workflowSteps.jobId })
+    deleted += rows.length
+    if (rows.length < batchSize) return deleted
   }
 }

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto'
-import { and, eq, gt, isNull, sql } from 'drizzle-orm'
+import { and, eq, gt, isNotNull, isNull, lte, or, sql } from 'drizzle-orm'
 import type { DbOrTx } from '../../db/client.js'
 import { sessions, type UserRole, users } from '../../db/schema.js'
 
@@ -45,4 +45,13 @@ export async function revokeSession(db: DbOrTx, token: string): Promise<void> {
     .update(sessions)
     .set({ revokedAt: sql`now()` })
     .where(and(eq(sessions.tokenHash, hashToken(token)), isNull(sessions.revokedAt)))
+}
+
+/** Deletes the sessions nobody can use any more (expired or revoked); gives how many. */
+export async function deleteDeadSessions(db: DbOrTx): Promise<number> {
+  const rows = await db
+    .delete(sessions)
+    .where(or(lte(sessions.expiresAt, sql`now()`), isNotNull(sessions.revokedAt)))
+    .returning({ id: sessions.id })
+  return rows.length
 }

@@ -1,0 +1,1 @@
+CREATE INDEX "workflow_steps_completed_at_idx" ON "workflow_steps" USING brin ("completed_at");
