@@ -3,7 +3,8 @@ import { fileURLToPath } from 'node:url'
 
 /** A superuser URL on the server that will host the throwaway database (CREATE/DROP DATABASE). */
 export const ADMIN_URL = process.env.BENCH_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
-export const BENCH_DB = 'sts_bench'
+/** BENCH_DB_NAME lets two checkouts bench on one server at once. */
+export const BENCH_DB = process.env.BENCH_DB_NAME ?? 'sts_bench'
 
 export function databaseUrl(name: string): string {
   const url = new URL(ADMIN_URL)

@@ -28,7 +28,7 @@ import {
 } from './measure.js'
 import { spawnWorkers } from './workers.js'
 
-const WORKFLOW_DB = 'sts_bench_workflow'
+const WORKFLOW_DB = `${process.env.BENCH_DB_NAME ?? 'sts_bench'}_workflow`
 const MODERATORS = 20
 /** Workflows each worker process runs at once (BENCH_WORKER_CONCURRENCY to try others; 8 measured no better than 4 on 2 cores). */
 const WORKER_CONCURRENCY = Number(process.env.BENCH_WORKER_CONCURRENCY ?? 4)

@@ -1,6 +1,7 @@
 // The migrated database every test file starts from. PGlite: a dump file, loaded per file (a
 // cold PGlite plus migrations takes ~3.5 s; loading the dump ~0.6 s). PostgreSQL
 // (TEST_DATABASE_URL): a template database, cloned per file with CREATE DATABASE … TEMPLATE.
+import { createHash } from 'node:crypto'
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -11,7 +12,9 @@ import { createJobQueue } from '../../src/jobs/queue.js'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..')
 export const PGLITE_TEMPLATE_FILE = join(root, 'node_modules/.cache/smart-ticket-tests/template.tar')
-export const PG_TEMPLATE_DB = 'sts_test_template'
+// One template per checkout: two checkouts (worktrees, CI beside a developer) testing on the same
+// server at once must not drop each other's template.
+export const PG_TEMPLATE_DB = `sts_test_template_${createHash('sha256').update(root).digest('hex').slice(0, 8)}`
 
 export const testDatabaseUrl = () => process.env.TEST_DATABASE_URL || undefined
 
