@@ -15,6 +15,7 @@ import { ErrorEnvelope } from './http/envelope.js'
 import { frameworkErrors, registerErrorHandlers } from './http/error-handler.js'
 import { healthRoutes } from './http/health.js'
 import { registerMetrics } from './http/metrics.js'
+import { componentName, withoutValidatorKeywords } from './http/openapi.js'
 import { registerCsrfGuard, registerNulGuard } from './http/security.js'
 import type { RouteDeps } from './http/types.js'
 import { registerValidators } from './http/validation.js'
@@ -97,7 +98,7 @@ export async function buildApp({ config, database, queue, logger, metrics = crea
   app.addSchema(ErrorEnvelope)
   await app.register(swagger, {
     openapi: {
-      openapi: '3.0.3',
+      openapi: '3.1.0',
       info: {
         title: 'Smart Ticket System API',
         version: '1.0.0',
@@ -108,6 +109,9 @@ export async function buildApp({ config, database, queue, logger, metrics = crea
     },
     // A prefix's root route is registered as "/api/users/"; document it as the contract writes it.
     transform: ({ schema, url }) => ({ schema, url: url.length > 1 ? url.replace(/\/+$/, '') : url }),
+    transformObject: (document) =>
+      withoutValidatorKeywords('openapiObject' in document ? document.openapiObject : document.swaggerObject),
+    refResolver: { buildLocalReference: componentName },
   })
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true })
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
