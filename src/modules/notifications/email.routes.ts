@@ -1,26 +1,10 @@
 import Type from 'typebox'
-import { EMAIL_STATUSES } from '../../db/schema.js'
 import { errorResponses, okPage, PagedEnvelope } from '../../http/envelope.js'
-import { DateTime, Nullable, PaginationQuery, StringEnum } from '../../http/schemas.js'
+import { PaginationQuery } from '../../http/schemas.js'
 import type { RoutePlugin } from '../../http/types.js'
 import { requireRole } from '../auth/auth.hooks.js'
 import { listEmails } from './email.repository.js'
-
-const EmailSchema = Type.Object(
-  {
-    id: Type.String({ format: 'uuid' }),
-    to: Type.String(),
-    subject: Type.String(),
-    text: Type.String(),
-    status: StringEnum(EMAIL_STATUSES, ''),
-    attempts: Type.Integer(),
-    last_error: Nullable(Type.String()),
-    ticket_id: Nullable(Type.String({ format: 'uuid' })),
-    created_at: DateTime,
-    sent_at: Nullable(DateTime),
-  },
-  { $id: 'Email' },
-)
+import { EmailSchema } from './email.schemas.js'
 
 const Query = Type.Object({ ...PaginationQuery, to: Type.Optional(Type.String({ maxLength: 254 })) })
 
