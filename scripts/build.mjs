@@ -35,9 +35,11 @@ const PARTS = {
   },
   web: {
     stamp: at('web', 'dist', 'index.html'),
-    sources: ['index.html', 'src', 'public', 'vite.config.ts', 'tsconfig.json'].map((name) =>
-      at('web', name),
-    ),
+    // src/shared: the vocabulary the UI imports from the server's sources.
+    sources: [
+      ...['index.html', 'src', 'public', 'vite.config.ts', 'tsconfig.json'].map((name) => at('web', name)),
+      at('src', 'shared'),
+    ],
     tool: at('node_modules', 'vite', 'bin', 'vite.js'),
     required: false,
     build(tool) {
