@@ -16,6 +16,7 @@ import { frameworkErrors, registerErrorHandlers } from './http/error-handler.js'
 import { healthRoutes } from './http/health.js'
 import { registerMetrics } from './http/metrics.js'
 import { registerCsrfGuard, registerNulGuard } from './http/security.js'
+import { serverTimeouts } from './http/server-options.js'
 import type { RouteDeps } from './http/types.js'
 import { registerValidators } from './http/validation.js'
 import { registerWebUi } from './http/web.js'
@@ -54,6 +55,7 @@ export async function buildApp({ config, database, queue, logger, metrics = crea
     genReqId: () => randomUUID(),
     // A URL that does not decode, or an over-long path parameter, answers in the envelope too.
     frameworkErrors,
+    ...serverTimeouts(config.http),
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   registerValidators(app)

@@ -36,6 +36,10 @@ const EnvSchema = Type.Object({
   WORKER_CONCURRENCY: Type.Optional(Type.Integer({ minimum: 1, maximum: 64 })),
   WORKFLOW_STEPS_RETENTION_DAYS: Type.Optional(Type.Integer({ minimum: 1 })),
   TRUST_PROXY: Type.Optional(Type.String()),
+  REQUEST_TIMEOUT_MS: Type.Optional(Type.Integer({ minimum: 100 })),
+  HEADERS_TIMEOUT_MS: Type.Optional(Type.Integer({ minimum: 100 })),
+  IDLE_TIMEOUT_MS: Type.Optional(Type.Integer({ minimum: 100 })),
+  KEEP_ALIVE_TIMEOUT_MS: Type.Optional(Type.Integer({ minimum: 100 })),
 })
 type Env = Static<typeof EnvSchema>
 
@@ -67,6 +71,17 @@ export interface Config {
   }
   /** Fastify's trustProxy: false, true (any proxy), or the proxies' addresses/CIDRs. */
   trustProxy: boolean | string[]
+  /** How long a client may take, so slow or silent clients cannot hold connections open. */
+  http: {
+    /** To receive a whole request, headers and body (Node answers 408 past it). */
+    requestTimeoutMs: number
+    /** To receive the headers; shorter than requestTimeoutMs. */
+    headersTimeoutMs: number
+    /** A socket with no traffic either way is closed (live streams send heartbeats and are exempt). */
+    idleTimeoutMs: number
+    /** An idle keep-alive connection between requests is closed. */
+    keepAliveTimeoutMs: number
+  }
 }
 
 export class ConfigError extends Error {}
@@ -138,5 +153,20 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       stepRetentionDays: env.WORKFLOW_STEPS_RETENTION_DAYS ?? 7,
     },
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
+    http: httpTimeouts(env),
   }
+}
+
+function httpTimeouts(env: Env): Config['http'] {
+  const requestTimeoutMs = env.REQUEST_TIMEOUT_MS ?? 30_000
+  const headersTimeoutMs = env.HEADERS_TIMEOUT_MS ?? Math.min(10_000, requestTimeoutMs - 1)
+  // Node refuses headersTimeout > requestTimeout; equal would race the two for the same request.
+  if (headersTimeoutMs >= requestTimeoutMs) {
+    throw new ConfigError('Invalid configuration: HEADERS_TIMEOUT_MS must be less than REQUEST_TIMEOUT_MS')
+  }
+  // Keep-alive above common load balancers' 60 s idle timeout, so they never reuse a socket we are
+  // closing; the idle timeout above keep-alive, so it never cuts a connection keep-alive would keep.
+  const keepAliveTimeoutMs = env.KEEP_ALIVE_TIMEOUT_MS ?? 72_000
+  const idleTimeoutMs = env.IDLE_TIMEOUT_MS ?? Math.max(120_000, keepAliveTimeoutMs + 1000)
+  return { requestTimeoutMs, headersTimeoutMs, idleTimeoutMs, keepAliveTimeoutMs }
 }
