@@ -94,7 +94,7 @@ export async function buildApp({ config, database, queue, logger, metrics = crea
   await app.register(rateLimit, { global: false })
   registerCsrfGuard(app, [new URL(config.appUrl).origin, ...config.corsOrigins])
   registerNulGuard(app)
-  registerMetrics(app, metrics.registry)
+  registerMetrics(app, metrics.registry, config.metricsToken)
 
   app.addSchema(ErrorEnvelope)
   await app.register(swagger, {

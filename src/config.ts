@@ -36,6 +36,7 @@ const EnvSchema = Type.Object({
   WORKER_CONCURRENCY: Type.Optional(Type.Integer({ minimum: 1, maximum: 64 })),
   WORKFLOW_STEPS_RETENTION_DAYS: Type.Optional(Type.Integer({ minimum: 1 })),
   TRUST_PROXY: Type.Optional(Type.String()),
+  METRICS_TOKEN: Type.Optional(Type.String({ minLength: 16, maxLength: 512 })),
   REQUEST_TIMEOUT_MS: Type.Optional(Type.Integer({ minimum: 100 })),
   HEADERS_TIMEOUT_MS: Type.Optional(Type.Integer({ minimum: 100 })),
   IDLE_TIMEOUT_MS: Type.Optional(Type.Integer({ minimum: 100 })),
@@ -71,6 +72,8 @@ export interface Config {
   }
   /** Fastify's trustProxy: false, true (any proxy), or the proxies' addresses/CIDRs. */
   trustProxy: boolean | string[]
+  /** Bearer token /metrics asks for; unset: /metrics does not exist. */
+  metricsToken: string | undefined
   /** How long a client may take, so slow or silent clients cannot hold connections open. */
   http: {
     /** To receive a whole request, headers and body (Node answers 408 past it). */
@@ -153,6 +156,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       stepRetentionDays: env.WORKFLOW_STEPS_RETENTION_DAYS ?? 7,
     },
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
+    metricsToken: env.METRICS_TOKEN,
     http: httpTimeouts(env),
   }
 }

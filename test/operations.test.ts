@@ -1,5 +1,6 @@
 import type { InjectOptions } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { loadConfig } from '../src/config.js'
 import { type Body, createTestContext, signedInUser, type TestContext, type TestUser } from './helpers/app.js'
 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/
@@ -68,10 +69,20 @@ describe('health', () => {
 })
 
 describe('GET /metrics', () => {
+  const token = 'metrics-token-for-the-tests-0123456789'
+  let withToken: TestContext
+  beforeAll(async () => {
+    withToken = await createTestContext({ METRICS_TOKEN: token })
+  })
+  afterAll(() => withToken.close())
+
   it('serves Prometheus text with the request duration histogram per route', async () => {
-    await send({ method: 'GET', url: '/health/live' })
-    await send({ method: 'GET', url: '/no/such/route' })
-    const { status, headers, text } = await send({ method: 'GET', url: '/metrics' })
+    await send({ method: 'GET', url: '/health/live' }, withToken)
+    await send({ method: 'GET', url: '/no/such/route' }, withToken)
+    const { status, headers, text } = await send(
+      { method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${token}` } },
+      withToken,
+    )
     expect(status).toBe(200)
     expect(String(headers['content-type'])).toMatch(/^text\/plain; version=0\.0\.4/)
     expect(text).toContain('# TYPE http_request_duration_seconds histogram')
@@ -81,6 +92,32 @@ describe('GET /metrics', () => {
     // Unmatched URLs share one series instead of one per URL.
     expect(text).not.toContain('/no/such/route')
     expect(text).toContain('process_cpu_user_seconds_total')
+  })
+
+  it('answers 401 in the envelope without the token or with a wrong one', async () => {
+    for (const authorization of [undefined, `Bearer ${token}x`, 'Bearer short', token, `Basic ${token}`]) {
+      const { status, body, headers } = await send(
+        { method: 'GET', url: '/metrics', headers: authorization === undefined ? {} : { authorization } },
+        withToken,
+      )
+      expect(status, String(authorization)).toBe(401)
+      expectErrorEnvelope(body, 401, 'Unauthorized access', '/metrics')
+      expect(headers['www-authenticate']).toMatch(/^Bearer/)
+    }
+  })
+
+  it('answers 404 when no METRICS_TOKEN is configured, whatever the request carries', async () => {
+    const { status, body } = await send({
+      method: 'GET',
+      url: '/metrics',
+      headers: { authorization: `Bearer ${token}` },
+    })
+    expect(status).toBe(404)
+    expectErrorEnvelope(body, 404, 'Route not found', '/metrics')
+  })
+
+  it('refuses a METRICS_TOKEN too short to be a secret', () => {
+    expect(() => loadConfig({ METRICS_TOKEN: 'secret' })).toThrow(/METRICS_TOKEN/)
   })
 })
 
