@@ -27,6 +27,8 @@ const EnvSchema = Type.Object({
   WORKER: Type.Optional(Type.Union([Type.Literal('embedded'), Type.Literal('off')])),
   COOKIE_SECURE: Type.Optional(Type.Union([Type.Literal('true'), Type.Literal('false')])),
   AUTH_RATE_LIMIT: Type.Optional(Type.Integer({ minimum: 1 })),
+  TICKET_RATE_LIMIT: Type.Optional(Type.Integer({ minimum: 1 })),
+  COMMENT_RATE_LIMIT: Type.Optional(Type.Integer({ minimum: 1 })),
   CORS_ORIGINS: Type.Optional(Type.String()),
   LOG_LEVEL: Type.Optional(
     Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l))),
@@ -61,6 +63,9 @@ export interface Config {
   worker: 'embedded' | 'off'
   cookieSecure: boolean
   authRateLimit: number
+  /** Tickets, and comments, one user may create per minute. */
+  ticketRateLimit: number
+  commentRateLimit: number
   corsOrigins: string[]
   logLevel: string
   sessionTtlHours: number
@@ -144,6 +149,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     worker: env.WORKER ?? 'embedded',
     cookieSecure: env.COOKIE_SECURE ? env.COOKIE_SECURE === 'true' : nodeEnv === 'production',
     authRateLimit: env.AUTH_RATE_LIMIT ?? 10,
+    ticketRateLimit: env.TICKET_RATE_LIMIT ?? 30,
+    commentRateLimit: env.COMMENT_RATE_LIMIT ?? 60,
     corsOrigins: (env.CORS_ORIGINS ?? '')
       .split(',')
       .map((o) => o.trim().replace(/\/+$/, ''))

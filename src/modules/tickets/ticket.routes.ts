@@ -1,5 +1,6 @@
 import Type from 'typebox'
-import { Envelope, ok, okPage, PagedEnvelope, RESOURCE_ERRORS } from '../../http/envelope.js'
+import { Envelope, errorResponses, ok, okPage, PagedEnvelope, RESOURCE_ERRORS } from '../../http/envelope.js'
+import { rateLimitHook } from '../../http/rate-limit.js'
 import { IdParams } from '../../http/schemas.js'
 import { trimFields } from '../../http/trim.js'
 import type { RoutePlugin } from '../../http/types.js'
@@ -20,18 +21,31 @@ import * as ticketService from './ticket.service.js'
 const errors = RESOURCE_ERRORS
 
 /** /api/tickets — tickets-module.md plus api-contract.md's additions. `authenticate` runs in the parent scope. */
-export const ticketRoutes: RoutePlugin = async (app, { database, queue, notifier }) => {
+export const ticketRoutes: RoutePlugin = async (app, { config, database, queue, notifier }) => {
   const { db } = database
+  // Per signed-in user, not per address: each new ticket or comment emails someone, so one
+  // account must not be able to flood staff (or a requester) with them.
+  const ticketLimit = rateLimitHook(app, {
+    max: config.ticketRateLimit,
+    key: (request) => `tickets:${currentUser(request).id}`,
+    what: 'too many new tickets',
+  })
+  const commentLimit = rateLimitHook(app, {
+    max: config.commentRateLimit,
+    key: (request) => `comments:${currentUser(request).id}`,
+    what: 'too many comments',
+  })
 
   app.post(
     '/',
     {
       preValidation: trimFields(['title', 'description']),
+      preHandler: ticketLimit,
       schema: {
         tags: ['tickets'],
         summary: 'File a ticket; analysis and assignment run in the background',
         body: CreateTicketBody,
-        response: { 201: Envelope(TicketSchema), ...errors },
+        response: { 201: Envelope(TicketSchema), ...errors, ...errorResponses(429) },
       },
     },
     async (request, reply) => {
@@ -150,13 +164,14 @@ export const ticketRoutes: RoutePlugin = async (app, { database, queue, notifier
     '/:id/comments',
     {
       preValidation: trimFields(['body']),
+      preHandler: commentLimit,
       schema: {
         tags: ['comments'],
         summary:
           "Comment on a ticket (its creator or a moderator/admin); the creator's reply resumes a waiting ticket",
         params: IdParams,
         body: CreateCommentBody,
-        response: { 201: Envelope(CommentSchema), ...errors },
+        response: { 201: Envelope(CommentSchema), ...errors, ...errorResponses(429) },
       },
     },
     async (request, reply) => {
