@@ -161,7 +161,18 @@ export async function deleteTicket(db: Db, user: Actor, id: string): Promise<voi
 
 export async function listHistory(db: Db, user: Actor, id: string): Promise<TicketEventDto[]> {
   const ticket = await loadVisibleTicket(db, user, id)
-  return repo.listEvents(db, ticket.id)
+  const events = await repo.listEvents(db, ticket.id)
+  return isStaff(user) ? events : events.map(forRequester)
+}
+
+/**
+ * An assignment's reasons (scores, other moderators' workloads, matched skills) are staff matters:
+ * the requester sees who took the ticket and when, not why.
+ */
+function forRequester(event: TicketEventDto): TicketEventDto {
+  if (event.type !== 'assigned' || !event.details) return event
+  const { assignee_email } = event.details
+  return { ...event, details: assignee_email === undefined ? null : { assignee_email } }
 }
 
 export async function listComments(db: Db, user: Actor, id: string): Promise<CommentDto[]> {
