@@ -10,6 +10,7 @@ import {
   CommentSchema,
   CreateCommentBody,
   CreateTicketBody,
+  ThreadPageQuery,
   TicketEventSchema,
   TicketListQuery,
   TicketSchema,
@@ -147,17 +148,21 @@ export const ticketRoutes: RoutePlugin = async (app, { config, database, queue, 
     {
       schema: {
         tags: ['comments'],
-        summary: "The ticket's comments, oldest first",
+        summary: "The ticket's comments, oldest first, a page at a time (page, limit: default 50, max 100)",
         params: IdParams,
-        response: { 200: Envelope(Type.Array(CommentSchema)), ...errors },
+        querystring: ThreadPageQuery,
+        response: { 200: PagedEnvelope(CommentSchema), ...errors },
       },
     },
-    async (request) =>
-      ok(
-        200,
-        'Comments retrieved successfully',
-        await ticketService.listComments(db, currentUser(request), request.params.id),
-      ),
+    async (request) => {
+      const { rows, meta } = await ticketService.listComments(
+        db,
+        currentUser(request),
+        request.params.id,
+        request.query,
+      )
+      return okPage('Comments retrieved successfully', rows, meta)
+    },
   )
 
   app.post(
@@ -191,17 +196,22 @@ export const ticketRoutes: RoutePlugin = async (app, { config, database, queue, 
     {
       schema: {
         tags: ['tickets'],
-        summary: 'Who changed what and when, oldest first',
+        summary:
+          'Who changed what and when, oldest first, a page at a time (page, limit: default 50, max 100)',
         params: IdParams,
-        response: { 200: Envelope(Type.Array(TicketEventSchema)), ...errors },
+        querystring: ThreadPageQuery,
+        response: { 200: PagedEnvelope(TicketEventSchema), ...errors },
       },
     },
-    async (request) =>
-      ok(
-        200,
-        'Ticket history retrieved successfully',
-        await ticketService.listHistory(db, currentUser(request), request.params.id),
-      ),
+    async (request) => {
+      const { rows, meta } = await ticketService.listHistory(
+        db,
+        currentUser(request),
+        request.params.id,
+        request.query,
+      )
+      return okPage('Ticket history retrieved successfully', rows, meta)
+    },
   )
 
   for (const decision of ['confirm', 'reopen'] as const) {
