@@ -60,6 +60,11 @@ export interface Config {
   }
   mail: { smtpUrl: string | undefined; from: string }
   appUrl: string
+  /**
+   * Origins a browser may send state-changing requests from: APP_URL's and CORS_ORIGINS (and, with
+   * no APP_URL, the loopback names of the default address). Never derived from a request's Host.
+   */
+  trustedOrigins: string[]
   worker: 'embedded' | 'off'
   cookieSecure: boolean
   authRateLimit: number
@@ -118,9 +123,28 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   if ((env.ADMIN_EMAIL === undefined) !== (env.ADMIN_PASSWORD === undefined)) {
     throw new ConfigError('Invalid configuration: set both ADMIN_EMAIL and ADMIN_PASSWORD, or neither')
   }
+  // The first admin's password follows the same rule as any other (api-contract.md: 8-128).
+  if (env.ADMIN_PASSWORD !== undefined && [...env.ADMIN_PASSWORD].length < 8) {
+    throw new ConfigError('Invalid configuration: ADMIN_PASSWORD must be at least 8 characters long')
+  }
+  if (env.ADMIN_PASSWORD !== undefined && [...env.ADMIN_PASSWORD].length > 128) {
+    throw new ConfigError('Invalid configuration: ADMIN_PASSWORD cannot exceed 128 characters')
+  }
   const nodeEnv = env.NODE_ENV ?? 'development'
   const port = env.PORT ?? 3000
   const host = env.HOST ?? '127.0.0.1'
+  const appUrl = (env.APP_URL ?? `http://${host}:${port}`).replace(/\/+$/, '')
+  const appOrigin = originOf(appUrl)
+  const corsOrigins = (env.CORS_ORIGINS ?? '')
+    .split(',')
+    .map((o) => o.trim().replace(/\/+$/, ''))
+    .filter(Boolean)
+  // Without APP_URL the app is reached on this machine, as localhost or 127.0.0.1 alike.
+  const loopback =
+    env.APP_URL === undefined
+      ? ['localhost', '127.0.0.1', '[::1]'].map((name) => `http://${name}:${port}`)
+      : []
+  const https = appUrl.startsWith('https:')
   return {
     env: nodeEnv,
     port,
@@ -145,16 +169,16 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       },
     },
     mail: { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM ?? 'Smart Ticket System <no-reply@localhost>' },
-    appUrl: (env.APP_URL ?? `http://${host}:${port}`).replace(/\/+$/, ''),
+    appUrl,
+    trustedOrigins: [...new Set([appOrigin, ...loopback, ...corsOrigins])],
     worker: env.WORKER ?? 'embedded',
-    cookieSecure: env.COOKIE_SECURE ? env.COOKIE_SECURE === 'true' : nodeEnv === 'production',
+    // A browser on an https APP_URL always accepts a Secure cookie: there is no reason to send
+    // the session any other way, so COOKIE_SECURE only decides for plain-HTTP addresses.
+    cookieSecure: https || (env.COOKIE_SECURE ? env.COOKIE_SECURE === 'true' : nodeEnv === 'production'),
     authRateLimit: env.AUTH_RATE_LIMIT ?? 10,
     ticketRateLimit: env.TICKET_RATE_LIMIT ?? 30,
     commentRateLimit: env.COMMENT_RATE_LIMIT ?? 60,
-    corsOrigins: (env.CORS_ORIGINS ?? '')
-      .split(',')
-      .map((o) => o.trim().replace(/\/+$/, ''))
-      .filter(Boolean),
+    corsOrigins,
     logLevel: env.LOG_LEVEL ?? 'info',
     sessionTtlHours: env.SESSION_TTL_HOURS ?? 24 * 7,
     jobs: {
@@ -166,6 +190,14 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     metricsToken: env.METRICS_TOKEN,
     http: httpTimeouts(env),
   }
+}
+
+function originOf(appUrl: string): string {
+  const url = URL.canParse(appUrl) ? new URL(appUrl) : undefined
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    throw new ConfigError('Invalid configuration: APP_URL must be an http:// or https:// URL')
+  }
+  return url.origin
 }
 
 function httpTimeouts(env: Env): Config['http'] {

@@ -1,5 +1,6 @@
 import { eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { loadConfig } from '../src/config.js'
 import { sessions } from '../src/db/schema.js'
 import { createUser } from '../src/modules/users/user.service.js'
 import {
@@ -495,6 +496,27 @@ describe('rate limiting (AUTH_RATE_LIMIT=3)', () => {
 })
 
 describe('cookie Secure flag', () => {
+  it('is set whenever APP_URL is https, even with COOKIE_SECURE=false', async () => {
+    const https = await createTestContext({ APP_URL: 'https://help.example.com', COOKIE_SECURE: 'false' })
+    try {
+      const { status, sid } = await send(https, {
+        url: '/api/auth/register',
+        payload: { email: 'https-secure@example.com', password: PASSWORD },
+        headers: { origin: 'https://help.example.com' },
+      })
+      expect(status).toBe(201)
+      expect(sid?.secure).toBe(true)
+    } finally {
+      await https.close()
+    }
+  })
+
+  it('follows COOKIE_SECURE on a plain-HTTP APP_URL', async () => {
+    expect(loadConfig({ APP_URL: 'http://10.0.0.5:3000', COOKIE_SECURE: 'false' }).cookieSecure).toBe(false)
+    expect(loadConfig({ APP_URL: 'http://10.0.0.5:3000', COOKIE_SECURE: 'true' }).cookieSecure).toBe(true)
+    expect(loadConfig({ APP_URL: 'https://help.example.com' }).cookieSecure).toBe(true)
+  })
+
   it('is set when COOKIE_SECURE=true', async () => {
     const secure = await createTestContext({ COOKIE_SECURE: 'true' })
     try {
