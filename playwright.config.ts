@@ -67,6 +67,8 @@ export default defineConfig({
       ADMIN_PASSWORD: ADMIN.password,
       COOKIE_SECURE: 'false',
       AUTH_RATE_LIMIT: '10000',
+      TICKET_RATE_LIMIT: '10000',
+      COMMENT_RATE_LIMIT: '10000',
       APP_URL: baseURL,
       LOG_LEVEL: 'warn',
     },

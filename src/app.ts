@@ -1,5 +1,4 @@
 // Builds the HTTP app from its dependencies. No listen here: server.ts listens, tests inject.
-import { randomUUID } from 'node:crypto'
 import cookie from '@fastify/cookie'
 import cors from '@fastify/cors'
 import helmet from '@fastify/helmet'
@@ -16,7 +15,8 @@ import { frameworkErrors, registerErrorHandlers } from './http/error-handler.js'
 import { healthRoutes } from './http/health.js'
 import { registerMetrics } from './http/metrics.js'
 import { componentName, withoutValidatorKeywords } from './http/openapi.js'
-import { registerCsrfGuard, registerNulGuard } from './http/security.js'
+import { registerCsrfGuard, registerNoStore, registerNulGuard, requestId } from './http/security.js'
+import { serverTimeouts } from './http/server-options.js'
 import type { RouteDeps } from './http/types.js'
 import { registerValidators } from './http/validation.js'
 import { registerWebUi } from './http/web.js'
@@ -48,13 +48,14 @@ export async function buildApp({ config, database, queue, logger, metrics = crea
   const app = Fastify({
     logger: logger ?? { level: config.logLevel },
     bodyLimit: BODY_LIMIT_BYTES,
-    // Honour a caller's X-Request-Id (a proxy's, a client's) so one id follows a request across logs.
-    requestIdHeader: 'x-request-id',
+    // A caller's X-Request-Id when it is a short token (see requestId), else a fresh one.
+    requestIdHeader: false,
     // Behind a reverse proxy, TRUST_PROXY makes request.ip (rate limits, logs) the client's address.
     trustProxy: config.trustProxy,
-    genReqId: () => randomUUID(),
+    genReqId: requestId,
     // A URL that does not decode, or an over-long path parameter, answers in the envelope too.
     frameworkErrors,
+    ...serverTimeouts(config.http),
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   registerValidators(app)
@@ -91,9 +92,10 @@ export async function buildApp({ config, database, queue, logger, metrics = crea
     })
   }
   await app.register(rateLimit, { global: false })
-  registerCsrfGuard(app, [new URL(config.appUrl).origin, ...config.corsOrigins])
+  registerCsrfGuard(app, config.trustedOrigins)
   registerNulGuard(app)
-  registerMetrics(app, metrics.registry)
+  registerNoStore(app)
+  registerMetrics(app, metrics.registry, config.metricsToken)
 
   app.addSchema(ErrorEnvelope)
   await app.register(swagger, {

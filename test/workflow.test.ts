@@ -137,7 +137,8 @@ describe('ticket workflow', () => {
       processingStatus: 'done',
       status: 'todo',
     })
-    const history = (await call(ctx, user, 'GET', `/api/tickets/${ticket.id}/history`)).body.data
+    // Staff see why it went to this moderator…
+    const history = (await call(ctx, database, 'GET', `/api/tickets/${ticket.id}/history`)).body.data
     expect(history.map((e) => e.type)).toEqual(['created', 'analysed', 'priority_changed', 'assigned'])
     const assigned = history.at(-1)
     expect(assigned).toMatchObject({ actor: null, to: networking.id })
@@ -146,6 +147,11 @@ describe('ticket workflow', () => {
       matched_skills: ['Networking'],
       open_tickets: 0,
     })
+    // …the requester sees who and when, not the scores and other moderators' workloads.
+    const seen = (await call(ctx, user, 'GET', `/api/tickets/${ticket.id}/history`)).body.data
+    expect(seen.map((e) => e.type)).toEqual(['created', 'analysed', 'priority_changed', 'assigned'])
+    expect(seen.at(-1)).toMatchObject({ actor: null, to: networking.id, created_at: assigned?.created_at })
+    expect(seen.at(-1)?.details).toEqual({ assignee_email: networking.email })
     const emails = await call(
       ctx,
       await signedInUser(ctx, 'admin'),

@@ -32,6 +32,8 @@ export const eventRoutes: RoutePlugin<{ bus: TicketChangeBus }> = async (app, { 
       const visible = (change: TicketChange) => isStaff(user) || change.created_by === user.id
 
       reply.hijack()
+      // A stream is quiet between heartbeats by design: the server's idle timeout must not cut it.
+      request.raw.socket.setTimeout(0)
       const raw = reply.raw
       raw.writeHead(200, {
         'content-type': 'text/event-stream; charset=utf-8',

@@ -190,22 +190,36 @@ export const recordNow =
   (events) =>
     insertEvents(db, events)
 
-export async function listEvents(db: DbOrTx, ticketId: string): Promise<TicketEventDto[]> {
+/** One page of a ticket's history, oldest first, and how many events it has in all. */
+export async function listEvents(
+  db: DbOrTx,
+  ticketId: string,
+  page: PageWindow,
+): Promise<{ rows: TicketEventDto[]; total: number }> {
+  const where = eq(ticketEvents.ticketId, ticketId)
+  const [counted] = await db.select({ n: sql<number>`count(*)::int` }).from(ticketEvents).where(where)
+  const total = counted?.n ?? 0
+  if (page.offset >= total) return { rows: [], total }
   const rows = await db
     .select({ event: ticketEvents, actorEmail: users.email })
     .from(ticketEvents)
     .leftJoin(users, eq(users.id, ticketEvents.actorId))
-    .where(eq(ticketEvents.ticketId, ticketId))
+    .where(where)
     .orderBy(asc(ticketEvents.seq))
-  return rows.map(({ event, actorEmail }) => ({
-    id: event.id,
-    type: event.type,
-    actor: event.actorId && actorEmail ? { id: event.actorId, email: actorEmail } : null,
-    from: event.fromValue,
-    to: event.toValue,
-    details: event.details,
-    created_at: event.createdAt,
-  }))
+    .limit(page.limit)
+    .offset(page.offset)
+  return {
+    rows: rows.map(({ event, actorEmail }) => ({
+      id: event.id,
+      type: event.type,
+      actor: event.actorId && actorEmail ? { id: event.actorId, email: actorEmail } : null,
+      from: event.fromValue,
+      to: event.toValue,
+      details: event.details,
+      created_at: event.createdAt,
+    })),
+    total,
+  }
 }
 
 export async function insertComment(
@@ -220,27 +234,62 @@ export async function insertComment(
   return row
 }
 
-export async function listComments(db: DbOrTx, ticketId: string): Promise<CommentDto[]> {
-  const rows = await db
-    .select({
-      id: ticketComments.id,
-      ticketId: ticketComments.ticketId,
-      body: ticketComments.body,
-      createdAt: ticketComments.createdAt,
-      authorId: users.id,
-      authorEmail: users.email,
-      authorName: users.name,
-      authorRole: users.role,
-    })
-    .from(ticketComments)
-    .innerJoin(users, eq(users.id, ticketComments.authorId))
-    .where(eq(ticketComments.ticketId, ticketId))
-    .orderBy(asc(ticketComments.createdAt), asc(ticketComments.id))
-  return rows.map((r) => ({
+const commentColumns = {
+  id: ticketComments.id,
+  ticketId: ticketComments.ticketId,
+  body: ticketComments.body,
+  createdAt: ticketComments.createdAt,
+  authorId: users.id,
+  authorEmail: users.email,
+  authorName: users.name,
+  authorRole: users.role,
+}
+
+function toCommentDto(r: {
+  id: string
+  ticketId: string
+  body: string
+  createdAt: Date
+  authorId: string
+  authorEmail: string
+  authorName: string | null
+  authorRole: CommentDto['author']['role']
+}): CommentDto {
+  return {
     id: r.id,
     ticket_id: r.ticketId,
     author: { id: r.authorId, email: r.authorEmail, name: r.authorName, role: r.authorRole },
     body: r.body,
     created_at: r.createdAt,
-  }))
+  }
+}
+
+/** One page of a ticket's comments, oldest first, and how many it has in all. */
+export async function listComments(
+  db: DbOrTx,
+  ticketId: string,
+  page: PageWindow,
+): Promise<{ rows: CommentDto[]; total: number }> {
+  const where = eq(ticketComments.ticketId, ticketId)
+  const [counted] = await db.select({ n: sql<number>`count(*)::int` }).from(ticketComments).where(where)
+  const total = counted?.n ?? 0
+  if (page.offset >= total) return { rows: [], total }
+  const rows = await db
+    .select(commentColumns)
+    .from(ticketComments)
+    .innerJoin(users, eq(users.id, ticketComments.authorId))
+    .where(where)
+    .orderBy(asc(ticketComments.createdAt), asc(ticketComments.id))
+    .limit(page.limit)
+    .offset(page.offset)
+  return { rows: rows.map(toCommentDto), total }
+}
+
+export async function findComment(db: DbOrTx, id: string): Promise<CommentDto | undefined> {
+  const [row] = await db
+    .select(commentColumns)
+    .from(ticketComments)
+    .innerJoin(users, eq(users.id, ticketComments.authorId))
+    .where(eq(ticketComments.id, id))
+  return row && toCommentDto(row)
 }

@@ -89,6 +89,13 @@ export const TicketListQuery = Type.Object({
 })
 export type TicketListInput = Static<typeof TicketListQuery>
 
+/** `page`/`limit` for a ticket's comments and history: the list rules, 50 a page by default. */
+export const ThreadPageQuery = Type.Object({
+  page: PaginationQuery.page,
+  limit: Type.Optional(Type.Integer({ ...PaginationQuery.limit, default: 50 })),
+})
+export type ThreadPageInput = Static<typeof ThreadPageQuery>
+
 export const CommentSchema = Type.Object(
   {
     id: Type.String({ format: 'uuid' }),

@@ -13,6 +13,7 @@ import * as repo from './ticket.repository.js'
 import type {
   CommentDto,
   CreateTicketInput,
+  ThreadPageInput,
   TicketDto,
   TicketEventDto,
   TicketListInput,
@@ -159,14 +160,35 @@ export async function deleteTicket(db: Db, user: Actor, id: string): Promise<voi
   if (!(await repo.deleteTicket(db, id))) throw notFound(TICKET_NOT_FOUND)
 }
 
-export async function listHistory(db: Db, user: Actor, id: string): Promise<TicketEventDto[]> {
-  const ticket = await loadVisibleTicket(db, user, id)
-  return repo.listEvents(db, ticket.id)
+/** A ticket's comments and history come in pages too: one ticket may gather thousands of them. */
+function threadWindow(query: ThreadPageInput) {
+  const page = query.page ?? 1
+  const limit = query.limit ?? 50
+  return { page, limit, window: { offset: (page - 1) * limit, limit } }
 }
 
-export async function listComments(db: Db, user: Actor, id: string): Promise<CommentDto[]> {
+export async function listHistory(db: Db, user: Actor, id: string, query: ThreadPageInput = {}) {
   const ticket = await loadVisibleTicket(db, user, id)
-  return repo.listComments(db, ticket.id)
+  const { page, limit, window } = threadWindow(query)
+  const { rows, total } = await repo.listEvents(db, ticket.id, window)
+  return { rows: isStaff(user) ? rows : rows.map(forRequester), meta: { total, page, limit } }
+}
+
+/**
+ * An assignment's reasons (scores, other moderators' workloads, matched skills) are staff matters:
+ * the requester sees who took the ticket and when, not why.
+ */
+function forRequester(event: TicketEventDto): TicketEventDto {
+  if (event.type !== 'assigned' || !event.details) return event
+  const { assignee_email } = event.details
+  return { ...event, details: assignee_email === undefined ? null : { assignee_email } }
+}
+
+export async function listComments(db: Db, user: Actor, id: string, query: ThreadPageInput = {}) {
+  const ticket = await loadVisibleTicket(db, user, id)
+  const { page, limit, window } = threadWindow(query)
+  const { rows, total } = await repo.listComments(db, ticket.id, window)
+  return { rows, meta: { total, page, limit } }
 }
 
 /**
@@ -197,8 +219,7 @@ export async function addComment(
       })
     }
     await repo.insertEvents(tx, events)
-    const comments = await repo.listComments(tx, ticket.id)
-    const created = comments.find((c) => c.id === comment.id)
+    const created = await repo.findComment(tx, comment.id)
     if (!created) throw new Error('comment vanished inside its transaction')
     if (isStaff(user)) {
       await notifier.staffCommented(tx, ticket, user.id, created.author.name ?? created.author.email, body)

@@ -59,10 +59,14 @@ export const tickets = {
   remove: async (id: string) => {
     await call<null>('DELETE', `/api/tickets/${encodeURIComponent(id)}`)
   },
-  comments: (id: string) => get<Comment[]>(`/api/tickets/${encodeURIComponent(id)}/comments`),
+  /** One page of the conversation, oldest first (limit at most 100). */
+  comments: (id: string, n: number, limit: number) =>
+    page<Comment>(withQuery(`/api/tickets/${encodeURIComponent(id)}/comments`, { page: n, limit })),
   addComment: async (id: string, body: string) =>
     (await call<Comment>('POST', `/api/tickets/${encodeURIComponent(id)}/comments`, { body })).data,
-  history: (id: string) => get<TicketEvent[]>(`/api/tickets/${encodeURIComponent(id)}/history`),
+  /** One page of the history, oldest first (limit at most 100). */
+  history: (id: string, n: number, limit: number) =>
+    page<TicketEvent>(withQuery(`/api/tickets/${encodeURIComponent(id)}/history`, { page: n, limit })),
   decide: async (id: string, decision: 'confirm' | 'reopen') =>
     (await call<Ticket>('POST', `/api/tickets/${encodeURIComponent(id)}/${decision}`)).data,
 }

@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks'
 import type { ApiError } from '../../api/client'
 import { tickets } from '../../api/endpoints'
 import type { Comment, Ticket } from '../../api/types'
+import { EarlierButton } from '../../components/EarlierButton'
 import { ErrorMessage } from '../../components/ErrorMessage'
 import { Field, lengthProblem } from '../../components/Field'
 import { Skeleton } from '../../components/States'
@@ -9,7 +10,8 @@ import { RelativeTime } from '../../components/Time'
 import { announce } from '../../lib/announce'
 import { personName } from '../../lib/format'
 import { useUser } from '../../lib/session'
-import { type Async, toApiError } from '../../lib/useAsync'
+import { toApiError } from '../../lib/useAsync'
+import type { Thread } from '../../lib/useThread'
 import { isStaff } from '../../lib/workflow'
 
 const BODY_RULE = { min: 1, max: 5000 }
@@ -30,7 +32,7 @@ function CommentItem({ comment, mine }: { comment: Comment; mine: boolean }) {
   )
 }
 
-export function Comments(props: { ticket: Ticket; comments: Async<Comment[]>; onPosted: () => void }) {
+export function Comments(props: { ticket: Ticket; comments: Thread<Comment>; onPosted: () => void }) {
   const { ticket, comments } = props
   const user = useUser()
   const [body, setBody] = useState('')
@@ -60,7 +62,7 @@ export function Comments(props: { ticket: Ticket; comments: Async<Comment[]>; on
     }
   }
 
-  const count = comments.data?.length
+  const count = comments.data && comments.earlier + comments.data.length
   return (
     <section class="card" aria-labelledby="comments-title">
       <h2 id="comments-title" class="card-title">
@@ -69,6 +71,7 @@ export function Comments(props: { ticket: Ticket; comments: Async<Comment[]>; on
       <ErrorMessage error={comments.error} title="Could not load the comments." />
       {!comments.data && !comments.error && <Skeleton lines={3} label="Loading comments…" />}
       {comments.data?.length === 0 && <p class="muted">No messages yet.</p>}
+      <EarlierButton thread={comments} what="messages" />
       {comments.data && comments.data.length > 0 && (
         <ol class="comments">
           {comments.data.map((c) => (
