@@ -128,8 +128,11 @@ export const tickets = pgTable(
       .notNull()
       .default('queued'),
     priorityManual: boolean('priority_manual').notNull().default(false),
+    // What people quote ("#1042"): sequential from 1, never reused (an identity's sequence).
+    number: integer('number').notNull().generatedAlwaysAsIdentity(),
   },
   (t) => [
+    uniqueIndex('tickets_number_key').on(t.number),
     check('tickets_status_check', sql`${t.status} IN (${inList(TICKET_STATUSES)})`),
     check('tickets_priority_check', sql`${t.priority} IN (${inList(TICKET_PRIORITIES)})`),
     check('tickets_processing_status_check', sql`${t.processingStatus} IN (${inList(PROCESSING_STATUSES)})`),

@@ -20,6 +20,7 @@ export const UNASSIGNED = '00000000-0000-0000-0000-000000000000'
 export function toTicketDto(row: TicketRow): TicketDto {
   return {
     id: row.id,
+    number: row.number,
     title: row.title,
     description: row.description,
     status: row.status,

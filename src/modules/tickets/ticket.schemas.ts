@@ -18,6 +18,7 @@ export const PrioritySchema = StringEnum(TICKET_PRIORITIES, 'priority must be lo
 export const TicketSchema = Type.Object(
   {
     id: Type.String({ format: 'uuid' }),
+    number: Type.Integer({ minimum: 1, description: 'Sequential ticket number, shown as #1042' }),
     title: Type.String(),
     description: Type.String(),
     status: StatusSchema,

@@ -16,6 +16,8 @@ export type Role = UserRole
 
 export interface Ticket {
   id: string
+  /** Sequential, shown as #1042. */
+  number: number
   title: string
   description: string
   status: TicketStatus
