@@ -167,6 +167,9 @@ export const tickets = pgTable(
   ],
 )
 
+export const COMMENT_CHANNELS = ['web', 'email'] as const
+export type CommentChannel = (typeof COMMENT_CHANNELS)[number]
+
 export const ticketComments = pgTable(
   'ticket_comments',
   {
@@ -179,8 +182,14 @@ export const ticketComments = pgTable(
       .references(() => users.id, { onDelete: 'cascade' }),
     body: text('body').notNull(),
     createdAt: createdAt().notNull(),
+    // A staff-only note: never shown, streamed or emailed to the requester.
+    internal: boolean('internal').notNull().default(false),
+    channel: varchar('channel', { length: 10 }).$type<CommentChannel>().notNull().default('web'),
   },
-  (t) => [index('ticket_comments_ticket_id_created_at_idx').on(t.ticketId, t.createdAt)],
+  (t) => [
+    index('ticket_comments_ticket_id_created_at_idx').on(t.ticketId, t.createdAt),
+    check('ticket_comments_channel_check', sql`${t.channel} IN (${inList(COMMENT_CHANNELS)})`),
+  ],
 )
 
 export const TICKET_EVENT_TYPES = [

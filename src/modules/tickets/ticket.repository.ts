@@ -191,12 +191,29 @@ export const recordNow =
   (events) =>
     insertEvents(db, events)
 
-export async function listEvents(db: DbOrTx, ticketId: string): Promise<TicketEventDto[]> {
+/** Who reads: staff see internal notes (and their history entries); requesters never do. */
+export interface CommentVisibility {
+  includeInternal: boolean
+}
+
+export async function listEvents(
+  db: DbOrTx,
+  ticketId: string,
+  visibility: CommentVisibility,
+): Promise<TicketEventDto[]> {
   const rows = await db
     .select({ event: ticketEvents, actorEmail: users.email })
     .from(ticketEvents)
     .leftJoin(users, eq(users.id, ticketEvents.actorId))
-    .where(eq(ticketEvents.ticketId, ticketId))
+    .where(
+      and(
+        eq(ticketEvents.ticketId, ticketId),
+        // Only an internal note's "commented" entry carries details.internal.
+        visibility.includeInternal
+          ? undefined
+          : sql`coalesce(${ticketEvents.details}->>'internal', 'false') <> 'true'`,
+      ),
+    )
     .orderBy(asc(ticketEvents.seq))
   return rows.map(({ event, actorEmail }) => ({
     id: event.id,
@@ -211,7 +228,7 @@ export async function listEvents(db: DbOrTx, ticketId: string): Promise<TicketEv
 
 export async function insertComment(
   db: DbOrTx,
-  comment: { ticketId: string; authorId: string; body: string },
+  comment: { ticketId: string; authorId: string; body: string; internal: boolean },
 ): Promise<{ id: string; createdAt: Date }> {
   const [row] = await db
     .insert(ticketComments)
@@ -221,12 +238,18 @@ export async function insertComment(
   return row
 }
 
-export async function listComments(db: DbOrTx, ticketId: string): Promise<CommentDto[]> {
+export async function listComments(
+  db: DbOrTx,
+  ticketId: string,
+  visibility: CommentVisibility,
+): Promise<CommentDto[]> {
   const rows = await db
     .select({
       id: ticketComments.id,
       ticketId: ticketComments.ticketId,
       body: ticketComments.body,
+      internal: ticketComments.internal,
+      channel: ticketComments.channel,
       createdAt: ticketComments.createdAt,
       authorId: users.id,
       authorEmail: users.email,
@@ -235,13 +258,22 @@ export async function listComments(db: DbOrTx, ticketId: string): Promise<Commen
     })
     .from(ticketComments)
     .innerJoin(users, eq(users.id, ticketComments.authorId))
-    .where(eq(ticketComments.ticketId, ticketId))
+    .where(
+      and(
+        eq(ticketComments.ticketId, ticketId),
+        visibility.includeInternal ? undefined : eq(ticketComments.internal, false),
+      ),
+    )
     .orderBy(asc(ticketComments.createdAt), asc(ticketComments.id))
   return rows.map((r) => ({
     id: r.id,
     ticket_id: r.ticketId,
     author: { id: r.authorId, email: r.authorEmail, name: r.authorName, role: r.authorRole },
     body: r.body,
+    internal: r.internal,
+    channel: r.channel,
+    // Attachments come with the attachments feature; until then a comment has none.
+    attachments: [],
     created_at: r.createdAt,
   }))
 }

@@ -60,8 +60,13 @@ export const tickets = {
     await call<null>('DELETE', `/api/tickets/${encodeURIComponent(id)}`)
   },
   comments: (id: string) => get<Comment[]>(`/api/tickets/${encodeURIComponent(id)}/comments`),
-  addComment: async (id: string, body: string) =>
-    (await call<Comment>('POST', `/api/tickets/${encodeURIComponent(id)}/comments`, { body })).data,
+  addComment: async (id: string, body: string, internal = false) =>
+    (
+      await call<Comment>('POST', `/api/tickets/${encodeURIComponent(id)}/comments`, {
+        body,
+        ...(internal ? { internal: true } : {}),
+      })
+    ).data,
   history: (id: string) => get<TicketEvent[]>(`/api/tickets/${encodeURIComponent(id)}/history`),
   decide: async (id: string, decision: 'confirm' | 'reopen') =>
     (await call<Ticket>('POST', `/api/tickets/${encodeURIComponent(id)}/${decision}`)).data,

@@ -68,6 +68,21 @@ export interface Comment {
   ticket_id: string
   author: { id: string; email: string; name: string | null; role: Role }
   body: string
+  /** A staff-only note: the requester never receives it. */
+  internal: boolean
+  channel: 'web' | 'email'
+  attachments: Attachment[]
+  created_at: string
+}
+
+export interface Attachment {
+  id: string
+  ticket_id: string
+  comment_id: string | null
+  filename: string
+  content_type: string
+  size: number
+  sha256: string
   created_at: string
 }
 
