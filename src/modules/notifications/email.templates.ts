@@ -81,3 +81,21 @@ export function statusEmail(appUrl: string, ticket: TicketRef, status: TicketSta
     [`Your ticket "${ticket.title}" is now ${status.replace(/_/g, ' ')}.`, STATUS_LINES[status] ?? ''],
   )
 }
+
+/** The reset link, and what to do if you did not ask for it. Not about a ticket: no [#n]. */
+export function passwordResetEmail(link: string, validMinutes: number): EmailContent {
+  const lines = [
+    'Someone (we hope you) asked to reset the password of your Smart Ticket System account.',
+    `Choose a new password here; the link works once, for ${validMinutes} minutes:`,
+  ]
+  const ignore = 'If you did not ask for this, ignore this email: your password stays as it is.'
+  const text = [...lines, link, '', ignore, '', '— Smart Ticket System'].join('\n')
+  const html = `<!doctype html>
+<html><body style="font-family: system-ui, sans-serif; line-height: 1.5; color: #1f2933">
+${lines.map((line) => `<p>${escapeHtml(line)}</p>`).join('\n')}
+<p><a href="${escapeHtml(link)}">Choose a new password</a></p>
+<p>${escapeHtml(ignore)}</p>
+<p style="color: #6b7785; font-size: 12px">Smart Ticket System</p>
+</body></html>`
+  return { subject: 'Reset your password', text, html }
+}

@@ -46,6 +46,11 @@ export const auth = {
   logout: async () => {
     await call<null>('POST', '/api/auth/logout')
   },
+  /** Always the same answer, whether or not the account exists. */
+  forgotPassword: async (email: string) =>
+    (await call<null>('POST', '/api/auth/password/forgot', { email })).message,
+  resetPassword: async (token: string, password: string) =>
+    (await call<User>('POST', '/api/auth/password/reset', { token, password })).data,
 }
 
 export const tickets = {
