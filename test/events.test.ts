@@ -146,4 +146,36 @@ describe('GET /api/events', () => {
     expect(sent[0]).toMatchObject({ event: 'ticket.updated', data: { processing_status: 'done' } })
     stream.close()
   })
+
+  it("never tells the requester about an internal note; staff hear of it; events carry the ticket's number", async () => {
+    const aliceStream = subscribe(alice)
+    const staffStream = subscribe(moderator)
+    await Promise.all([aliceStream.opened, staffStream.opened])
+    await aliceStream.waitFor((e) => e.event === 'ready')
+    const ticket = await createTicket(ctx, alice, { title: 'Internal note on the stream' })
+    const created = await aliceStream.waitFor((e) => e.data.ticket_id === ticket.id)
+    expect(created.data.number).toBe((ticket as unknown as { number: number }).number)
+
+    const note = await call(ctx, moderator, 'POST', `/api/tickets/${ticket.id}/comments`, {
+      body: 'Staff only: probably the cache',
+      internal: true,
+    })
+    expect(note.status).toBe(201)
+    await staffStream.waitFor((e) => e.event === 'ticket.comment' && e.data.ticket_id === ticket.id)
+    // A public reply afterwards: once it reaches Alice, the note would have arrived before it.
+    await call(ctx, moderator, 'POST', `/api/tickets/${ticket.id}/comments`, { body: 'Looking into it' })
+    await staffStream.waitFor(
+      (e) =>
+        e.event === 'ticket.comment' &&
+        staffStream.events.filter((x) => x.event === 'ticket.comment' && x.data.ticket_id === ticket.id)
+          .length === 2,
+    )
+    await aliceStream.waitFor((e) => e.event === 'ticket.comment' && e.data.ticket_id === ticket.id)
+    const aliceComments = aliceStream.events.filter(
+      (e) => e.event === 'ticket.comment' && e.data.ticket_id === ticket.id,
+    )
+    expect(aliceComments).toHaveLength(1)
+    aliceStream.close()
+    staffStream.close()
+  })
 })

@@ -1,7 +1,9 @@
 // Housekeeping, hourly (a pg-boss schedule: one run per tick however many processes run): the
-// tables that would otherwise only grow lose the rows nothing can use any more.
+// tables that would otherwise only grow lose the rows nothing can use any more (step records,
+// dead sessions, password reset tokens a day after they expired or were used).
 import Type from 'typebox'
 import type { Db } from '../db/client.js'
+import { deleteStaleResetTokens } from '../modules/auth/password-reset.repository.js'
 import { deleteDeadSessions } from '../modules/auth/session.repository.js'
 import { defineJob } from './job.js'
 import { QUEUES } from './queue.js'
@@ -21,6 +23,7 @@ export const housekeeping = defineJob({
     return {
       stepRecordsDeleted: await pruneStepRecords(db, before),
       sessionsDeleted: await deleteDeadSessions(db),
+      resetTokensDeleted: await deleteStaleResetTokens(db),
     }
   },
 })

@@ -10,6 +10,7 @@ import { EmailSchema, NameSchema, PasswordSchema, UserSchema } from '../users/us
 import { authenticate, currentUser, SESSION_COOKIE, sessionToken } from './auth.hooks.js'
 import * as authService from './auth.service.js'
 import { createLoginFailures } from './login-failures.js'
+import * as resetService from './password-reset.service.js'
 
 const RegisterBody = Type.Object(
   { email: EmailSchema, password: PasswordSchema, name: Type.Optional(NameSchema) },
@@ -22,9 +23,17 @@ const LoginBody = Type.Object(
   },
   { additionalProperties: false },
 )
+const ForgotBody = Type.Object(
+  { email: Type.String({ minLength: 1, maxLength: 254 }) },
+  { additionalProperties: false },
+)
+const ResetBody = Type.Object(
+  { token: Type.String({ minLength: 1, maxLength: 200 }), password: PasswordSchema },
+  { additionalProperties: false },
+)
 const errors = errorResponses(400, 401, 409, 429)
 
-export const authRoutes: RoutePlugin = async (app, { config, database }) => {
+export const authRoutes: RoutePlugin = async (app, { config, database, notifier }) => {
   const { db } = database
   const cookieOptions = {
     path: '/',
@@ -94,6 +103,50 @@ export const authRoutes: RoutePlugin = async (app, { config, database }) => {
       failures.clear(key)
       setSessionCookie(reply, token)
       return ok(200, 'Login successful', user)
+    },
+  )
+
+  // Reset emails to one address are limited apart from logins: asking for links must neither
+  // flood someone's mailbox nor use up the owner's login attempts.
+  const resetPerEmail = attemptLimiter(app, config.authRateLimit, (req) => {
+    const email = (req.body as { email?: unknown } | undefined)?.email
+    return `reset-email:${typeof email === 'string' ? email.trim().toLowerCase() : ''}`
+  })
+
+  app.post(
+    '/password/forgot',
+    {
+      onRequest: perIp,
+      preValidation: trimFields(['email']),
+      preHandler: resetPerEmail,
+      schema: {
+        tags: ['auth'],
+        summary: 'Email a password reset link (the same answer whether or not the account exists)',
+        body: ForgotBody,
+        response: { 200: Envelope(Type.Null()), ...errorResponses(400, 429) },
+      },
+    },
+    async (request) => {
+      await resetService.requestPasswordReset(db, notifier, config.appUrl, request.body.email)
+      return ok(200, resetService.FORGOT_ANSWER, null)
+    },
+  )
+
+  app.post(
+    '/password/reset',
+    {
+      onRequest: perIp,
+      schema: {
+        tags: ['auth'],
+        summary: "Set a new password with an emailed token; signs in and revokes the user's other sessions",
+        body: ResetBody,
+        response: { 200: Envelope(UserSchema), ...errorResponses(400, 429) },
+      },
+    },
+    async (request, reply) => {
+      const { user, token } = await resetService.resetPassword(db, request.body, config.sessionTtlHours)
+      setSessionCookie(reply, token)
+      return ok(200, 'Password reset successful', user)
     },
   )
 

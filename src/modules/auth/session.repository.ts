@@ -10,7 +10,8 @@ export interface SessionUser {
   sessionId: string
 }
 
-const hashToken = (token: string) => createHash('sha256').update(token).digest('hex')
+/** SHA-256 of a secret token, hex: what the database keeps of session and reset tokens. */
+export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex')
 
 /** Creates a session and returns the token for the cookie (only its hash is stored). */
 export async function createSession(db: DbOrTx, userId: string, ttlHours: number): Promise<string> {

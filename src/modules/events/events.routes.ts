@@ -29,7 +29,9 @@ export const eventRoutes: RoutePlugin<{ bus: TicketChangeBus }> = async (app, { 
     async (request, reply) => {
       const user = currentUser(request)
       const token = sessionToken(request)
-      const visible = (change: TicketChange) => isStaff(user) || change.created_by === user.id
+      // An internal note is news to staff only: the requester must not even learn one was written.
+      const visible = (change: TicketChange) =>
+        isStaff(user) || (change.created_by === user.id && change.internal !== true)
 
       reply.hijack()
       // A stream is quiet between heartbeats by design: the server's idle timeout must not cut it.
@@ -54,6 +56,7 @@ export const eventRoutes: RoutePlugin<{ bus: TicketChangeBus }> = async (app, { 
         if (!visible(change)) return
         send(`ticket.${change.kind}`, {
           ticket_id: change.ticket_id,
+          number: change.number,
           status: change.status,
           processing_status: change.processing_status,
           assigned_to: change.assigned_to,

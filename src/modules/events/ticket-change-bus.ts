@@ -14,6 +14,10 @@ export const TicketChangeSchema = Type.Object({
   assigned_to: Type.Union([Type.String(), Type.Null()]),
   status: Type.String(),
   processing_status: Type.String(),
+  // Optional: a process still running the previous trigger sends neither.
+  number: Type.Optional(Type.Integer()),
+  /** A comment event for an internal note: staff only. */
+  internal: Type.Optional(Type.Boolean()),
 })
 export type TicketChange = Static<typeof TicketChangeSchema>
 

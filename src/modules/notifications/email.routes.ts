@@ -6,6 +6,12 @@ import { requireRole } from '../auth/auth.hooks.js'
 import { listEmails } from './email.repository.js'
 import { EmailSchema } from './email.schemas.js'
 
+/**
+ * A reset link in the outbox would let whoever reads it (an admin) sign in as the recipient: the
+ * listing shows where the link went, never the token (the delivery job reads the row itself).
+ */
+const hideResetTokens = (text: string) => text.replace(/(reset-password\?token=)[^\s&]+/g, '$1[hidden]')
+
 const Query = Type.Object({ ...PaginationQuery, to: Type.Optional(Type.String({ maxLength: 254 })) })
 
 /** /api/admin/emails: the outbox, newest first (admin). */
@@ -28,7 +34,7 @@ export const emailRoutes: RoutePlugin = async (app, { database }) => {
         id: e.id,
         to: e.to,
         subject: e.subject,
-        text: e.text,
+        text: hideResetTokens(e.text),
         status: e.status,
         attempts: e.attempts,
         last_error: e.lastError,

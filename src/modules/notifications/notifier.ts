@@ -9,6 +9,7 @@ import {
   assignedEmail,
   commentEmail,
   type EmailContent,
+  passwordResetEmail,
   STATUSES_THAT_EMAIL,
   statusEmail,
 } from './email.templates.js'
@@ -26,12 +27,14 @@ export interface Notifier {
   ): Promise<void>
   /** Status became waiting_for_customer, resolved or closed: tell the creator (unless they made the change). */
   statusChanged(tx: DbOrTx, ticket: TicketRow, status: TicketStatus, actorId: string | null): Promise<void>
+  /** A password reset link, to the address it was asked for. */
+  passwordReset(tx: DbOrTx, to: string, link: string, validMinutes: number): Promise<void>
 }
 
 export function createNotifier(options: { queue: JobQueue; appUrl: string; smtpEnabled: boolean }): Notifier {
   const { queue, appUrl, smtpEnabled } = options
 
-  async function recordTo(tx: DbOrTx, to: string, content: EmailContent, ticketId: string) {
+  async function recordTo(tx: DbOrTx, to: string, content: EmailContent, ticketId: string | null) {
     // Without SMTP the email is kept as `skipped`: listed for admins, never retried.
     const email = await insertEmail(tx, {
       to,
@@ -59,6 +62,9 @@ export function createNotifier(options: { queue: JobQueue; appUrl: string; smtpE
     async statusChanged(tx, ticket, status, actorId) {
       if (!STATUSES_THAT_EMAIL.includes(status) || actorId === ticket.createdBy) return
       await record(tx, ticket.createdBy, statusEmail(appUrl, ticket, status), ticket.id)
+    },
+    async passwordReset(tx, to, link, validMinutes) {
+      await recordTo(tx, to, passwordResetEmail(link, validMinutes), null)
     },
   }
 }

@@ -20,6 +20,7 @@ export const UNASSIGNED = '00000000-0000-0000-0000-000000000000'
 export function toTicketDto(row: TicketRow): TicketDto {
   return {
     id: row.id,
+    number: row.number,
     title: row.title,
     description: row.description,
     status: row.status,
@@ -190,13 +191,23 @@ export const recordNow =
   (events) =>
     insertEvents(db, events)
 
-/** One page of a ticket's history, oldest first, and how many events it has in all. */
+/** Who reads: staff see internal notes (and their history entries); requesters never do. */
+export interface CommentVisibility {
+  includeInternal: boolean
+}
+
+/** One page of a ticket's history, oldest first, and how many events the reader may see in all. */
 export async function listEvents(
   db: DbOrTx,
   ticketId: string,
+  visibility: CommentVisibility,
   page: PageWindow,
 ): Promise<{ rows: TicketEventDto[]; total: number }> {
-  const where = eq(ticketEvents.ticketId, ticketId)
+  const where = and(
+    eq(ticketEvents.ticketId, ticketId),
+    // Only an internal note's "commented" entry carries details.internal.
+    visibility.includeInternal ? undefined : sql`coalesce(${ticketEvents.details}->>'internal', 'false') <> 'true'`,
+  )
   const [counted] = await db.select({ n: sql<number>`count(*)::int` }).from(ticketEvents).where(where)
   const total = counted?.n ?? 0
   if (page.offset >= total) return { rows: [], total }
@@ -224,7 +235,7 @@ export async function listEvents(
 
 export async function insertComment(
   db: DbOrTx,
-  comment: { ticketId: string; authorId: string; body: string },
+  comment: { ticketId: string; authorId: string; body: string; internal: boolean },
 ): Promise<{ id: string; createdAt: Date }> {
   const [row] = await db
     .insert(ticketComments)
@@ -238,6 +249,8 @@ const commentColumns = {
   id: ticketComments.id,
   ticketId: ticketComments.ticketId,
   body: ticketComments.body,
+  internal: ticketComments.internal,
+  channel: ticketComments.channel,
   createdAt: ticketComments.createdAt,
   authorId: users.id,
   authorEmail: users.email,
@@ -249,6 +262,8 @@ function toCommentDto(r: {
   id: string
   ticketId: string
   body: string
+  internal: boolean
+  channel: CommentDto['channel']
   createdAt: Date
   authorId: string
   authorEmail: string
@@ -260,17 +275,25 @@ function toCommentDto(r: {
     ticket_id: r.ticketId,
     author: { id: r.authorId, email: r.authorEmail, name: r.authorName, role: r.authorRole },
     body: r.body,
+    internal: r.internal,
+    channel: r.channel,
+    // Attachments come with the attachments feature; until then a comment has none.
+    attachments: [],
     created_at: r.createdAt,
   }
 }
 
-/** One page of a ticket's comments, oldest first, and how many it has in all. */
+/** One page of a ticket's comments the reader may see, oldest first, and how many in all. */
 export async function listComments(
   db: DbOrTx,
   ticketId: string,
+  visibility: CommentVisibility,
   page: PageWindow,
 ): Promise<{ rows: CommentDto[]; total: number }> {
-  const where = eq(ticketComments.ticketId, ticketId)
+  const where = and(
+    eq(ticketComments.ticketId, ticketId),
+    visibility.includeInternal ? undefined : eq(ticketComments.internal, false),
+  )
   const [counted] = await db.select({ n: sql<number>`count(*)::int` }).from(ticketComments).where(where)
   const total = counted?.n ?? 0
   if (page.offset >= total) return { rows: [], total }

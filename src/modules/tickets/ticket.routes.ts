@@ -173,7 +173,7 @@ export const ticketRoutes: RoutePlugin = async (app, { config, database, queue, 
       schema: {
         tags: ['comments'],
         summary:
-          "Comment on a ticket (its creator or a moderator/admin); the creator's reply resumes a waiting ticket",
+          "Comment on a ticket (its creator or a moderator/admin); the creator's reply resumes a waiting ticket. `internal: true` (moderator/admin only) writes a staff-only note",
         params: IdParams,
         body: CreateCommentBody,
         response: { 201: Envelope(CommentSchema), ...errors, ...errorResponses(429) },
@@ -186,6 +186,7 @@ export const ticketRoutes: RoutePlugin = async (app, { config, database, queue, 
         currentUser(request),
         request.params.id,
         request.body.body,
+        request.body.internal ?? false,
       )
       return reply.code(201).send(ok(201, 'Comment added successfully', comment))
     },

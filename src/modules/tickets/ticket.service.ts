@@ -170,8 +170,9 @@ function threadWindow(query: ThreadPageInput) {
 export async function listHistory(db: Db, user: Actor, id: string, query: ThreadPageInput = {}) {
   const ticket = await loadVisibleTicket(db, user, id)
   const { page, limit, window } = threadWindow(query)
-  const { rows, total } = await repo.listEvents(db, ticket.id, window)
-  return { rows: isStaff(user) ? rows : rows.map(forRequester), meta: { total, page, limit } }
+  const staff = isStaff(user)
+  const { rows, total } = await repo.listEvents(db, ticket.id, { includeInternal: staff }, window)
+  return { rows: staff ? rows : rows.map(forRequester), meta: { total, page, limit } }
 }
 
 /**
@@ -187,13 +188,16 @@ function forRequester(event: TicketEventDto): TicketEventDto {
 export async function listComments(db: Db, user: Actor, id: string, query: ThreadPageInput = {}) {
   const ticket = await loadVisibleTicket(db, user, id)
   const { page, limit, window } = threadWindow(query)
-  const { rows, total } = await repo.listComments(db, ticket.id, window)
+  const { rows, total } = await repo.listComments(db, ticket.id, { includeInternal: isStaff(user) }, window)
   return { rows, meta: { total, page, limit } }
 }
 
+export const INTERNAL_NOTES_STAFF_ONLY = 'Only moderators and admins can write internal notes'
+
 /**
  * Adds a comment. The creator's reply to a ticket waiting for them moves it back to in_progress:
- * the ball is in the moderators' court again.
+ * the ball is in the moderators' court again. An internal note (staff only) is for staff alone:
+ * it moves nothing and emails nobody.
  */
 export async function addComment(
   db: Db,
@@ -201,14 +205,22 @@ export async function addComment(
   user: Actor,
   id: string,
   body: string,
+  internal = false,
 ): Promise<CommentDto> {
+  if (internal && !isStaff(user)) throw forbidden(INTERNAL_NOTES_STAFF_ONLY)
   return inTransaction(db, async (tx) => {
     const ticket = await loadVisibleTicket(tx, user, id, { forUpdate: true })
-    const comment = await repo.insertComment(tx, { ticketId: ticket.id, authorId: user.id, body })
+    const comment = await repo.insertComment(tx, { ticketId: ticket.id, authorId: user.id, body, internal })
     const events: repo.NewTicketEvent[] = [
-      { ticketId: ticket.id, actorId: user.id, type: 'commented', details: { comment_id: comment.id } },
+      {
+        ticketId: ticket.id,
+        actorId: user.id,
+        type: 'commented',
+        // The history of a requester leaves out entries marked internal (repo.listEvents).
+        details: internal ? { comment_id: comment.id, internal: true } : { comment_id: comment.id },
+      },
     ]
-    if (ticket.createdBy === user.id && ticket.status === 'waiting_for_customer') {
+    if (!internal && ticket.createdBy === user.id && ticket.status === 'waiting_for_customer') {
       await repo.updateTicket(tx, ticket.id, { status: 'in_progress' })
       events.push({
         ticketId: ticket.id,
@@ -221,7 +233,7 @@ export async function addComment(
     await repo.insertEvents(tx, events)
     const created = await repo.findComment(tx, comment.id)
     if (!created) throw new Error('comment vanished inside its transaction')
-    if (isStaff(user)) {
+    if (isStaff(user) && !internal) {
       await notifier.staffCommented(tx, ticket, user.id, created.author.name ?? created.author.email, body)
     }
     return created

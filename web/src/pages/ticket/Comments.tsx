@@ -18,11 +18,14 @@ const BODY_RULE = { min: 1, max: 5000 }
 
 function CommentItem({ comment, mine }: { comment: Comment; mine: boolean }) {
   const staff = isStaff(comment.author.role)
+  const kind = comment.internal ? ' comment-internal' : staff ? ' comment-staff' : ''
   return (
-    <li class={`comment${staff ? ' comment-staff' : ''}${mine ? ' comment-mine' : ''}`}>
+    <li class={`comment${kind}${mine ? ' comment-mine' : ''}`}>
       <div class="comment-head">
         <span class="comment-author">{mine ? 'You' : personName(comment.author)}</span>
-        {staff && <span class="badge role-moderator">Support</span>}
+        {/* Said in words, not only by the background: the customer never sees this one. */}
+        {comment.internal && <span class="badge badge-internal">Internal note · staff only</span>}
+        {staff && !comment.internal && <span class="badge role-moderator">Support</span>}
         <span class="comment-time">
           <RelativeTime iso={comment.created_at} />
         </span>
@@ -39,8 +42,12 @@ export function Comments(props: { ticket: Ticket; comments: Thread<Comment>; onP
   const [tried, setTried] = useState(false)
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<ApiError>()
-  const problem = lengthProblem('Reply', body, BODY_RULE)
-  const creatorReplyResumes = ticket.created_by === user.id && ticket.status === 'waiting_for_customer'
+  const [internal, setInternal] = useState(false)
+  const staffUser = isStaff(user.role)
+  const asNote = staffUser && internal
+  const problem = lengthProblem(asNote ? 'Note' : 'Reply', body, BODY_RULE)
+  const creatorReplyResumes =
+    !asNote && ticket.created_by === user.id && ticket.status === 'waiting_for_customer'
 
   const submit = async (event: Event) => {
     event.preventDefault()
@@ -49,11 +56,11 @@ export function Comments(props: { ticket: Ticket; comments: Thread<Comment>; onP
     setBusy(true)
     setError(undefined)
     try {
-      const comment = await tickets.addComment(ticket.id, body.trim())
+      const comment = await tickets.addComment(ticket.id, body.trim(), asNote)
       comments.setData([...(comments.data ?? []), comment])
       setBody('')
       setTried(false)
-      announce('Reply posted.', 'success')
+      announce(asNote ? 'Internal note added.' : 'Reply posted.', 'success')
       props.onPosted()
     } catch (e) {
       setError(toApiError(e))
@@ -79,11 +86,30 @@ export function Comments(props: { ticket: Ticket; comments: Thread<Comment>; onP
           ))}
         </ol>
       )}
-      <form class="reply" onSubmit={submit} noValidate>
-        <ErrorMessage error={error} title="Could not post the reply." />
+      <form class={`reply${asNote ? ' reply-internal' : ''}`} onSubmit={submit} noValidate>
+        <ErrorMessage
+          error={error}
+          title={asNote ? 'Could not add the note.' : 'Could not post the reply.'}
+        />
+        {staffUser && (
+          <label class="check">
+            <input
+              type="checkbox"
+              checked={internal}
+              onChange={(e) => setInternal((e.currentTarget as HTMLInputElement).checked)}
+            />
+            Internal note <span class="muted">(staff only; the customer is not told)</span>
+          </label>
+        )}
         <Field
           id="reply-body"
-          label={isStaff(user.role) && ticket.created_by !== user.id ? 'Reply to the customer' : 'Your reply'}
+          label={
+            asNote
+              ? 'Internal note'
+              : staffUser && ticket.created_by !== user.id
+                ? 'Reply to the customer'
+                : 'Your reply'
+          }
           multiline
           rows={3}
           value={body}
@@ -99,7 +125,7 @@ export function Comments(props: { ticket: Ticket; comments: Thread<Comment>; onP
         />
         <div class="form-actions">
           <button type="submit" class="button button-primary" disabled={busy}>
-            {busy ? 'Posting…' : 'Post reply'}
+            {busy ? 'Posting…' : asNote ? 'Add internal note' : 'Post reply'}
           </button>
         </div>
       </form>

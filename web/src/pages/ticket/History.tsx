@@ -46,7 +46,7 @@ function sentence(event: TicketEvent, directory: Directory): string {
     case 'notes_changed':
       return `${who} ${event.to ? 'edited' : 'cleared'} the helpful notes`
     case 'commented':
-      return `${who} commented`
+      return event.details?.internal === true ? `${who} added an internal note` : `${who} commented`
     default:
       return `${who}: ${event.type}`
   }

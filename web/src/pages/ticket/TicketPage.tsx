@@ -120,12 +120,12 @@ export function TicketPage({ id }: { id: string }) {
       </p>
       <PageHeader
         title={t?.title ?? 'Loading ticket…'}
-        documentTitle={t?.title ?? 'Ticket'}
+        documentTitle={t ? `#${t.number} ${t.title}` : 'Ticket'}
         subtitle={
           t ? (
             <>
               Filed <RelativeTime iso={t.created_at} /> by {creator} ·{' '}
-              <span class="mono">#{t.id.slice(0, 8)}</span>
+              <span class="ticket-number">#{t.number}</span>
             </>
           ) : (
             '\u00a0'
