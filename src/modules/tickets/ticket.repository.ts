@@ -206,7 +206,9 @@ export async function listEvents(
   const where = and(
     eq(ticketEvents.ticketId, ticketId),
     // Only an internal note's "commented" entry carries details.internal.
-    visibility.includeInternal ? undefined : sql`coalesce(${ticketEvents.details}->>'internal', 'false') <> 'true'`,
+    visibility.includeInternal
+      ? undefined
+      : sql`coalesce(${ticketEvents.details}->>'internal', 'false') <> 'true'`,
   )
   const [counted] = await db.select({ n: sql<number>`count(*)::int` }).from(ticketEvents).where(where)
   const total = counted?.n ?? 0
