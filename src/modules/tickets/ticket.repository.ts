@@ -86,6 +86,17 @@ export interface PageWindow {
   limit: number
 }
 
+/**
+ * Totals are int4, so an offset past this is past every total: clamped to it, an absurd page
+ * (`?page=99999999999999999999`) still answers an empty page instead of a value PostgreSQL
+ * cannot take as a parameter.
+ */
+const MAX_OFFSET = 2_147_483_647
+
+function clamped(page: PageWindow): PageWindow {
+  return { offset: Math.min(page.offset, MAX_OFFSET), limit: page.limit }
+}
+
 // Newest first; id breaks ties so pages never overlap or skip when timestamps are equal.
 const newestFirst = [desc(tickets.createdAt), desc(tickets.id)]
 
@@ -98,19 +109,40 @@ function filterConditions(filter: TicketFilter): SQL[] {
   return conditions
 }
 
-/** A user's own tickets. A user's tickets are few enough that counting them is an index range scan. */
-export async function listOwnTickets(db: DbOrTx, userId: string, filter: TicketFilter, page: PageWindow) {
+/**
+ * A user's own tickets, and how many match, in one statement (one round trip, one snapshot). A
+ * user's tickets are few enough that counting them is an index range scan.
+ */
+export async function listOwnTickets(db: DbOrTx, userId: string, filter: TicketFilter, window: PageWindow) {
+  const page = clamped(window)
   const where = and(eq(tickets.createdBy, userId), ...filterConditions({ ...filter, assignedTo: undefined }))
-  const [counted] = await db.select({ n: sql<number>`count(*)::int` }).from(tickets).where(where)
-  const total = counted?.n ?? 0
-  if (page.offset >= total) return { rows: [] as TicketDto[], total }
-  const ids = pageOfIds(db, where, page)
+  const total = db.$with('total').as(
+    db
+      .select({ n: sql<number>`count(*)::int`.as('n') })
+      .from(tickets)
+      .where(where),
+  )
+  const ids = pageOfIds(db, and(where, pageExists(page)), page)
   const rows = await db
-    .select({ ticket: tickets })
-    .from(ids)
-    .innerJoin(tickets, eq(tickets.id, ids.id))
+    .with(total)
+    .select({ total: total.n, ticket: tickets })
+    .from(total)
+    .leftJoin(ids, sql`true`)
+    .leftJoin(tickets, eq(tickets.id, ids.id))
     .orderBy(desc(ids.createdAt), desc(ids.id))
-  return { rows: rows.map((r) => toTicketDto(r.ticket)), total }
+  return {
+    rows: rows.flatMap((r) => (r.ticket ? [toTicketDto(r.ticket)] : [])),
+    total: rows[0]?.total ?? 0,
+  }
+}
+
+/**
+ * Inside a statement with a `total` CTE: false when the page starts past the last match, so the
+ * page's index walk is skipped altogether (PostgreSQL evaluates it once, before the scan): a
+ * page far past the end costs nothing instead of a walk over every match.
+ */
+function pageExists(page: PageWindow): SQL {
+  return sql`${page.offset} < (SELECT n FROM total)`
 }
 
 /**
@@ -129,41 +161,55 @@ function pageOfIds(db: DbOrTx, where: SQL | undefined, page: PageWindow) {
 }
 
 /**
- * Every ticket, with the assignee's and creator's emails joined in the same query. The total
- * comes from ticket_counts (kept exact by triggers), so it costs the same at 1M tickets as at 10.
+ * Every ticket, with the assignee's and creator's emails joined in, and the total, in one
+ * statement: one round trip, and the total is of the same snapshot as the rows. The total comes
+ * from ticket_counts (kept exact by triggers), so it costs the same at 1M tickets as at 10.
  */
-export async function listAllTickets(db: DbOrTx, filter: TicketFilter, page: PageWindow) {
-  const total = await countAllTickets(db, filter)
-  if (page.offset >= total) return { rows: [] as TicketWithPeopleDto[], total }
+export async function listAllTickets(db: DbOrTx, filter: TicketFilter, window: PageWindow) {
+  const page = clamped(window)
+  const total = db.$with('total').as(countAllQuery(db, filter))
   const assignee = alias(users, 'assignee')
   const creator = alias(users, 'creator')
-  const ids = pageOfIds(db, and(...filterConditions(filter)), page)
+  const ids = pageOfIds(db, and(...filterConditions(filter), pageExists(page)), page)
   const rows = await db
-    .select({ ticket: tickets, assigneeEmail: assignee.email, creatorEmail: creator.email })
-    .from(ids)
-    .innerJoin(tickets, eq(tickets.id, ids.id))
+    .with(total)
+    .select({ total: total.n, ticket: tickets, assigneeEmail: assignee.email, creatorEmail: creator.email })
+    .from(total)
+    .leftJoin(ids, sql`true`)
+    .leftJoin(tickets, eq(tickets.id, ids.id))
     .leftJoin(assignee, eq(assignee.id, tickets.assignedTo))
-    .innerJoin(creator, eq(creator.id, tickets.createdBy))
+    .leftJoin(creator, eq(creator.id, tickets.createdBy))
     .orderBy(desc(ids.createdAt), desc(ids.id))
   return {
-    rows: rows.map(({ ticket, assigneeEmail, creatorEmail }) => ({
-      ...toTicketDto(ticket),
-      assignee: assigneeEmail === null ? null : { email: assigneeEmail },
-      creator: { email: creatorEmail },
-    })),
-    total,
+    rows: rows.flatMap(({ ticket, assigneeEmail, creatorEmail }) =>
+      ticket && creatorEmail !== null
+        ? [
+            {
+              ...toTicketDto(ticket),
+              assignee: assigneeEmail === null ? null : { email: assigneeEmail },
+              creator: { email: creatorEmail },
+            },
+          ]
+        : [],
+    ),
+    total: rows[0]?.total ?? 0,
   }
 }
 
-export async function countAllTickets(db: DbOrTx, filter: TicketFilter): Promise<number> {
+/** How many tickets match `filter`, summed from ticket_counts: a SELECT of one column, `n`. */
+function countAllQuery(db: DbOrTx, filter: TicketFilter) {
   const conditions: SQL[] = []
   if (filter.status) conditions.push(eq(ticketCounts.status, filter.status))
   if (filter.priority) conditions.push(eq(ticketCounts.priority, filter.priority))
   if (filter.assignedTo) conditions.push(eq(ticketCounts.assignedTo, filter.assignedTo))
-  const [row] = await db
-    .select({ n: sql<number>`coalesce(sum(${ticketCounts.n}), 0)::int` })
+  return db
+    .select({ n: sql<number>`coalesce(sum(${ticketCounts.n}), 0)::int`.as('n') })
     .from(ticketCounts)
     .where(and(...conditions))
+}
+
+export async function countAllTickets(db: DbOrTx, filter: TicketFilter): Promise<number> {
+  const [row] = await countAllQuery(db, filter)
   return row?.n ?? 0
 }
 
