@@ -100,14 +100,93 @@ function clamped(page: PageWindow): PageWindow {
 // Newest first; id breaks ties so pages never overlap or skip when timestamps are equal.
 const newestFirst = [desc(tickets.createdAt), desc(tickets.id)]
 
-function filterConditions(filter: TicketFilter): SQL[] {
+/**
+ * The list filters as SQL with placeholders (:status, :priority, :assignedTo), so a query built
+ * once serves every value. Which filters are present changes the text: see `Shape`.
+ */
+function filterConditions(shape: Shape): SQL[] {
   const conditions: SQL[] = []
-  if (filter.status) conditions.push(eq(tickets.status, filter.status))
-  if (filter.priority) conditions.push(eq(tickets.priority, filter.priority))
-  if (filter.assignedTo === UNASSIGNED) conditions.push(sql`${tickets.assignedTo} IS NULL`)
-  else if (filter.assignedTo) conditions.push(eq(tickets.assignedTo, filter.assignedTo))
+  if (shape.status) conditions.push(eq(tickets.status, sql.placeholder('status')))
+  if (shape.priority) conditions.push(eq(tickets.priority, sql.placeholder('priority')))
+  if (shape.assignedTo === 'none') conditions.push(sql`${tickets.assignedTo} IS NULL`)
+  else if (shape.assignedTo === 'user') conditions.push(eq(tickets.assignedTo, sql.placeholder('assignedTo')))
   return conditions
 }
+
+/** Which filters a list request uses: each combination is its own statement text. */
+interface Shape {
+  status: boolean
+  priority: boolean
+  assignedTo: 'any' | 'none' | 'user'
+}
+
+function shapeOf(filter: TicketFilter): Shape {
+  return {
+    status: filter.status !== undefined,
+    priority: filter.priority !== undefined,
+    assignedTo: !filter.assignedTo ? 'any' : filter.assignedTo === UNASSIGNED ? 'none' : 'user',
+  }
+}
+
+function placeholderValues(filter: TicketFilter, page: PageWindow) {
+  return {
+    status: filter.status ?? null,
+    priority: filter.priority ?? null,
+    assignedTo: filter.assignedTo ?? null,
+    offset: page.offset,
+    limit: page.limit,
+  }
+}
+
+/**
+ * The list queries run on every list request; building one with drizzle cost more CPU than
+ * anything else the server did per request (bench/profile-top.ts). Each shape is built once per
+ * database and kept. The statements stay unnamed on the server (the empty name): PostgreSQL
+ * plans each call for its values, as the list plans were tuned; a generic plan for the page
+ * (an unknown LIMIT) joins users by sequential scan and took 1–16 ms instead of 0.3 (EXPLAIN).
+ */
+function memoByShape<Q>(build: (db: DbOrTx, shape: Shape) => Q) {
+  const byDb = new WeakMap<DbOrTx, Map<string, Q>>()
+  return (db: DbOrTx, shape: Shape): Q => {
+    let built = byDb.get(db)
+    if (!built) {
+      built = new Map()
+      byDb.set(db, built)
+    }
+    const key = `${shape.status}/${shape.priority}/${shape.assignedTo}`
+    let query = built.get(key)
+    if (!query) {
+      query = build(db, shape)
+      built.set(key, query)
+    }
+    return query
+  }
+}
+
+/** Unnamed on the server, built once in the process: see memoByShape. */
+const UNNAMED = ''
+
+const ownTicketsQuery = memoByShape((db, shape) => {
+  const where = and(
+    eq(tickets.createdBy, sql.placeholder('userId')),
+    ...filterConditions({ ...shape, assignedTo: 'any' }),
+  )
+  const total = db.$with('total').as(
+    db
+      .select({ n: sql<number>`count(*)::int`.as('n') })
+      .from(tickets)
+      .where(where),
+  )
+  const ids = pageOfIds(db, and(where, pageExists()))
+  return db
+    .with(total)
+    .select({ total: total.n, ticket: tickets })
+    .from(total)
+    .leftJoin(ids, sql`true`)
+    .leftJoin(tickets, eq(tickets.id, ids.id))
+    .orderBy(desc(ids.createdAt), desc(ids.id))
+    .prepare(UNNAMED)
+})
 
 /**
  * A user's own tickets, and how many match, in one statement (one round trip, one snapshot). A
@@ -115,21 +194,11 @@ function filterConditions(filter: TicketFilter): SQL[] {
  */
 export async function listOwnTickets(db: DbOrTx, userId: string, filter: TicketFilter, window: PageWindow) {
   const page = clamped(window)
-  const where = and(eq(tickets.createdBy, userId), ...filterConditions({ ...filter, assignedTo: undefined }))
-  const total = db.$with('total').as(
-    db
-      .select({ n: sql<number>`count(*)::int`.as('n') })
-      .from(tickets)
-      .where(where),
-  )
-  const ids = pageOfIds(db, and(where, pageExists(page)), page)
-  const rows = await db
-    .with(total)
-    .select({ total: total.n, ticket: tickets })
-    .from(total)
-    .leftJoin(ids, sql`true`)
-    .leftJoin(tickets, eq(tickets.id, ids.id))
-    .orderBy(desc(ids.createdAt), desc(ids.id))
+  const ownFilter = { ...filter, assignedTo: undefined }
+  const rows = await ownTicketsQuery(db, shapeOf(ownFilter)).execute({
+    ...placeholderValues(ownFilter, page),
+    userId,
+  })
   return {
     rows: rows.flatMap((r) => (r.ticket ? [toTicketDto(r.ticket)] : [])),
     total: rows[0]?.total ?? 0,
@@ -141,37 +210,31 @@ export async function listOwnTickets(db: DbOrTx, userId: string, filter: TicketF
  * page's index walk is skipped altogether (PostgreSQL evaluates it once, before the scan): a
  * page far past the end costs nothing instead of a walk over every match.
  */
-function pageExists(page: PageWindow): SQL {
-  return sql`${page.offset} < (SELECT n FROM total)`
+function pageExists(): SQL {
+  return sql`${sql.placeholder('offset')}::int < (SELECT n FROM total)`
 }
 
 /**
  * The page's ids first, whole rows after: skipping `offset` rows then walks the index alone
  * instead of fetching (and joining) every skipped ticket. Deep pages cost a fraction as much.
  */
-function pageOfIds(db: DbOrTx, where: SQL | undefined, page: PageWindow) {
+function pageOfIds(db: DbOrTx, where: SQL | undefined) {
   return db
     .select({ id: tickets.id, createdAt: tickets.createdAt })
     .from(tickets)
     .where(where)
     .orderBy(...newestFirst)
-    .limit(page.limit)
-    .offset(page.offset)
+    .limit(sql.placeholder('limit'))
+    .offset(sql.placeholder('offset'))
     .as('page')
 }
 
-/**
- * Every ticket, with the assignee's and creator's emails joined in, and the total, in one
- * statement: one round trip, and the total is of the same snapshot as the rows. The total comes
- * from ticket_counts (kept exact by triggers), so it costs the same at 1M tickets as at 10.
- */
-export async function listAllTickets(db: DbOrTx, filter: TicketFilter, window: PageWindow) {
-  const page = clamped(window)
-  const total = db.$with('total').as(countAllQuery(db, filter))
+const allTicketsQuery = memoByShape((db, shape) => {
+  const total = db.$with('total').as(countAllQuery(db, shape))
   const assignee = alias(users, 'assignee')
   const creator = alias(users, 'creator')
-  const ids = pageOfIds(db, and(...filterConditions(filter), pageExists(page)), page)
-  const rows = await db
+  const ids = pageOfIds(db, and(...filterConditions(shape), pageExists()))
+  return db
     .with(total)
     .select({ total: total.n, ticket: tickets, assigneeEmail: assignee.email, creatorEmail: creator.email })
     .from(total)
@@ -180,6 +243,17 @@ export async function listAllTickets(db: DbOrTx, filter: TicketFilter, window: P
     .leftJoin(assignee, eq(assignee.id, tickets.assignedTo))
     .leftJoin(creator, eq(creator.id, tickets.createdBy))
     .orderBy(desc(ids.createdAt), desc(ids.id))
+    .prepare(UNNAMED)
+})
+
+/**
+ * Every ticket, with the assignee's and creator's emails joined in, and the total, in one
+ * statement: one round trip, and the total is of the same snapshot as the rows. The total comes
+ * from ticket_counts (kept exact by triggers), so it costs the same at 1M tickets as at 10.
+ */
+export async function listAllTickets(db: DbOrTx, filter: TicketFilter, window: PageWindow) {
+  const page = clamped(window)
+  const rows = await allTicketsQuery(db, shapeOf(filter)).execute(placeholderValues(filter, page))
   return {
     rows: rows.flatMap(({ ticket, assigneeEmail, creatorEmail }) =>
       ticket && creatorEmail !== null
@@ -196,21 +270,19 @@ export async function listAllTickets(db: DbOrTx, filter: TicketFilter, window: P
   }
 }
 
-/** How many tickets match `filter`, summed from ticket_counts: a SELECT of one column, `n`. */
-function countAllQuery(db: DbOrTx, filter: TicketFilter) {
+/**
+ * How many tickets match, summed from ticket_counts: a SELECT of one column, `n`. Its
+ * placeholders are the list's (:status, :priority, :assignedTo; UNASSIGNED counts as a user id).
+ */
+function countAllQuery(db: DbOrTx, shape: Shape) {
   const conditions: SQL[] = []
-  if (filter.status) conditions.push(eq(ticketCounts.status, filter.status))
-  if (filter.priority) conditions.push(eq(ticketCounts.priority, filter.priority))
-  if (filter.assignedTo) conditions.push(eq(ticketCounts.assignedTo, filter.assignedTo))
+  if (shape.status) conditions.push(eq(ticketCounts.status, sql.placeholder('status')))
+  if (shape.priority) conditions.push(eq(ticketCounts.priority, sql.placeholder('priority')))
+  if (shape.assignedTo !== 'any') conditions.push(eq(ticketCounts.assignedTo, sql.placeholder('assignedTo')))
   return db
     .select({ n: sql<number>`coalesce(sum(${ticketCounts.n}), 0)::int`.as('n') })
     .from(ticketCounts)
     .where(and(...conditions))
-}
-
-export async function countAllTickets(db: DbOrTx, filter: TicketFilter): Promise<number> {
-  const [row] = await countAllQuery(db, filter)
-  return row?.n ?? 0
 }
 
 export interface NewTicketEvent {
