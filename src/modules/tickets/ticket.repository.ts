@@ -1,5 +1,5 @@
 // Ticket rows, their comments and their history. Every function takes `db` or a transaction first.
-import { and, asc, desc, eq, type SQL, sql } from 'drizzle-orm'
+import { and, asc, desc, eq, type Placeholder, type SQL, sql } from 'drizzle-orm'
 import { alias } from 'drizzle-orm/pg-core'
 import type { DbOrTx } from '../../db/client.js'
 import {
@@ -13,7 +13,7 @@ import {
   tickets,
   users,
 } from '../../db/schema.js'
-import type { CommentDto, TicketDto, TicketEventDto, TicketWithPeopleDto } from './ticket.schemas.js'
+import type { CommentDto, TicketDto, TicketEventDto } from './ticket.schemas.js'
 
 export const UNASSIGNED = '00000000-0000-0000-0000-000000000000'
 
@@ -134,39 +134,42 @@ function placeholderValues(filter: TicketFilter, page: PageWindow) {
     priority: filter.priority ?? null,
     assignedTo: filter.assignedTo ?? null,
     offset: page.offset,
-    limit: page.limit,
   }
 }
 
 /**
  * The list queries run on every list request; building one with drizzle cost more CPU than
- * anything else the server did per request (bench/profile-top.ts). Each shape is built once per
- * database and kept. The statements stay unnamed on the server (the empty name): PostgreSQL
- * plans each call for its values, as the list plans were tuned; a generic plan for the page
- * (an unknown LIMIT) joins users by sequential scan and took 1–16 ms instead of 0.3 (EXPLAIN).
+ * anything else the server did per request (bench/profile-top.ts). Each (shape, page size) is
+ * built once per database and kept, the page size written into the text: with `LIMIT $n`, a
+ * generic plan must guess the limit (a tenth of the matches), and for 700k matches it joined
+ * users by sequential scan: 1–16 ms instead of 0.3 (EXPLAIN). With the literal limit the generic
+ * plan is the custom one, so for the usual page sizes the statement is named: PostgreSQL parses it
+ * once per connection and, once its generic plan proves as cheap, stops planning it (planning was
+ * most of the statement's time). Other page sizes run unnamed (planned per call): names are
+ * prepared statements on every connection, so their number must stay small.
  */
-function memoByShape<Q>(build: (db: DbOrTx, shape: Shape) => Q) {
+const NAMED_PAGE_SIZES = new Set([10, 20, 25, 50, 100])
+
+function memoByShape<Q>(list: string, build: (db: DbOrTx, shape: Shape, limit: number, name: string) => Q) {
   const byDb = new WeakMap<DbOrTx, Map<string, Q>>()
-  return (db: DbOrTx, shape: Shape): Q => {
+  return (db: DbOrTx, shape: Shape, limit: number): Q => {
     let built = byDb.get(db)
     if (!built) {
       built = new Map()
       byDb.set(db, built)
     }
-    const key = `${shape.status}/${shape.priority}/${shape.assignedTo}`
+    const key = `${shape.status ? 's' : ''}${shape.priority ? 'p' : ''}${shape.assignedTo === 'any' ? '' : `a${shape.assignedTo}`}_${limit}`
     let query = built.get(key)
     if (!query) {
-      query = build(db, shape)
+      // The empty name makes node-postgres send the statement unnamed.
+      query = build(db, shape, limit, NAMED_PAGE_SIZES.has(limit) ? `sts_${list}_${key}` : '')
       built.set(key, query)
     }
     return query
   }
 }
 
-/** Unnamed on the server, built once in the process: see memoByShape. */
-const UNNAMED = ''
-
-const ownTicketsQuery = memoByShape((db, shape) => {
+const ownTicketsQuery = memoByShape('own', (db, shape, limit, name) => {
   const where = and(
     eq(tickets.createdBy, sql.placeholder('userId')),
     ...filterConditions({ ...shape, assignedTo: 'any' }),
@@ -177,7 +180,7 @@ const ownTicketsQuery = memoByShape((db, shape) => {
       .from(tickets)
       .where(where),
   )
-  const ids = pageOfIds(db, and(where, pageExists()))
+  const ids = pageOfIds(db, and(where, pageExists()), limit)
   return db
     .with(total)
     .select({ total: total.n, ticket: tickets })
@@ -185,7 +188,7 @@ const ownTicketsQuery = memoByShape((db, shape) => {
     .leftJoin(ids, sql`true`)
     .leftJoin(tickets, eq(tickets.id, ids.id))
     .orderBy(desc(ids.createdAt), desc(ids.id))
-    .prepare(UNNAMED)
+    .prepare(name)
 })
 
 /**
@@ -195,7 +198,7 @@ const ownTicketsQuery = memoByShape((db, shape) => {
 export async function listOwnTickets(db: DbOrTx, userId: string, filter: TicketFilter, window: PageWindow) {
   const page = clamped(window)
   const ownFilter = { ...filter, assignedTo: undefined }
-  const rows = await ownTicketsQuery(db, shapeOf(ownFilter)).execute({
+  const rows = await ownTicketsQuery(db, shapeOf(ownFilter), page.limit).execute({
     ...placeholderValues(ownFilter, page),
     userId,
   })
@@ -215,25 +218,34 @@ function pageExists(): SQL {
 }
 
 /**
+ * A page size written into the statement's text (see memoByShape): drizzle sends a number as a
+ * parameter, but renders SQL given in its place as it is. Its signature only knows placeholders.
+ */
+function literalLimit(limit: number): Placeholder {
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new Error(`bad page size ${limit}`)
+  return sql.raw(String(limit)) as unknown as Placeholder
+}
+
+/**
  * The page's ids first, whole rows after: skipping `offset` rows then walks the index alone
  * instead of fetching (and joining) every skipped ticket. Deep pages cost a fraction as much.
  */
-function pageOfIds(db: DbOrTx, where: SQL | undefined) {
+function pageOfIds(db: DbOrTx, where: SQL | undefined, limit: number) {
   return db
     .select({ id: tickets.id, createdAt: tickets.createdAt })
     .from(tickets)
     .where(where)
     .orderBy(...newestFirst)
-    .limit(sql.placeholder('limit'))
+    .limit(literalLimit(limit))
     .offset(sql.placeholder('offset'))
     .as('page')
 }
 
-const allTicketsQuery = memoByShape((db, shape) => {
+const allTicketsQuery = memoByShape('all', (db, shape, limit, name) => {
   const total = db.$with('total').as(countAllQuery(db, shape))
   const assignee = alias(users, 'assignee')
   const creator = alias(users, 'creator')
-  const ids = pageOfIds(db, and(...filterConditions(shape), pageExists()))
+  const ids = pageOfIds(db, and(...filterConditions(shape), pageExists()), limit)
   return db
     .with(total)
     .select({ total: total.n, ticket: tickets, assigneeEmail: assignee.email, creatorEmail: creator.email })
@@ -243,7 +255,7 @@ const allTicketsQuery = memoByShape((db, shape) => {
     .leftJoin(assignee, eq(assignee.id, tickets.assignedTo))
     .leftJoin(creator, eq(creator.id, tickets.createdBy))
     .orderBy(desc(ids.createdAt), desc(ids.id))
-    .prepare(UNNAMED)
+    .prepare(name)
 })
 
 /**
@@ -253,7 +265,7 @@ const allTicketsQuery = memoByShape((db, shape) => {
  */
 export async function listAllTickets(db: DbOrTx, filter: TicketFilter, window: PageWindow) {
   const page = clamped(window)
-  const rows = await allTicketsQuery(db, shapeOf(filter)).execute(placeholderValues(filter, page))
+  const rows = await allTicketsQuery(db, shapeOf(filter), page.limit).execute(placeholderValues(filter, page))
   return {
     rows: rows.flatMap(({ ticket, assigneeEmail, creatorEmail }) =>
       ticket && creatorEmail !== null
