@@ -1,6 +1,9 @@
-// `npx tsx bench/profile-top.ts <file.cpuprofile> [n]`: the functions with the most self time in a
-// V8 CPU profile (BENCH_CPU_PROF=<dir> npm run bench writes the API server's), and the share of
-// time per package, so a profile can be read (and compared before/after) without a browser.
+// `npx tsx bench/profile-top.ts <file.cpuprofile> [n] [last-seconds] [skip-last-seconds]`: the functions with the most
+// self time in a V8 CPU profile (BENCH_CPU_PROF=<dir> npm run bench writes the API server's), and
+// the share of busy time per package, so a profile can be read (and compared before/after)
+// without a browser. `last-seconds` keeps only the profile's end (the load, not the start-up:
+// the server stops right after its last measured run); `skip-last-seconds` leaves out the very
+// end (to look at the endpoint loaded before the last one).
 import { readFileSync } from 'node:fs'
 
 interface ProfileNode {
@@ -15,17 +18,28 @@ interface Profile {
   timeDeltas: number[]
 }
 
-const [file, count = '15'] = process.argv.slice(2)
+const [file, count = '15', lastSeconds, skipLastSeconds = '0'] = process.argv.slice(2)
 if (!file) throw new Error('usage: profile-top.ts <file.cpuprofile> [n]')
 const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile
 
 // Each sample's time is the delta to the next one; attribute it to the sampled node.
+const byNode = new Map(profile.nodes.map((n) => [n.id, n]))
+const at: number[] = []
+profile.timeDeltas.reduce((t, delta, i) => {
+  at[i] = t + delta
+  return t + delta
+}, 0)
+const end = (at.at(-1) ?? 0) - Number(skipLastSeconds) * 1e6
+const since = lastSeconds === undefined ? 0 : end - Number(lastSeconds) * 1e6
 const selfMicros = new Map<number, number>()
+let idle = 0
 profile.samples.forEach((id, i) => {
-  selfMicros.set(id, (selfMicros.get(id) ?? 0) + (profile.timeDeltas[i + 1] ?? 0))
+  if ((at[i] ?? 0) < since || (at[i] ?? 0) > end) return
+  const micros = profile.timeDeltas[i + 1] ?? 0
+  if (byNode.get(id)?.callFrame.functionName === '(idle)') idle += micros
+  else selfMicros.set(id, (selfMicros.get(id) ?? 0) + micros)
 })
 const total = [...selfMicros.values()].reduce((a, b) => a + b, 0)
-const byNode = new Map(profile.nodes.map((n) => [n.id, n]))
 
 function where(url: string): string {
   const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url)
@@ -52,8 +66,8 @@ const pct = (micros: number) => `${((micros / total) * 100).toFixed(1).padStart(
 const top = (map: Map<string, number>, n: number) =>
   [...map.entries()].sort((a, b) => b[1] - a[1]).slice(0, n)
 
-console.log(`${file}: ${(total / 1e6).toFixed(1)} s sampled`)
-console.log('\nself time by function:')
+console.log(`${file}: ${(total / 1e6).toFixed(1)} s busy, ${(idle / 1e6).toFixed(1)} s idle`)
+console.log('\nself time by function (share of busy time):')
 for (const [key, micros] of top(functions, Number(count))) console.log(`  ${pct(micros)}  ${key}`)
 console.log('\nself time by package:')
 for (const [key, micros] of top(packages, 12)) console.log(`  ${pct(micros)}  ${key}`)

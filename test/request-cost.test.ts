@@ -13,7 +13,8 @@ import {
 } from './helpers/app.js'
 
 /** The app's statements (the tables a request reads and writes), not pg-boss's own housekeeping. */
-const APP_TABLES = /sessions|ticket_counts|tickets|ticket_events|pgboss\.job|^\s*(begin|commit)\s*$/i
+const APP_TABLES =
+  /sessions|ticket_counts|tickets|ticket_events|pgboss\.job|pg_notify|^\s*(begin|commit)\s*$/i
 
 type QueryFn = (...args: unknown[]) => unknown
 
