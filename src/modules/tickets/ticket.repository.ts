@@ -139,37 +139,47 @@ function placeholderValues(filter: TicketFilter, page: PageWindow) {
 
 /**
  * The list queries run on every list request; building one with drizzle cost more CPU than
- * anything else the server did per request (bench/profile-top.ts). Each (shape, page size) is
- * built once per database and kept, the page size written into the text: with `LIMIT $n`, a
- * generic plan must guess the limit (a tenth of the matches), and for 700k matches it joined
- * users by sequential scan: 1–16 ms instead of 0.3 (EXPLAIN). With the literal limit the generic
- * plan is the custom one, so for the usual page sizes the statement is named: PostgreSQL parses it
- * once per connection and, once its generic plan proves as cheap, stops planning it (planning was
- * most of the statement's time). Other page sizes run unnamed (planned per call): names are
- * prepared statements on every connection, so their number must stay small.
+ * anything else the server did per request (bench/profile-top.ts). Each (shape, page size, first
+ * page or not) is built once per database and kept, the page size written into the text: with
+ * `LIMIT $n` a generic plan must guess the limit (a tenth of the matches), and for 700k matches
+ * it joined users by sequential scan: 1–16 ms instead of 0.3 (EXPLAIN). An unknown OFFSET makes
+ * the generic plan look dearer than the per-call ones, so PostgreSQL kept planning each call; on
+ * the first page (most requests) the text has no OFFSET, its generic plan is the per-call plan,
+ * and the statement is named for the usual page sizes: parsed once per connection, planned no
+ * more once the generic plan proves as cheap (after five calls). Other pages and sizes run
+ * unnamed and are planned per call, as the list plans were tuned: named statements are prepared
+ * on every connection, so their number must stay small.
  */
 const NAMED_PAGE_SIZES = new Set([10, 20, 25, 50, 100])
 
-function memoByShape<Q>(list: string, build: (db: DbOrTx, shape: Shape, limit: number, name: string) => Q) {
+/** Where a page starts: the first page's text has no OFFSET, later pages take it as :offset. */
+type Start = 'first' | 'later'
+
+function memoByShape<Q>(
+  list: string,
+  build: (db: DbOrTx, shape: Shape, limit: number, start: Start, name: string) => Q,
+) {
   const byDb = new WeakMap<DbOrTx, Map<string, Q>>()
-  return (db: DbOrTx, shape: Shape, limit: number): Q => {
+  return (db: DbOrTx, shape: Shape, page: PageWindow): Q => {
     let built = byDb.get(db)
     if (!built) {
       built = new Map()
       byDb.set(db, built)
     }
-    const key = `${shape.status ? 's' : ''}${shape.priority ? 'p' : ''}${shape.assignedTo === 'any' ? '' : `a${shape.assignedTo}`}_${limit}`
+    const start: Start = page.offset === 0 ? 'first' : 'later'
+    const key = `${shape.status ? 's' : ''}${shape.priority ? 'p' : ''}${shape.assignedTo === 'any' ? '' : `a${shape.assignedTo}`}_${page.limit}_${start}`
     let query = built.get(key)
     if (!query) {
+      const named = start === 'first' && NAMED_PAGE_SIZES.has(page.limit)
       // The empty name makes node-postgres send the statement unnamed.
-      query = build(db, shape, limit, NAMED_PAGE_SIZES.has(limit) ? `sts_${list}_${key}` : '')
+      query = build(db, shape, page.limit, start, named ? `sts_${list}_${key}` : '')
       built.set(key, query)
     }
     return query
   }
 }
 
-const ownTicketsQuery = memoByShape('own', (db, shape, limit, name) => {
+const ownTicketsQuery = memoByShape('own', (db, shape, limit, start, name) => {
   const where = and(
     eq(tickets.createdBy, sql.placeholder('userId')),
     ...filterConditions({ ...shape, assignedTo: 'any' }),
@@ -180,7 +190,7 @@ const ownTicketsQuery = memoByShape('own', (db, shape, limit, name) => {
       .from(tickets)
       .where(where),
   )
-  const ids = pageOfIds(db, and(where, pageExists()), limit)
+  const ids = pageOfIds(db, and(where, pageExists(start)), limit, start)
   return db
     .with(total)
     .select({ total: total.n, ticket: tickets })
@@ -198,7 +208,7 @@ const ownTicketsQuery = memoByShape('own', (db, shape, limit, name) => {
 export async function listOwnTickets(db: DbOrTx, userId: string, filter: TicketFilter, window: PageWindow) {
   const page = clamped(window)
   const ownFilter = { ...filter, assignedTo: undefined }
-  const rows = await ownTicketsQuery(db, shapeOf(ownFilter), page.limit).execute({
+  const rows = await ownTicketsQuery(db, shapeOf(ownFilter), page).execute({
     ...placeholderValues(ownFilter, page),
     userId,
   })
@@ -213,8 +223,9 @@ export async function listOwnTickets(db: DbOrTx, userId: string, filter: TicketF
  * page's index walk is skipped altogether (PostgreSQL evaluates it once, before the scan): a
  * page far past the end costs nothing instead of a walk over every match.
  */
-function pageExists(): SQL {
-  return sql`${sql.placeholder('offset')}::int < (SELECT n FROM total)`
+function pageExists(start: Start): SQL {
+  const offset = start === 'first' ? sql`0` : sql`${sql.placeholder('offset')}::int`
+  return sql`${offset} < (SELECT n FROM total)`
 }
 
 /**
@@ -230,22 +241,22 @@ function literalLimit(limit: number): Placeholder {
  * The page's ids first, whole rows after: skipping `offset` rows then walks the index alone
  * instead of fetching (and joining) every skipped ticket. Deep pages cost a fraction as much.
  */
-function pageOfIds(db: DbOrTx, where: SQL | undefined, limit: number) {
-  return db
+function pageOfIds(db: DbOrTx, where: SQL | undefined, limit: number, start: Start) {
+  const page = db
     .select({ id: tickets.id, createdAt: tickets.createdAt })
     .from(tickets)
     .where(where)
     .orderBy(...newestFirst)
     .limit(literalLimit(limit))
-    .offset(sql.placeholder('offset'))
-    .as('page')
+    .$dynamic()
+  return (start === 'first' ? page : page.offset(sql.placeholder('offset'))).as('page')
 }
 
-const allTicketsQuery = memoByShape('all', (db, shape, limit, name) => {
+const allTicketsQuery = memoByShape('all', (db, shape, limit, start, name) => {
   const total = db.$with('total').as(countAllQuery(db, shape))
   const assignee = alias(users, 'assignee')
   const creator = alias(users, 'creator')
-  const ids = pageOfIds(db, and(...filterConditions(shape), pageExists()), limit)
+  const ids = pageOfIds(db, and(...filterConditions(shape), pageExists(start)), limit, start)
   return db
     .with(total)
     .select({ total: total.n, ticket: tickets, assigneeEmail: assignee.email, creatorEmail: creator.email })
@@ -265,7 +276,7 @@ const allTicketsQuery = memoByShape('all', (db, shape, limit, name) => {
  */
 export async function listAllTickets(db: DbOrTx, filter: TicketFilter, window: PageWindow) {
   const page = clamped(window)
-  const rows = await allTicketsQuery(db, shapeOf(filter), page.limit).execute(placeholderValues(filter, page))
+  const rows = await allTicketsQuery(db, shapeOf(filter), page).execute(placeholderValues(filter, page))
   return {
     rows: rows.flatMap(({ ticket, assigneeEmail, creatorEmail }) =>
       ticket && creatorEmail !== null
