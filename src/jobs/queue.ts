@@ -1,7 +1,6 @@
 // pg-boss on the app's own database. A job is inserted through the caller's transaction, so a
 // ticket and the job that processes it commit together or not at all; a NOTIFY sent in the same
 // transaction wakes idle workers (in this process or any other) the moment it commits.
-import { sql } from 'drizzle-orm'
 import pg from 'pg'
 import PgBoss from 'pg-boss'
 import {
@@ -52,6 +51,25 @@ const TUNE_JOB_TABLE = `
     ALTER TABLE pgboss.job ALTER COLUMN state SET STATISTICS 0;
   END $$;
   ANALYZE pgboss.job`
+
+/**
+ * pg-boss's job insert (one INSERT … RETURNING id) with the wake-up NOTIFY in the same statement:
+ * one round trip per enqueue instead of two (bench: a create sends 7 statements, now 6). The
+ * notification goes out only when a job row was written (a singleton key already queued wakes
+ * nobody: that job's own notification did), and, like the row, only when the caller commits.
+ */
+export function withWakeUp(executeSql: ExecuteSql, queue: QueueName): ExecuteSql {
+  return (text, values = []) => {
+    if (!/^\s*INSERT\b[\s\S]*\bRETURNING\s+id\s*$/i.test(text)) {
+      throw new Error('pg-boss sent something other than its job insert; enqueue cannot add its wake-up')
+    }
+    const channel = values.length + 1
+    return executeSql(
+      `WITH job AS (${text}) SELECT job.id, pg_notify($${channel}, $${channel + 1}) FROM job`,
+      [...values, WAKE_CHANNEL, queue],
+    )
+  }
+}
 
 export interface QueueSettings {
   /** How long a job may run before it counts as lost (its worker died) and is retried. */
@@ -118,8 +136,7 @@ export function createJobQueue(
       await pool?.end()
     },
     async enqueue(tx, queue, data, options = {}) {
-      await boss.send(queue, data, { db: { executeSql: executeSqlIn(tx) }, ...options })
-      await tx.execute(sql`SELECT pg_notify(${WAKE_CHANNEL}, ${queue})`)
+      await boss.send(queue, data, { db: { executeSql: withWakeUp(executeSqlIn(tx), queue) }, ...options })
     },
   }
 }
