@@ -13,7 +13,7 @@ beforeAll(async () => {
   ctx = await createTestContext({
     REQUEST_TIMEOUT_MS: '1000',
     HEADERS_TIMEOUT_MS: '500',
-    IDLE_TIMEOUT_MS: '1200',
+    IDLE_TIMEOUT_MS: '2500',
     KEEP_ALIVE_TIMEOUT_MS: '500',
   })
   await ctx.app.listen({ port: 0, host: '127.0.0.1' })
@@ -76,8 +76,8 @@ describe('slow clients', () => {
       closed = true
     })
     response.resume()
-    // Twice the idle timeout, with nothing sent (the next heartbeat is 25 s away).
-    await new Promise((resolve) => setTimeout(resolve, 2500))
+    // Longer than the idle timeout, with nothing sent (the next heartbeat is 25 s away).
+    await new Promise((resolve) => setTimeout(resolve, 4000))
     expect(closed).toBe(false)
     request.destroy()
   })
