@@ -12,6 +12,7 @@ import {
   executeSqlIn,
 } from '../db/client.js'
 import { prepareStatements } from '../db/prepared.js'
+import { defaultLogger, type Logger } from '../logger.js'
 
 export const QUEUES = {
   ticketWorkflow: 'ticket-workflow',
@@ -56,6 +57,8 @@ const TUNE_JOB_TABLE = `
 export interface QueueSettings {
   /** How long a job may run before it counts as lost (its worker died) and is retried. */
   jobTimeoutSeconds: number
+  /** Where pg-boss's background errors go. */
+  log?: Logger
 }
 
 export interface JobQueue {
@@ -84,7 +87,8 @@ export function createJobQueue(
           options: CONNECTION_OPTIONS,
         })
       : undefined
-  pool?.on('error', (error) => console.error('[pg-boss pool]', error))
+  const log = settings.log ?? defaultLogger()
+  pool?.on('error', (error) => log.error({ err: error }, 'pg-boss: idle database connection lost'))
   if (pool) prepareStatements(pool)
   const executeSql: ExecuteSql = pool
     ? (text, values) => pool.query<Record<string, unknown>>(text, values)
@@ -92,7 +96,7 @@ export function createJobQueue(
   const boss = new PgBoss({ db: { executeSql }, ...common })
   // pg-boss reports background errors (a lost connection, a failed maintenance run) as events;
   // unhandled they would crash the process.
-  boss.on('error', (error) => console.error('[pg-boss]', error))
+  boss.on('error', (error) => log.error({ err: error }, 'pg-boss background error'))
 
   return {
     boss,

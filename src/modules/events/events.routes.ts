@@ -61,7 +61,10 @@ export const eventRoutes: RoutePlugin<{ bus: TicketChangeBus }> = async (app, { 
       // logout or deactivation ends the stream too.
       const beat = async () => {
         const stillValid = token
-          ? await findSessionUser(database.db, token).catch(() => undefined)
+          ? await findSessionUser(database.db, token).catch((error: unknown) => {
+              request.log.warn({ err: error }, 'event stream: session check failed; closing the stream')
+              return undefined
+            })
           : undefined
         if (stillValid) raw.write(': heartbeat\n\n')
         else raw.end()

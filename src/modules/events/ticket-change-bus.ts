@@ -32,9 +32,12 @@ export async function startTicketChangeBus(database: Database, log: ListenLogger
       try {
         change = JSON.parse(payload)
       } catch {
+        change = undefined
+      }
+      if (!Value.Check(TicketChangeSchema, change)) {
+        log.warn({ channel: TICKET_CHANGES_CHANNEL, payload }, 'ignoring a malformed ticket change')
         return
       }
-      if (!Value.Check(TicketChangeSchema, change)) return
       for (const listener of listeners) listener(change)
     },
     log,
