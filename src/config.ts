@@ -36,6 +36,7 @@ const EnvSchema = Type.Object({
   WORKER_CONCURRENCY: Type.Optional(Type.Integer({ minimum: 1, maximum: 64 })),
   WORKFLOW_STEPS_RETENTION_DAYS: Type.Optional(Type.Integer({ minimum: 1 })),
   TRUST_PROXY: Type.Optional(Type.String()),
+  SSE_MAX_PER_USER: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
 })
 type Env = Static<typeof EnvSchema>
 
@@ -67,6 +68,8 @@ export interface Config {
   }
   /** Fastify's trustProxy: false, true (any proxy), or the proxies' addresses/CIDRs. */
   trustProxy: boolean | string[]
+  /** Live event streams (GET /api/events): how many one user may hold open at once. */
+  sse: { maxPerUser: number }
 }
 
 export class ConfigError extends Error {}
@@ -138,5 +141,6 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       stepRetentionDays: env.WORKFLOW_STEPS_RETENTION_DAYS ?? 7,
     },
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
+    sse: { maxPerUser: env.SSE_MAX_PER_USER ?? 5 },
   }
 }

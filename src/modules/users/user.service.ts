@@ -3,6 +3,7 @@ import { inTransaction } from '../../db/transaction.js'
 import { AppError, badRequest, notFound } from '../../errors.js'
 import { isUuid } from '../../http/schemas.js'
 import { hashPassword } from '../auth/password.js'
+import { announceAccessChange } from '../events/access-changes.js'
 import { findSkillsByNameOrId } from '../skills/skill.repository.js'
 import * as userRepo from './user.repository.js'
 import type { CreateUserInput, SetSkillsInput, UpdateUserInput, UserDto } from './user.schemas.js'
@@ -53,6 +54,10 @@ export async function updateUserByAdmin(db: Db, id: string, input: UpdateUserInp
       name: input.name === undefined ? undefined : input.name?.trim() || null,
     })
     if (input.is_active === false) await userRepo.revokeUserSessions(tx, id)
+    const rightsChanged =
+      (input.role !== undefined && input.role !== current.role) ||
+      (input.is_active !== undefined && input.is_active !== current.isActive)
+    if (rightsChanged) await announceAccessChange(tx, { userId: id })
     if (input.role === 'user') await userRepo.replaceUserSkills(tx, id, [])
     return getUser(tx, id)
   })
