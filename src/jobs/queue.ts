@@ -18,6 +18,7 @@ export const QUEUES = {
   ticketWorkflow: 'ticket-workflow',
   emailDelivery: 'email-delivery',
   housekeeping: 'housekeeping',
+  ticketReassignment: 'ticket-reassignment',
 } as const
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES]
 
