@@ -210,7 +210,7 @@ describe('a moderator who stops being staff hands back their open tickets', { ti
   }
 
   const assigneeOf = async (c: TestContext, id: string) =>
-    (await call(c, admin, 'GET', `/api/tickets/${id}`)).body.data as { assigned_to: string | null }
+    (await call(c, admin, 'GET', `/api/tickets/${id}`)).body.data as unknown as { assigned_to: string | null }
 
   const queuedReassignments = async (c: TestContext) =>
     (
@@ -236,7 +236,7 @@ describe('a moderator who stops being staff hands back their open tickets', { ti
       expect((await assigneeOf(c, open)).assigned_to).toBeNull()
       expect((await assigneeOf(c, waiting)).assigned_to).toBeNull()
       expect((await assigneeOf(c, done)).assigned_to).toBe(leaving.id)
-      const history = (await call(c, admin, 'GET', `/api/tickets/${open}/history`)).body.data as {
+      const history = (await call(c, admin, 'GET', `/api/tickets/${open}/history`)).body.data as unknown as {
         type: string
         actor: { id: string } | null
         from: string | null
@@ -259,7 +259,7 @@ describe('a moderator who stops being staff hands back their open tickets', { ti
         expect(await runReassignment(c, id)).toMatchObject({ assignedTo: colleague.id, reason: 'skills' })
         expect((await assigneeOf(c, id)).assigned_to).toBe(colleague.id)
       }
-      const after = (await call(c, admin, 'GET', `/api/tickets/${open}/history`)).body.data as {
+      const after = (await call(c, admin, 'GET', `/api/tickets/${open}/history`)).body.data as unknown as {
         type: string
         actor: { id: string } | null
         to: string | null
