@@ -7,7 +7,9 @@ import { ticketEvents, tickets, workflowSteps } from '../src/db/schema.js'
 import { isLastAttempt } from '../src/jobs/job.js'
 import { ticketWorkflow } from '../src/jobs/ticket-workflow.js'
 import { createNotifier, type Notifier } from '../src/modules/notifications/notifier.js'
+import { createOpenAiProvider } from '../src/modules/triage/openai-provider.js'
 import { type TicketAnalysis, TriageError, type TriageProvider } from '../src/modules/triage/triage.types.js'
+import { openAiReply, startOpenAiServer } from './fakes/openai-server.js'
 import {
   call,
   createTestContext,
@@ -193,6 +195,27 @@ describe('ticket workflow', () => {
     expect(triage.calls).toBe(1)
     expect(result).toMatchObject({ outcome: 'failed' })
     expect((await ticketRow(ticket.id)).assignedTo).not.toBeNull()
+  })
+
+  it('a remote AI that keeps answering nonsense degrades on the first attempt, not after the job retries', async () => {
+    const ai = await startOpenAiServer()
+    try {
+      ai.replyAlways(openAiReply.text('I am a poem, not JSON'))
+      const triage = createOpenAiProvider(
+        { apiKey: undefined, model: 'fake-model', baseUrl: `${ai.url}/v1` },
+        { baseDelayMs: 1 },
+      )
+      const ticket = await createTicket(ctx, user)
+      // The first of six attempts: before, it threw for the job to retry (about 50 s of backoff).
+      const result = await runAttempt(triage, ticket.id, randomUUID(), 0, 5)
+      expect(result).toMatchObject({ outcome: 'failed' })
+      expect(ai.requests).toHaveLength(3)
+      const row = await ticketRow(ticket.id)
+      expect(row).toMatchObject({ processingStatus: 'failed', priority: 'medium', summary: null })
+      expect(row.assignedTo).not.toBeNull()
+    } finally {
+      await ai.close()
+    }
   })
 
   it("never overwrites a moderator's priority or notes", async () => {
