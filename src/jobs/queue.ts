@@ -4,6 +4,7 @@
 import { sql } from 'drizzle-orm'
 import pg from 'pg'
 import PgBoss from 'pg-boss'
+import { Value } from 'typebox/value'
 import {
   CONNECTION_OPTIONS,
   type Database,
@@ -13,6 +14,7 @@ import {
 } from '../db/client.js'
 import { prepareStatements } from '../db/prepared.js'
 import { defaultLogger, type Logger } from '../logger.js'
+import { JOB_PAYLOADS, type PayloadOf } from './payloads.js'
 
 export const QUEUES = {
   ticketWorkflow: 'ticket-workflow',
@@ -66,8 +68,16 @@ export interface JobQueue {
   readonly boss: PgBoss
   start(): Promise<void>
   stop(): Promise<void>
-  /** Enqueues a job inside `tx`; it becomes visible, and wakes a worker, when `tx` commits. */
-  enqueue(tx: DbOrTx, queue: QueueName, data: object, options?: { singletonKey?: string }): Promise<void>
+  /**
+   * Enqueues a job inside `tx`; it becomes visible, and wakes a worker, when `tx` commits. A
+   * payload that does not match the queue's schema throws before anything is written.
+   */
+  enqueue<Q extends QueueName>(
+    tx: DbOrTx,
+    queue: Q,
+    data: PayloadOf<Q>,
+    options?: { singletonKey?: string },
+  ): Promise<void>
 }
 
 export function createJobQueue(
@@ -123,6 +133,12 @@ export function createJobQueue(
       await pool?.end()
     },
     async enqueue(tx, queue, data, options = {}) {
+      const schema = JOB_PAYLOADS[queue]
+      if (!Value.Check(schema, data)) {
+        const [first] = Value.Errors(schema, data)
+        const where = first ? `${first.instancePath || '/'} ${first.message}` : 'does not match'
+        throw new Error(`job payload for ${queue}: ${where}`)
+      }
       await boss.send(queue, data, { db: { executeSql: executeSqlIn(tx) }, ...options })
       await tx.execute(sql`SELECT pg_notify(${WAKE_CHANNEL}, ${queue})`)
     },
