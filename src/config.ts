@@ -43,6 +43,7 @@ const EnvSchema = Type.Object({
   HEADERS_TIMEOUT_MS: Type.Optional(Type.Integer({ minimum: 100 })),
   IDLE_TIMEOUT_MS: Type.Optional(Type.Integer({ minimum: 100 })),
   KEEP_ALIVE_TIMEOUT_MS: Type.Optional(Type.Integer({ minimum: 100 })),
+  SSE_MAX_PER_USER: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
 })
 type Env = Static<typeof EnvSchema>
 
@@ -95,6 +96,8 @@ export interface Config {
     /** An idle keep-alive connection between requests is closed. */
     keepAliveTimeoutMs: number
   }
+  /** Live event streams (GET /api/events): how many one user may hold open at once. */
+  sse: { maxPerUser: number }
 }
 
 export class ConfigError extends Error {}
@@ -189,6 +192,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
     metricsToken: env.METRICS_TOKEN,
     http: httpTimeouts(env),
+    sse: { maxPerUser: env.SSE_MAX_PER_USER ?? 5 },
   }
 }
 

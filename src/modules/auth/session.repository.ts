@@ -59,11 +59,17 @@ export async function findSessionUser(db: DbOrTx, token: string): Promise<Sessio
   return row
 }
 
-export async function revokeSession(db: DbOrTx, token: string): Promise<void> {
-  await db
+/** Revokes the session; gives its id and user, or undefined when it was unknown or already revoked. */
+export async function revokeSession(
+  db: DbOrTx,
+  token: string,
+): Promise<{ id: string; userId: string } | undefined> {
+  const [row] = await db
     .update(sessions)
     .set({ revokedAt: sql`now()` })
     .where(and(eq(sessions.tokenHash, hashToken(token)), isNull(sessions.revokedAt)))
+    .returning({ id: sessions.id, userId: sessions.userId })
+  return row
 }
 
 /** Deletes the sessions nobody can use any more (expired or revoked); gives how many. */
