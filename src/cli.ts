@@ -1,7 +1,11 @@
 // Operator commands: `npm run cli -- <command> [--flag value …]`.
 //   user:create --email E --password P [--role user|moderator|admin] [--name N]
 //   db:migrate
+//   db:export --out FILE|- [--include-sessions]    (npm run db:export -- …)
+//   db:import --in FILE|-                          (npm run db:import -- …)
 import { parseArgs } from 'node:util'
+import { exportCommand, importCommand } from './db/portable/commands.js'
+import { PortableError } from './db/portable/format.js'
 import { USER_ROLES, type UserRole } from './db/schema.js'
 import { AppError } from './errors.js'
 import { createUser } from './modules/users/user.service.js'
@@ -9,7 +13,9 @@ import { openRuntime } from './runtime.js'
 
 const USAGE = `usage:
   npm run cli -- user:create --email EMAIL --password PASSWORD [--role user|moderator|admin] [--name NAME]
-  npm run cli -- db:migrate`
+  npm run cli -- db:migrate
+  npm run db:export -- --out FILE|- [--include-sessions]
+  npm run db:import -- --in FILE|-`
 
 async function main(): Promise<number> {
   const [command, ...rest] = process.argv.slice(2)
@@ -20,8 +26,33 @@ async function main(): Promise<number> {
       password: { type: 'string' },
       role: { type: 'string' },
       name: { type: 'string' },
+      out: { type: 'string' },
+      in: { type: 'string' },
+      'include-sessions': { type: 'boolean' },
     },
   })
+  if (command === 'db:export' || command === 'db:import') {
+    const file = command === 'db:export' ? values.out : values.in
+    if (!file) {
+      console.error(USAGE)
+      return 2
+    }
+    try {
+      const summary =
+        command === 'db:export'
+          ? await exportCommand(file, values['include-sessions'] ?? false)
+          : await importCommand(file)
+      // stderr: with `--out -` standard output carries the dump itself.
+      console.error(summary)
+      return 0
+    } catch (error) {
+      if (error instanceof PortableError) {
+        console.error(error.message)
+        return 1
+      }
+      throw error
+    }
+  }
   if (command === 'db:migrate') {
     const { database } = await openRuntime()
     await database.close()
