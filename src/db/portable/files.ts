@@ -63,7 +63,9 @@ async function* decompressIfGzip(source: Readable): AsyncGenerator<Buffer> {
   yield* gunzip
 }
 
-export async function* splitLines(chunks: AsyncIterable<Buffer | string>): AsyncGenerator<string> {
+export async function* splitLines(
+  chunks: AsyncIterable<Buffer | string> | Iterable<Buffer | string>,
+): AsyncGenerator<string> {
   const decoder = new StringDecoder('utf8')
   let rest = ''
   for await (const chunk of chunks) {
