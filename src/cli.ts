@@ -5,7 +5,6 @@
 //   db:import --in FILE|-                          (npm run db:import -- …)
 import { parseArgs } from 'node:util'
 import { exportCommand, importCommand } from './db/portable/commands.js'
-import { PortableError } from './db/portable/format.js'
 import { USER_ROLES, type UserRole } from './db/schema.js'
 import { AppError } from './errors.js'
 import { createUser } from './modules/users/user.service.js'
@@ -46,11 +45,11 @@ async function main(): Promise<number> {
       console.error(summary)
       return 0
     } catch (error) {
-      if (error instanceof PortableError) {
-        console.error(error.message)
-        return 1
-      }
-      throw error
+      // One line the operator can act on (a refused file, a DATA_DIR in use, a database that
+      // cannot be reached); a programming error keeps its stack.
+      if (!(error instanceof Error) || error instanceof TypeError) throw error
+      console.error(error.message.split('\n')[0])
+      return 1
     }
   }
   if (command === 'db:migrate') {
