@@ -1,7 +1,10 @@
 // Operator commands: `npm run cli -- <command> [--flag value …]`.
 //   user:create --email E --password P [--role user|moderator|admin] [--name N]
 //   db:migrate
+//   db:export --out FILE|- [--include-sessions]    (npm run db:export -- …)
+//   db:import --in FILE|-                          (npm run db:import -- …)
 import { parseArgs } from 'node:util'
+import { exportCommand, importCommand } from './db/portable/commands.js'
 import { USER_ROLES, type UserRole } from './db/schema.js'
 import { AppError } from './errors.js'
 import { createUser } from './modules/users/user.service.js'
@@ -13,7 +16,9 @@ const complain = (line: string) => process.stderr.write(`${line}\n`)
 
 const USAGE = `usage:
   npm run cli -- user:create --email EMAIL --password PASSWORD [--role user|moderator|admin] [--name NAME]
-  npm run cli -- db:migrate`
+  npm run cli -- db:migrate
+  npm run db:export -- --out FILE|- [--include-sessions]
+  npm run db:import -- --in FILE|-`
 
 async function main(): Promise<number> {
   const [command, ...rest] = process.argv.slice(2)
@@ -24,8 +29,33 @@ async function main(): Promise<number> {
       password: { type: 'string' },
       role: { type: 'string' },
       name: { type: 'string' },
+      out: { type: 'string' },
+      in: { type: 'string' },
+      'include-sessions': { type: 'boolean' },
     },
   })
+  if (command === 'db:export' || command === 'db:import') {
+    const file = command === 'db:export' ? values.out : values.in
+    if (!file) {
+      console.error(USAGE)
+      return 2
+    }
+    try {
+      const summary =
+        command === 'db:export'
+          ? await exportCommand(file, values['include-sessions'] ?? false)
+          : await importCommand(file)
+      // stderr: with `--out -` standard output carries the dump itself.
+      console.error(summary)
+      return 0
+    } catch (error) {
+      // One line the operator can act on (a refused file, a DATA_DIR in use, a database that
+      // cannot be reached); a programming error keeps its stack.
+      if (!(error instanceof Error) || error instanceof TypeError) throw error
+      console.error(error.message.split('\n')[0])
+      return 1
+    }
+  }
   if (command === 'db:migrate') {
     const { database } = await openRuntime()
     await database.close()
