@@ -37,7 +37,7 @@ async function main(): Promise<number> {
   if (command === 'db:export' || command === 'db:import') {
     const file = command === 'db:export' ? values.out : values.in
     if (!file) {
-      console.error(USAGE)
+      complain(USAGE)
       return 2
     }
     try {
@@ -46,13 +46,13 @@ async function main(): Promise<number> {
           ? await exportCommand(file, values['include-sessions'] ?? false)
           : await importCommand(file)
       // stderr: with `--out -` standard output carries the dump itself.
-      console.error(summary)
+      complain(summary)
       return 0
     } catch (error) {
       // One line the operator can act on (a refused file, a DATA_DIR in use, a database that
       // cannot be reached); a programming error keeps its stack.
       if (!(error instanceof Error) || error instanceof TypeError) throw error
-      console.error(error.message.split('\n')[0])
+      complain(error.message.split('\n')[0])
       return 1
     }
   }
