@@ -1,8 +1,11 @@
 // Housekeeping, hourly (a pg-boss schedule: one run per tick however many processes run): the
-// tables that would otherwise only grow lose the rows nothing can use any more.
+// tables that would otherwise only grow lose the rows nothing can use any more, and resolved
+// tickets nobody touched for AUTO_CLOSE_DAYS are closed.
 import Type from 'typebox'
 import type { Db } from '../db/client.js'
 import { deleteDeadSessions } from '../modules/auth/session.repository.js'
+import type { Notifier } from '../modules/notifications/notifier.js'
+import { autoCloseResolved } from '../modules/tickets/ticket.service.js'
 import { defineJob } from './job.js'
 import { QUEUES } from './queue.js'
 import { pruneStepRecords } from './steps.js'
@@ -11,16 +14,21 @@ export interface HousekeepingDeps {
   db: Db
   /** Step records older than this many days go (WORKFLOW_STEPS_RETENTION_DAYS). */
   stepRetentionDays: number
+  /** Resolved tickets untouched this many days are closed (AUTO_CLOSE_DAYS); 0: never. */
+  autoCloseDays: number
+  notifier: Notifier
 }
 
 export const housekeeping = defineJob({
   queue: QUEUES.housekeeping,
   payload: Type.Object({}),
-  async handle({ db, stepRetentionDays }: HousekeepingDeps) {
-    const before = new Date(Date.now() - stepRetentionDays * 86_400_000)
+  async handle({ db, stepRetentionDays, autoCloseDays, notifier }: HousekeepingDeps) {
+    const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000)
     return {
-      stepRecordsDeleted: await pruneStepRecords(db, before),
+      stepRecordsDeleted: await pruneStepRecords(db, daysAgo(stepRetentionDays)),
       sessionsDeleted: await deleteDeadSessions(db),
+      ticketsAutoClosed:
+        autoCloseDays > 0 ? await autoCloseResolved(db, notifier, daysAgo(autoCloseDays)) : 0,
     }
   },
 })

@@ -53,7 +53,12 @@ export async function runWorkers(options: {
       register(emailDelivery, { db: database.db, mailer }, { concurrency: 2 }),
       register(
         housekeeping,
-        { db: database.db, stepRetentionDays: config.jobs.stepRetentionDays },
+        {
+          db: database.db,
+          stepRetentionDays: config.jobs.stepRetentionDays,
+          autoCloseDays: config.jobs.autoCloseDays,
+          notifier,
+        },
         { concurrency: 1 },
       ),
     ],

@@ -6,7 +6,7 @@ import type { RoutePlugin } from '../../http/types.js'
 import { currentUser, sessionToken } from '../auth/auth.hooks.js'
 import { findSessionUser } from '../auth/session.repository.js'
 import { isStaff } from '../users/roles.js'
-import type { TicketChange, TicketChangeBus } from './ticket-change-bus.js'
+import type { TicketChangeBus, TicketRowChange } from './ticket-change-bus.js'
 
 const HEARTBEAT_MS = 25_000
 
@@ -22,14 +22,14 @@ export const eventRoutes: RoutePlugin<{ bus: TicketChangeBus }> = async (app, { 
     {
       schema: {
         tags: ['events'],
-        summary: 'Live ticket changes (text/event-stream): created, updated, comment, deleted',
+        summary: 'Live ticket changes (text/event-stream): created, updated, comment, deleted, bulk',
         produces: ['text/event-stream'],
       },
     },
     async (request, reply) => {
       const user = currentUser(request)
       const token = sessionToken(request)
-      const visible = (change: TicketChange) => isStaff(user) || change.created_by === user.id
+      const visible = (change: TicketRowChange) => isStaff(user) || change.created_by === user.id
 
       reply.hijack()
       const raw = reply.raw
@@ -49,6 +49,8 @@ export const eventRoutes: RoutePlugin<{ bus: TicketChangeBus }> = async (app, { 
       send('ready', { user_id: user.id })
 
       const unsubscribe = bus.subscribe((change) => {
+        // A bulk change names no ticket: everyone refetches what they show, through the API.
+        if (change.kind === 'bulk') return send('ticket.bulk', {})
         if (!visible(change)) return
         send(`ticket.${change.kind}`, {
           ticket_id: change.ticket_id,
