@@ -1,12 +1,15 @@
 // `npm run bench [-- --keep]`: a fresh PostgreSQL database with 1M tickets, the ticket endpoints
 // under autocannon, yardsticks (bare Fastify, pgbench) and EXPLAIN ANALYZE of every list query;
-// then the background workflow: create → done latency, drain throughput, assignment time.
+// then bulk changes (one INSERT of 1M tickets, one UPDATE of 500k, an API server beside them;
+// alone: `npx tsx bench/bulk.ts`), then the background workflow: create → done latency, drain
+// throughput, assignment time.
 // --keep leaves the sts_bench database in place for a look afterwards.
 import { cpus } from 'node:os'
 import { setTimeout } from 'node:timers/promises'
 import { openDatabase } from '../src/db/client.js'
 import { migrateDatabase } from '../src/db/migrate.js'
 import { createJobQueue } from '../src/jobs/queue.js'
+import { runBulkPhase } from './bulk-phase.js'
 import { ADMIN_URL, BENCH_DB, DATA, databaseUrl, LOAD, PGBENCH } from './config.js'
 import { startCpuMeasurement } from './cpu.js'
 import { dropDatabase, recreateDatabase, withClient } from './db-admin.js'
@@ -89,6 +92,9 @@ try {
   if (keep) console.log(`\nkept database ${BENCH_DB} (--keep): ${url}`)
   else await dropDatabase(BENCH_DB)
 }
+
+// Bulk changes (issue 9): one statement over 1M tickets, on its own database.
+await runBulkPhase()
 
 // The background workflow (issue 3), on its own small databases.
 await runWorkflowPhase()
