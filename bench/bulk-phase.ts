@@ -29,9 +29,11 @@ const INSERT_USERS = `
   CROSS JOIN LATERAL generate_series(0, r.n - 1) AS i`
 
 // What an import from another helpdesk looks like: every status and priority, 300 creators,
-// 80% assigned over 50 moderators. Half the tickets are resolved: the UPDATE closes them.
+// 80% assigned over 50 moderators, created over the past years. Half the tickets are resolved:
+// the UPDATE closes them.
 const INSERT_TICKETS = `
-  INSERT INTO tickets (title, description, status, priority, created_by, assigned_to, processing_status)
+  INSERT INTO tickets (title, description, status, priority, created_by, assigned_to, processing_status,
+                       created_at, updated_at)
   SELECT 'Imported ticket #' || g,
          'Imported from the previous helpdesk (reference ' || md5(g::text) || ').',
          CASE WHEN g % 2 = 0 THEN 'resolved'
@@ -39,7 +41,9 @@ const INSERT_TICKETS = `
          (ARRAY['low', 'medium', 'high'])[1 + g % 3],
          ($2::uuid[])[1 + g % cardinality($2::uuid[])],
          CASE WHEN g % 5 <> 0 THEN ($3::uuid[])[1 + (g / 5) % cardinality($3::uuid[])] END,
-         'done'
+         'done',
+         -- Their own dates, a minute apart (one shared now() would make every list sort 1M ties).
+         now() - ($1::int - g) * interval '1 minute', now() - ($1::int - g) * interval '1 minute'
   FROM generate_series(1, $1::int) AS g`
 
 const CLOSE_RESOLVED = `UPDATE tickets SET status = 'closed', updated_at = now() WHERE status = 'resolved'`
