@@ -125,6 +125,21 @@ describe('counts after bulk statements', () => {
     expect(await countMismatches()).toEqual([])
   })
 
+  it('stay exact when a moderator with open tickets and a requester are deleted', async () => {
+    const leaving = await signedInUser(ctx, 'moderator')
+    const requester = await signedInUser(ctx, 'user')
+    await run(
+      `INSERT INTO tickets (title, description, created_by, assigned_to)
+       SELECT 'leaving #' || g, 'x', $1, $2 FROM generate_series(1, 40) g`,
+      [requester.id, leaving.id],
+    )
+    // Their tickets lose the assignee (SET NULL) after their stats row went (CASCADE).
+    await run('DELETE FROM users WHERE id = $1', [leaving.id])
+    expect(await countMismatches()).toEqual([])
+    await run('DELETE FROM users WHERE id = $1', [requester.id])
+    expect(await countMismatches()).toEqual([])
+  })
+
   it('stay exact after TRUNCATE', async () => {
     await run('TRUNCATE tickets CASCADE')
     expect(await countMismatches()).toEqual([])

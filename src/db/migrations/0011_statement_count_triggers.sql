@@ -76,6 +76,7 @@ BEGIN
   SELECT assigned_to, -count(*)
   FROM old_rows
   WHERE assigned_to IS NOT NULL AND status IN ('todo', 'in_progress', 'waiting_for_customer')
+    AND EXISTS (SELECT 1 FROM users u WHERE u.id = assigned_to)
   GROUP BY 1 ORDER BY 1
   ON CONFLICT (user_id) DO UPDATE SET open_tickets = assignee_stats.open_tickets + EXCLUDED.open_tickets;
   RETURN NULL;
@@ -85,7 +86,9 @@ $$;
 -- An update's net effect: +1 for each row's new key, -1 for its old key; rows whose status,
 -- priority and assignee did not change cancel out and write nothing. Whoever is given a ticket
 -- (assignee changed to them) gets last_assigned_at = now(), as 0007's row trigger did, even when
--- the ticket is not open; that needs old and new paired by id.
+-- the ticket is not open; that needs old and new paired by id. A deleted user's tickets lose
+-- their assignee (ON DELETE SET NULL) after the user's stats row went (CASCADE): users that no
+-- longer exist get no stats row (the row triggers failed such a delete with a foreign-key error).
 CREATE FUNCTION tickets_after_update_statement() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   PERFORM flag_bulk_ticket_changes((SELECT count(*) FROM (SELECT 1 FROM new_rows LIMIT 501) s));
@@ -115,6 +118,7 @@ BEGIN
     FROM new_rows n JOIN old_rows o ON o.id = n.id
     WHERE n.assigned_to IS NOT NULL AND o.assigned_to IS DISTINCT FROM n.assigned_to
   ) d
+  WHERE EXISTS (SELECT 1 FROM users u WHERE u.id = d.user_id)
   GROUP BY user_id HAVING sum(delta) <> 0 OR bool_or(given) ORDER BY user_id
   ON CONFLICT (user_id) DO UPDATE
     SET open_tickets = assignee_stats.open_tickets + EXCLUDED.open_tickets,
