@@ -77,7 +77,7 @@ export async function runPgbenchPhase(
     )
     // Every new ticket bumps one of 8 ticket_counts rows for (todo, medium, unassigned), and
     // holds that row lock until it commits.
-    await withTriggersOff(client, only(['tickets_count_insert_delete']), () =>
+    await withTriggersOff(client, only(['tickets_count_insert', 'tickets_count_insert_delete']), () =>
       run('diagnostic', 'whole request, no count trigger', request, PGBENCH.appPoolSize),
     )
   })

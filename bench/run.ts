@@ -1,7 +1,8 @@
 // `npm run bench [-- --keep] [-- --reuse] [-- --quick]`: a fresh PostgreSQL database with 1M
 // tickets, the ticket endpoints under autocannon, yardsticks (bare Fastify, pgbench) and EXPLAIN
-// ANALYZE of every list query; then the background workflow: create → done latency, drain
-// throughput, assignment time.
+// ANALYZE of every list query; then bulk changes (one INSERT of 1M tickets, one UPDATE of 500k, an
+// API server beside them; alone: `npx tsx bench/bulk.ts`), then the background workflow: create →
+// done latency, drain throughput, assignment time.
 // --keep leaves the sts_bench database in place for a look afterwards; --reuse starts from such a
 // kept database instead of seeding again (for iterating: each run's POSTs add a few thousand
 // tickets); --quick measures the endpoints and yardsticks only (no EXPLAINs, pgbench diagnostics
@@ -12,6 +13,7 @@ import { setTimeout } from 'node:timers/promises'
 import { openDatabase } from '../src/db/client.js'
 import { migrateDatabase } from '../src/db/migrate.js'
 import { createJobQueue } from '../src/jobs/queue.js'
+import { runBulkPhase } from './bulk-phase.js'
 import { ADMIN_URL, BENCH_DB, DATA, databaseUrl, LOAD, PGBENCH } from './config.js'
 import { startCpuMeasurement } from './cpu.js'
 import { dropDatabase, recreateDatabase, withClient } from './db-admin.js'
@@ -120,6 +122,9 @@ function printData(seed: Omit<SeedReport, 'seconds' | 'triggersDisabled'>): void
   console.log(`sizes: ${seed.tableSizes.map((t) => `${t.table} ${t.size}`).join(', ')}`)
   console.log(`status: ${seed.statusCounts.map((c) => `${c.status} ${fmt.int(c.n)}`).join(', ')}`)
 }
+
+// Bulk changes (issue 9): one statement over 1M tickets, on its own database.
+if (!quick) await runBulkPhase()
 
 // The background workflow (issue 3), on its own small databases.
 if (!quick) await runWorkflowPhase()

@@ -52,7 +52,7 @@ async function main(): Promise<number> {
       // One line the operator can act on (a refused file, a DATA_DIR in use, a database that
       // cannot be reached); a programming error keeps its stack.
       if (!(error instanceof Error) || error instanceof TypeError) throw error
-      complain(error.message.split('\n')[0])
+      complain(error.message.split('\n')[0] ?? error.message)
       return 1
     }
   }

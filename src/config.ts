@@ -37,6 +37,7 @@ const EnvSchema = Type.Object({
   JOB_TIMEOUT_SECONDS: Type.Optional(Type.Integer({ minimum: 2, maximum: 3600 })),
   WORKER_CONCURRENCY: Type.Optional(Type.Integer({ minimum: 1, maximum: 64 })),
   WORKFLOW_STEPS_RETENTION_DAYS: Type.Optional(Type.Integer({ minimum: 1 })),
+  AUTO_CLOSE_DAYS: Type.Optional(Type.Integer({ minimum: 0 })),
   TRUST_PROXY: Type.Optional(Type.String()),
   METRICS_TOKEN: Type.Optional(Type.String({ minLength: 16, maxLength: 512 })),
   REQUEST_TIMEOUT_MS: Type.Optional(Type.Integer({ minimum: 100 })),
@@ -80,6 +81,8 @@ export interface Config {
     concurrency: number
     /** Days a finished workflow's step records are kept (housekeeping deletes older ones). */
     stepRetentionDays: number
+    /** Days a resolved ticket may sit untouched before housekeeping closes it; 0: never. */
+    autoCloseDays: number
   }
   /** Fastify's trustProxy: false, true (any proxy), or the proxies' addresses/CIDRs. */
   trustProxy: boolean | string[]
@@ -188,6 +191,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       timeoutSeconds: env.JOB_TIMEOUT_SECONDS ?? 300,
       concurrency: env.WORKER_CONCURRENCY ?? 4,
       stepRetentionDays: env.WORKFLOW_STEPS_RETENTION_DAYS ?? 7,
+      autoCloseDays: env.AUTO_CLOSE_DAYS ?? 7,
     },
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
     metricsToken: env.METRICS_TOKEN,

@@ -317,4 +317,28 @@ describe('GET /api/events: rights and limits', () => {
     socket.destroy()
     reader.close()
   })
+
+  it('sends one ticket.bulk event to staff and requesters for a statement over 500 tickets', async () => {
+    const staffStream = subscribe(moderator)
+    const bobStream = subscribe(bob)
+    await Promise.all([staffStream.opened, bobStream.opened])
+    await Promise.all([
+      staffStream.waitFor((e) => e.event === 'ready'),
+      bobStream.waitFor((e) => e.event === 'ready'),
+    ])
+    // An import: 600 of Alice's tickets in one statement (none of them Bob's).
+    await ctx.database.executeSql(
+      `INSERT INTO tickets (title, description, created_by)
+       SELECT 'Imported #' || g, 'x', $1 FROM generate_series(1, 600) g`,
+      [alice.id],
+    )
+    // A ticket of Bob's afterwards marks the end of what the import sent.
+    const own = await createTicket(ctx, bob, { title: 'After the import' })
+    for (const stream of [staffStream, bobStream]) {
+      await stream.waitFor((e) => e.event === 'ticket.created' && e.data.ticket_id === own.id)
+      const sent = stream.events.filter((e) => e.event !== 'ready')
+      expect(sent.map((e) => e.event)).toEqual(['ticket.bulk', 'ticket.created'])
+      stream.close()
+    }
+  })
 })

@@ -7,7 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { housekeeping } from '../src/jobs/housekeeping.js'
 import { QUEUES, SCHEDULES } from '../src/jobs/queue.js'
 import { pruneStepRecords } from '../src/jobs/steps.js'
-import { call, createTestContext, signedInUser, type TestContext } from './helpers/app.js'
+import { createNotifier } from '../src/modules/notifications/notifier.js'
+import { autoCloseResolved } from '../src/modules/tickets/ticket.service.js'
+import { call, createTestContext, createTicket, signedInUser, type TestContext } from './helpers/app.js'
 
 let ctx: TestContext
 beforeAll(async () => {
@@ -16,6 +18,14 @@ beforeAll(async () => {
 afterAll(() => ctx.close())
 
 const attempt = { id: randomUUID(), payload: {}, retryCount: 0, retryLimit: 5 }
+
+/** What run-workers gives the job; SMTP on, so the emails are recorded `pending` and queued. */
+const deps = (autoCloseDays: number) => ({
+  db: ctx.database.db,
+  stepRetentionDays: 7,
+  autoCloseDays,
+  notifier: createNotifier({ queue: ctx.queue, appUrl: 'http://localhost:3000', smtpEnabled: true }),
+})
 
 async function stepRecords(ageDays: number, count: number) {
   for (let i = 0; i < count; i++)
@@ -38,9 +48,14 @@ describe('housekeeping', () => {
         ('expired', ${user.id}, now() - interval '1 minute', NULL),
         ('revoked', ${user.id}, now() + interval '1 day', now())`)
 
-    const outcome = await housekeeping.handle({ db: ctx.database.db, stepRetentionDays: 7 }, attempt)
+    const outcome = await housekeeping.handle(deps(7), attempt)
 
-    expect(outcome).toEqual({ stepRecordsDeleted: 2, sessionsDeleted: 2, resetTokensDeleted: 0 })
+    expect(outcome).toEqual({
+      stepRecordsDeleted: 2,
+      sessionsDeleted: 2,
+      resetTokensDeleted: 0,
+      ticketsAutoClosed: 0,
+    })
     expect(await countSteps()).toBe(1)
     expect((await call(ctx, user, 'GET', '/api/auth/me')).status).toBe(200)
   })
@@ -56,7 +71,7 @@ describe('housekeeping', () => {
         ('used-recently', ${user.id}, now() - interval '10 minutes', now() + interval '50 minutes', now()),
         ('live', ${user.id}, now(), now() + interval '1 hour', NULL)`)
 
-    const outcome = await housekeeping.handle({ db: ctx.database.db, stepRetentionDays: 7 }, attempt)
+    const outcome = await housekeeping.handle(deps(7), attempt)
 
     expect(outcome).toMatchObject({ resetTokensDeleted: 2 })
     const left = await ctx.database.executeSql(
@@ -79,5 +94,83 @@ describe('housekeeping', () => {
     )
     const scheduled = schedules.find((s) => s.name === QUEUES.housekeeping)
     expect(Value.Check(housekeeping.payload, scheduled?.data)).toBe(true)
+  })
+
+  describe('auto-close (AUTO_CLOSE_DAYS)', () => {
+    /** A resolved ticket of `requester`'s, last touched `ageDays` ago. */
+    async function resolvedTicket(requester: Awaited<ReturnType<typeof signedInUser>>, ageDays: number) {
+      const ticket = await createTicket(ctx, requester)
+      await ctx.database.db.execute(sql`
+        UPDATE tickets SET status = 'resolved', updated_at = now() - make_interval(days => ${ageDays})
+        WHERE id = ${ticket.id}`)
+      return ticket.id
+    }
+    const statusOf = async (id: string) =>
+      (await ctx.database.executeSql('SELECT status FROM tickets WHERE id = $1', [id])).rows[0]?.status
+    const closedCount = async () =>
+      Number(
+        (
+          await ctx.database.executeSql(
+            "SELECT coalesce(sum(n), 0)::int AS n FROM ticket_counts WHERE status = 'closed'",
+          )
+        ).rows[0]?.n,
+      )
+    const closedEmails = async (id: string) =>
+      (
+        await ctx.database.executeSql(
+          'SELECT "to", subject, status FROM emails WHERE ticket_id = $1 AND subject ILIKE \'%closed%\'',
+          [id],
+        )
+      ).rows
+
+    it('closes tickets resolved and untouched for the configured days, with a system history event and the closed email', async () => {
+      const requester = await signedInUser(ctx, 'user')
+      const staff = await signedInUser(ctx, 'moderator')
+      const old = await resolvedTicket(requester, 8)
+      const recent = await resolvedTicket(requester, 3)
+      const closedBefore = await closedCount()
+
+      const outcome = await housekeeping.handle(deps(7), attempt)
+
+      expect(outcome).toMatchObject({ ticketsAutoClosed: 1 })
+      expect(await statusOf(old)).toBe('closed')
+      expect(await statusOf(recent)).toBe('resolved')
+      const history = await call(ctx, staff, 'GET', `/api/tickets/${old}/history`)
+      expect(history.body.data).toContainEqual(
+        expect.objectContaining({
+          type: 'status_changed',
+          from: 'resolved',
+          to: 'closed',
+          actor: null,
+        }),
+      )
+      expect(await closedEmails(old)).toEqual([
+        expect.objectContaining({ to: requester.email, status: 'pending' }),
+      ])
+      expect(await closedEmails(recent)).toEqual([])
+      // The counters moved with the rows (what the list's total reads).
+      expect(await closedCount()).toBe(closedBefore + 1)
+    })
+
+    it('closes in batches until none is left', async () => {
+      const requester = await signedInUser(ctx, 'user')
+      const ids = [
+        await resolvedTicket(requester, 30),
+        await resolvedTicket(requester, 30),
+        await resolvedTicket(requester, 30),
+      ]
+      expect(
+        await autoCloseResolved(ctx.database.db, deps(7).notifier, new Date(), 2),
+      ).toBeGreaterThanOrEqual(3)
+      for (const id of ids) expect(await statusOf(id)).toBe('closed')
+    })
+
+    it('closes nothing when AUTO_CLOSE_DAYS is 0', async () => {
+      const requester = await signedInUser(ctx, 'user')
+      const old = await resolvedTicket(requester, 400)
+      const outcome = await housekeeping.handle(deps(0), attempt)
+      expect(outcome).toMatchObject({ ticketsAutoClosed: 0 })
+      expect(await statusOf(old)).toBe('resolved')
+    })
   })
 })

@@ -16,6 +16,8 @@ export async function watchDone(database: Database): Promise<DoneWatcher> {
   const failed = new Set<string>()
   const bus = await startTicketChangeBus(database, { warn: () => {}, debug: () => {} })
   bus.subscribe((change) => {
+    // The workflow changes one ticket per statement: never a bulk event.
+    if (change.kind === 'bulk') return
     if (change.processing_status !== 'done' && change.processing_status !== 'failed') return
     if (!finishedAt.has(change.ticket_id)) finishedAt.set(change.ticket_id, performance.now())
     if (change.processing_status === 'failed') failed.add(change.ticket_id)

@@ -55,7 +55,12 @@ export async function runWorkers(options: {
       register(ticketReassignment, { db: database.db, notifier }, { concurrency: 2 }),
       register(
         housekeeping,
-        { db: database.db, stepRetentionDays: config.jobs.stepRetentionDays },
+        {
+          db: database.db,
+          stepRetentionDays: config.jobs.stepRetentionDays,
+          autoCloseDays: config.jobs.autoCloseDays,
+          notifier,
+        },
         { concurrency: 1 },
       ),
     ],

@@ -12,7 +12,7 @@ import type { RoutePlugin } from '../../http/types.js'
 import { currentUser, sessionToken } from '../auth/auth.hooks.js'
 import { findSessionUser } from '../auth/session.repository.js'
 import { isStaff } from '../users/roles.js'
-import type { TicketChange, TicketChangeBus } from './ticket-change-bus.js'
+import type { TicketChangeBus, TicketRowChange } from './ticket-change-bus.js'
 
 /** Well under the idle timeouts of the server and of common proxies (60 s and more). */
 export const HEARTBEAT_MS = 20_000
@@ -49,7 +49,7 @@ export const eventRoutes: RoutePlugin<{ bus: TicketChangeBus }> = async (app, { 
     {
       schema: {
         tags: ['events'],
-        summary: 'Live ticket changes (text/event-stream): created, updated, comment, deleted',
+        summary: 'Live ticket changes (text/event-stream): created, updated, comment, deleted, bulk',
         produces: ['text/event-stream'],
       },
     },
@@ -57,7 +57,7 @@ export const eventRoutes: RoutePlugin<{ bus: TicketChangeBus }> = async (app, { 
       const user = currentUser(request)
       const token = sessionToken(request)
       // An internal note is news to staff only: the requester must not even learn one was written.
-      const visible = (change: TicketChange) =>
+      const visible = (change: TicketRowChange) =>
         isStaff(user) || (change.created_by === user.id && change.internal !== true)
 
       reply.hijack()
@@ -99,6 +99,8 @@ export const eventRoutes: RoutePlugin<{ bus: TicketChangeBus }> = async (app, { 
         write(`id: ${nextId++}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`)
 
       const unsubscribe = bus.subscribe((change) => {
+        // A bulk change names no ticket: everyone refetches what they show, through the API.
+        if (change.kind === 'bulk') return send('ticket.bulk', {})
         if (!visible(change)) return
         send(`ticket.${change.kind}`, {
           ticket_id: change.ticket_id,

@@ -8,7 +8,7 @@ import { type AccessChange, AccessChangeSchema } from './access-changes.js'
 
 export const TICKET_CHANGES_CHANNEL = 'sts_ticket_changes'
 
-export const TicketChangeSchema = Type.Object({
+export const TicketRowChangeSchema = Type.Object({
   kind: Type.Enum(['created', 'updated', 'deleted', 'comment']),
   ticket_id: Type.String(),
   created_by: Type.String(),
@@ -20,6 +20,16 @@ export const TicketChangeSchema = Type.Object({
   /** A comment event for an internal note: staff only. */
   internal: Type.Optional(Type.Boolean()),
 })
+export type TicketRowChange = Static<typeof TicketRowChangeSchema>
+
+/**
+ * One statement changed more than 500 tickets or comments (migration 0011): the transaction sends
+ * this instead of one notification per row, which would flood every listening process (1M rows:
+ * seconds of its event loop spent parsing, its readiness check timing out). Listeners refetch.
+ */
+export const BulkChangeSchema = Type.Object({ kind: Type.Literal('bulk') })
+
+export const TicketChangeSchema = Type.Union([TicketRowChangeSchema, BulkChangeSchema])
 export type TicketChange = Static<typeof TicketChangeSchema>
 
 export interface TicketChangeBus {

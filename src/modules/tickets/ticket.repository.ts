@@ -65,6 +65,25 @@ export async function updateTicket(
   return row
 }
 
+/**
+ * Closes up to `limit` tickets resolved and untouched since `before` (oldest first), in one
+ * statement; rows another transaction holds are left for the next run. Returns them as closed.
+ */
+export async function closeStaleResolved(db: DbOrTx, before: Date, limit: number): Promise<TicketRow[]> {
+  const stale = db
+    .select({ id: tickets.id })
+    .from(tickets)
+    .where(and(eq(tickets.status, 'resolved'), sql`${tickets.updatedAt} < ${before.toISOString()}`))
+    .orderBy(asc(tickets.updatedAt))
+    .limit(limit)
+    .for('update', { skipLocked: true })
+  return db
+    .update(tickets)
+    .set({ status: 'closed', updatedAt: sql`now()` })
+    .where(sql`${tickets.id} IN (${stale})`)
+    .returning()
+}
+
 /** The background workflow's state; deliberately leaves updated_at alone (nothing a person sees changed). */
 export async function setProcessingStatus(db: DbOrTx, id: string, status: TicketRow['processingStatus']) {
   await db.update(tickets).set({ processingStatus: status }).where(eq(tickets.id, id))

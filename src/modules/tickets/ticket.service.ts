@@ -279,3 +279,38 @@ export async function creatorDecision(
     return repo.toTicketDto(row)
   })
 }
+
+/**
+ * Auto-close (AUTO_CLOSE_DAYS): tickets resolved and untouched since `before` are closed by the
+ * system, in batches of `batchSize`; each batch's tickets, history events and "closed" emails
+ * commit together. Batches of 1,000 keep each transaction short, and one statement closes a
+ * batch, so the count triggers and live updates cost per batch (one `bulk` event), not per ticket.
+ */
+export async function autoCloseResolved(
+  db: Db,
+  notifier: Notifier,
+  before: Date,
+  batchSize = 1_000,
+): Promise<number> {
+  let closed = 0
+  for (;;) {
+    const count = await inTransaction(db, async (tx) => {
+      const rows = await repo.closeStaleResolved(tx, before, batchSize)
+      await repo.insertEvents(
+        tx,
+        rows.map((row) => ({
+          ticketId: row.id,
+          actorId: null,
+          type: 'status_changed' as const,
+          fromValue: 'resolved',
+          toValue: 'closed',
+          details: { reason: 'auto_close' },
+        })),
+      )
+      for (const row of rows) await notifier.statusChanged(tx, row, 'closed', null)
+      return rows.length
+    })
+    closed += count
+    if (count < batchSize) return closed
+  }
+}

@@ -9,7 +9,8 @@ import type { ProcessingStatus, TicketStatus } from '../api/types'
 export type TicketEventKind = 'ticket.created' | 'ticket.updated' | 'ticket.comment' | 'ticket.deleted'
 
 export interface LiveEvent {
-  kind: TicketEventKind | 'resync'
+  /** resync: we were disconnected; bulk: one statement changed many tickets. Both: refetch all. */
+  kind: TicketEventKind | 'resync' | 'bulk'
   ticket_id?: string
   status?: TicketStatus
   processing_status?: ProcessingStatus
@@ -58,6 +59,9 @@ function open(): void {
       }
     })
   }
+  // Sent instead of one event per ticket when one statement changed hundreds (an import, a mass
+  // close): every page refetches what it shows.
+  es.addEventListener('ticket.bulk', () => dispatch({ kind: 'bulk' }))
   es.onerror = () => {
     if (es.readyState === EventSource.CLOSED) {
       es.close()
@@ -116,7 +120,8 @@ export function useLiveRefetch(
   useEffect(() => {
     let timer: ReturnType<typeof setTimeout> | undefined
     const listener = (event: LiveEvent) => {
-      if (event.kind !== 'resync' && !latest.current.relevant(event)) return
+      const everything = event.kind === 'resync' || event.kind === 'bulk'
+      if (!everything && !latest.current.relevant(event)) return
       clearTimeout(timer)
       timer = setTimeout(() => latest.current.refetch(event), delayMs)
     }

@@ -1,0 +1,243 @@
+// Bulk changes at scale (issue 9): one SQL statement inserting BENCH_BULK_TICKETS (default
+// 1,000,000) tickets with every trigger on, then one UPDATE closing half of them, with an API
+// server beside it answering /health/ready and /api/tickets/all throughout. Each statement is
+// printed beside the same statement with the user triggers off (the yardstick: what the rows
+// alone cost), the counters are checked against count(*) afterwards, and a LISTEN connection
+// counts the notifications each statement sent.
+import pg from 'pg'
+import { openDatabase } from '../src/db/client.js'
+import { migrateDatabase } from '../src/db/migrate.js'
+import { createJobQueue } from '../src/jobs/queue.js'
+import { hashPassword } from '../src/modules/auth/password.js'
+import { TICKET_CHANGES_CHANNEL } from '../src/modules/events/ticket-change-bus.js'
+import { startChild } from './child.js'
+import { BENCH_DB, DATA, databaseUrl } from './config.js'
+import { dropDatabase, recreateDatabase, withClient } from './db-admin.js'
+import { login } from './http-load.js'
+import { elapsedSeconds, fmt, heading, table } from './report.js'
+
+const BULK_DB = `${BENCH_DB}_bulk`
+/** BENCH_BULK_TICKETS is for the before/after comparison at a smaller size, and dry runs. */
+const TICKETS = Number(process.env.BENCH_BULK_TICKETS ?? 1_000_000)
+const TARGET_SECONDS = 60
+const TARGET_P99_MS = 500
+
+const INSERT_USERS = `
+  INSERT INTO users (email, name, password_hash, role)
+  SELECT format('%s%s@bulk.local', r.prefix, lpad(i::text, 3, '0')), initcap(r.prefix) || ' ' || i, $1, r.role
+  FROM (VALUES ('user', 'user', 250), ('mod', 'moderator', 50), ('admin', 'admin', 1)) AS r(prefix, role, n)
+  CROSS JOIN LATERAL generate_series(0, r.n - 1) AS i`
+
+// What an import from another helpdesk looks like: every status and priority, 300 creators,
+// 80% assigned over 50 moderators, created over the past years. Half the tickets are resolved:
+// the UPDATE closes them.
+const INSERT_TICKETS = `
+  INSERT INTO tickets (title, description, status, priority, created_by, assigned_to, processing_status,
+                       created_at, updated_at)
+  SELECT 'Imported ticket #' || g,
+         'Imported from the previous helpdesk (reference ' || md5(g::text) || ').',
+         CASE WHEN g % 2 = 0 THEN 'resolved'
+              ELSE (ARRAY['todo', 'in_progress', 'waiting_for_customer', 'closed', 'cancelled'])[1 + (g / 2) % 5] END,
+         (ARRAY['low', 'medium', 'high'])[1 + g % 3],
+         ($2::uuid[])[1 + g % cardinality($2::uuid[])],
+         CASE WHEN g % 5 <> 0 THEN ($3::uuid[])[1 + (g / 5) % cardinality($3::uuid[])] END,
+         'done',
+         -- Their own dates, a minute apart (one shared now() would make every list sort 1M ties).
+         now() - ($1::int - g) * interval '1 minute', now() - ($1::int - g) * interval '1 minute'
+  FROM generate_series(1, $1::int) AS g`
+
+const CLOSE_RESOLVED = `UPDATE tickets SET status = 'closed', updated_at = now() WHERE status = 'resolved'`
+
+interface Probe {
+  label: string
+  latencies: number[]
+  failures: string[]
+}
+
+/** Sequential requests in a loop until stopped: each endpoint always has one request in flight. */
+function startProbes(baseUrl: string, cookie: string) {
+  let running = true
+  const probes: Probe[] = [
+    { label: 'GET /health/ready', latencies: [], failures: [] },
+    { label: 'GET /api/tickets/all', latencies: [], failures: [] },
+  ]
+  const paths = ['/health/ready', '/api/tickets/all?limit=20']
+  const loops = probes.map(async (probe, i) => {
+    while (running) {
+      const started = performance.now()
+      try {
+        const response = await fetch(`${baseUrl}${paths[i]}`, {
+          headers: { cookie },
+          signal: AbortSignal.timeout(10_000),
+        })
+        await response.arrayBuffer()
+        if (response.status !== 200) probe.failures.push(`HTTP ${response.status}`)
+      } catch (error) {
+        probe.failures.push(error instanceof Error ? error.message : String(error))
+      }
+      probe.latencies.push(performance.now() - started)
+      await new Promise((resolve) => setTimeout(resolve, 20))
+    }
+  })
+  return async () => {
+    running = false
+    await Promise.all(loops)
+    return probes
+  }
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? Number.NaN
+}
+
+/** Counters vs count(*): a list of the mismatches (empty = exact). */
+async function countMismatches(client: pg.Client): Promise<string[]> {
+  const { rows } = await client.query<{ what: string; key: string; counted: number; actual: number }>(`
+    WITH actual AS (
+      SELECT status, priority, coalesce(assigned_to, '00000000-0000-0000-0000-000000000000') AS assigned_to,
+             count(*)::int AS n
+      FROM tickets GROUP BY 1, 2, 3
+    ), counted AS (
+      SELECT status, priority, assigned_to, sum(n)::int AS n FROM ticket_counts GROUP BY 1, 2, 3
+    ), open_actual AS (
+      SELECT assigned_to AS user_id, count(*)::int AS n FROM tickets
+      WHERE assigned_to IS NOT NULL AND status IN ('todo', 'in_progress', 'waiting_for_customer') GROUP BY 1
+    )
+    SELECT 'ticket_counts' AS what, concat_ws('/', status, priority, assigned_to) AS key,
+           coalesce(c.n, 0) AS counted, coalesce(a.n, 0) AS actual
+    FROM actual a FULL JOIN counted c USING (status, priority, assigned_to)
+    WHERE coalesce(c.n, 0) <> coalesce(a.n, 0)
+    UNION ALL
+    SELECT 'assignee_stats', user_id::text, coalesce(s.open_tickets, 0), coalesce(o.n, 0)
+    FROM open_actual o FULL JOIN assignee_stats s USING (user_id)
+    WHERE coalesce(s.open_tickets, 0) <> coalesce(o.n, 0)`)
+  return rows.map((r) => `${r.what} ${r.key}: ${r.counted} counted, ${r.actual} actual`)
+}
+
+async function timed(work: () => Promise<unknown>): Promise<number> {
+  const started = process.hrtime.bigint()
+  await work()
+  return elapsedSeconds(started)
+}
+
+/** The statement with the user triggers off, rolled back: what the rows alone cost. */
+async function yardstick(client: pg.Client, sql: string, params: unknown[]): Promise<number> {
+  await client.query('BEGIN')
+  try {
+    await client.query('ALTER TABLE tickets DISABLE TRIGGER USER')
+    return await timed(() => client.query(sql, params))
+  } finally {
+    await client.query('ROLLBACK')
+  }
+}
+
+interface Row {
+  label: string
+  seconds: number
+  yardstick: number
+  notifications: number
+  exact: string[]
+  probes: Probe[]
+}
+
+export async function runBulkPhase(): Promise<void> {
+  heading(`Bulk changes: ${fmt.int(TICKETS)} tickets in one INSERT, then one UPDATE closing half`)
+  await recreateDatabase(BULK_DB)
+  const url = databaseUrl(BULK_DB)
+  const database = await openDatabase({ databaseUrl: url, dataDir: '' })
+  try {
+    await migrateDatabase(database)
+    const queue = createJobQueue(database)
+    await queue.start()
+    await queue.stop()
+  } finally {
+    await database.close()
+  }
+
+  await withClient(url, async (client) => {
+    await client.query(INSERT_USERS, [await hashPassword(DATA.password)])
+    const ids = async (role: string) =>
+      (
+        await client.query<{ id: string }>('SELECT id FROM users WHERE role = $1 ORDER BY email', [role])
+      ).rows.map((r) => r.id)
+    const insertParams = [TICKETS, await ids('user'), await ids('moderator')]
+
+    // Yardsticks first: ALTER TABLE locks tickets, which would stall the API beside it.
+    const insertYardstick = await yardstick(client, INSERT_TICKETS, insertParams)
+
+    const listener = new pg.Client({ connectionString: url })
+    let notifications = 0
+    listener.on('notification', () => {
+      notifications++
+    })
+    await listener.connect()
+    await listener.query(`LISTEN ${TICKET_CHANGES_CHANNEL}`)
+    const server = await startChild('./app-server.ts', { BENCH_DATABASE_URL: url })
+    const rows: Row[] = []
+    try {
+      const cookie = await login(server.url, 'admin000@bulk.local', DATA.password)
+      const step = async (label: string, sql: string, params: unknown[], yardstickSeconds: number) => {
+        notifications = 0
+        const stop = startProbes(server.url, cookie)
+        const seconds = await timed(() => client.query(sql, params))
+        // Notifications arrive after the commit; give them a moment, probes keep running.
+        await new Promise((resolve) => setTimeout(resolve, 1_000))
+        const probes = await stop()
+        rows.push({
+          label,
+          seconds,
+          yardstick: yardstickSeconds,
+          notifications,
+          exact: await countMismatches(client),
+          probes,
+        })
+      }
+      await step(`INSERT ${fmt.int(TICKETS)} tickets (one statement)`, INSERT_TICKETS, insertParams, 0)
+      const updateYardstick = await yardstick(client, CLOSE_RESOLVED, [])
+      await step(
+        `UPDATE … SET status = 'closed' (${fmt.int(TICKETS / 2)} rows)`,
+        CLOSE_RESOLVED,
+        [],
+        updateYardstick,
+      )
+      const first = rows[0]
+      if (first) first.yardstick = insertYardstick
+    } finally {
+      await server.stop()
+      await listener.end()
+    }
+
+    table(
+      ['statement (triggers on)', 'time', 'triggers off', 'target', 'NOTIFYs', 'counts'],
+      rows.map((r) => [
+        r.label,
+        fmt.s(r.seconds),
+        fmt.s(r.yardstick),
+        `< ${TARGET_SECONDS} s`,
+        fmt.int(r.notifications),
+        r.exact.length === 0 ? 'exact' : `${r.exact.length} wrong`,
+      ]),
+    )
+    for (const r of rows) for (const line of r.exact.slice(0, 5)) console.log(`  ${r.label}: ${line}`)
+    console.log(
+      `\nAPI server beside it (one request in flight per endpoint, 20 ms apart), during each statement:`,
+    )
+    table(
+      ['statement', 'endpoint', 'requests', 'p50', 'p99', 'max', 'target p99', 'failures'],
+      rows.flatMap((r) =>
+        r.probes.map((p) => [
+          r.label.split(' ')[0] ?? '',
+          p.label,
+          fmt.int(p.latencies.length),
+          fmt.ms(percentile(p.latencies, 50)),
+          fmt.ms(percentile(p.latencies, 99)),
+          fmt.ms(Math.max(...p.latencies)),
+          `< ${TARGET_P99_MS} ms`,
+          p.failures.length === 0 ? '0' : `${p.failures.length} (${p.failures[0]})`,
+        ]),
+      ),
+    )
+  })
+  await dropDatabase(BULK_DB)
+}
