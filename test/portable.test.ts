@@ -234,6 +234,8 @@ beforeAll(async () => {
     assigned_to: moderator.id,
   })
   await call(source, admin, 'PATCH', `/api/tickets/${third}`, { status: 'cancelled', priority: 'low' })
+  // A pending password reset (its token row and its email).
+  await call(source, null, 'POST', '/api/auth/password/forgot', { email: requester.email })
   // With the worker stopped, these jobs stay queued: they must survive the move.
   await call(source, requester, 'POST', '/api/tickets', {
     title: 'Laptop will not boot',
