@@ -36,6 +36,14 @@ const EnvSchema = Type.Object({
   WORKER_CONCURRENCY: Type.Optional(Type.Integer({ minimum: 1, maximum: 64 })),
   WORKFLOW_STEPS_RETENTION_DAYS: Type.Optional(Type.Integer({ minimum: 1 })),
   TRUST_PROXY: Type.Optional(Type.String()),
+  INBOUND_ADDRESS: Type.Optional(Type.String({ pattern: '^[^@\\s<>]+@[^@\\s<>]+$' })),
+  INBOUND_SMTP_PORT: Type.Optional(Port),
+  INBOUND_SMTP_HOST: Type.Optional(Type.String({ minLength: 1 })),
+  INBOUND_MAX_BYTES: Type.Optional(Type.Integer({ minimum: 1024 })),
+  INBOUND_SENDER_RATE: Type.Optional(Type.Integer({ minimum: 1 })),
+  IMAP_URL: Type.Optional(Type.String({ pattern: '^imaps?://' })),
+  IMAP_POLL_SECONDS: Type.Optional(Type.Integer({ minimum: 1 })),
+  INBOUND_TOKEN: Type.Optional(Type.String({ minLength: 16 })),
 })
 type Env = Static<typeof EnvSchema>
 
@@ -67,6 +75,16 @@ export interface Config {
   }
   /** Fastify's trustProxy: false, true (any proxy), or the proxies' addresses/CIDRs. */
   trustProxy: boolean | string[]
+  inbound: {
+    /** The support address, lower-case: accepted by the SMTP listener, Reply-To of what we send. */
+    address: string | undefined
+    smtp: { port: number; host: string } | undefined
+    maxBytes: number
+    /** Messages one sender may have filed (tickets and comments) per hour. */
+    senderRatePerHour: number
+    imap: { url: string; pollSeconds: number } | undefined
+    token: string | undefined
+  }
 }
 
 export class ConfigError extends Error {}
@@ -138,5 +156,16 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       stepRetentionDays: env.WORKFLOW_STEPS_RETENTION_DAYS ?? 7,
     },
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
+    inbound: {
+      address: env.INBOUND_ADDRESS?.trim().toLowerCase(),
+      smtp:
+        env.INBOUND_SMTP_PORT === undefined
+          ? undefined
+          : { port: env.INBOUND_SMTP_PORT, host: env.INBOUND_SMTP_HOST ?? host },
+      maxBytes: env.INBOUND_MAX_BYTES ?? 26_214_400,
+      senderRatePerHour: env.INBOUND_SENDER_RATE ?? 20,
+      imap: env.IMAP_URL ? { url: env.IMAP_URL, pollSeconds: env.IMAP_POLL_SECONDS ?? 60 } : undefined,
+      token: env.INBOUND_TOKEN,
+    },
   }
 }

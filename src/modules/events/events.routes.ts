@@ -1,10 +1,11 @@
-// GET /api/events: Server-Sent Events of ticket changes the caller may see — their own tickets
+// GET /api/events: Server-Sent Events of ticket changes the caller may see — their own tickets (and those they participate in)
 // for users, every ticket for moderators and admins (the same rule as GET /api/tickets/:id).
 // Each event names the ticket and what happened; the client fetches what it shows through the
 // API, so an event carries nothing the caller could not read anyway.
 import type { RoutePlugin } from '../../http/types.js'
 import { currentUser, sessionToken } from '../auth/auth.hooks.js'
 import { findSessionUser } from '../auth/session.repository.js'
+import { participatingTicketIds } from '../tickets/participants.js'
 import { isStaff } from '../users/roles.js'
 import type { TicketChange, TicketChangeBus } from './ticket-change-bus.js'
 
@@ -29,7 +30,10 @@ export const eventRoutes: RoutePlugin<{ bus: TicketChangeBus }> = async (app, { 
     async (request, reply) => {
       const user = currentUser(request)
       const token = sessionToken(request)
-      const visible = (change: TicketChange) => isStaff(user) || change.created_by === user.id
+      // Tickets the user follows as a participant (an email's Cc), re-read at every heartbeat.
+      let following = isStaff(user) ? new Set<string>() : await participatingTicketIds(database.db, user.id)
+      const visible = (change: TicketChange) =>
+        isStaff(user) || change.created_by === user.id || following.has(change.ticket_id)
 
       reply.hijack()
       const raw = reply.raw
@@ -63,8 +67,13 @@ export const eventRoutes: RoutePlugin<{ bus: TicketChangeBus }> = async (app, { 
         const stillValid = token
           ? await findSessionUser(database.db, token).catch(() => undefined)
           : undefined
-        if (stillValid) raw.write(': heartbeat\n\n')
-        else raw.end()
+        if (!stillValid) {
+          raw.end()
+          return
+        }
+        if (!isStaff(user))
+          following = await participatingTicketIds(database.db, user.id).catch(() => following)
+        raw.write(': heartbeat\n\n')
       }
       const heartbeat = setInterval(() => void beat(), HEARTBEAT_MS)
       const end = () => raw.end()

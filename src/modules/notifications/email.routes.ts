@@ -16,6 +16,7 @@ const EmailSchema = Type.Object(
     attempts: Type.Integer(),
     last_error: Nullable(Type.String()),
     ticket_id: Nullable(Type.String({ format: 'uuid' })),
+    message_id: Nullable(Type.String()),
     created_at: DateTime,
     sent_at: Nullable(DateTime),
   },
@@ -49,6 +50,7 @@ export const emailRoutes: RoutePlugin = async (app, { database }) => {
         attempts: e.attempts,
         last_error: e.lastError,
         ticket_id: e.ticketId,
+        message_id: e.messageId,
         created_at: e.createdAt,
         sent_at: e.sentAt,
       }))

@@ -79,3 +79,10 @@ export function statusEmail(appUrl: string, ticket: TicketRef, status: TicketSta
     [`Your ticket "${ticket.title}" is now ${status.replace(/_/g, ' ')}.`, STATUS_LINES[status] ?? ''],
   )
 }
+
+export function acknowledgementEmail(appUrl: string, ticket: TicketRef): EmailContent {
+  return render(appUrl, ticket, `[#${shortId(ticket.id)}] Received: ${oneLine(ticket.title)}`, [
+    `We received your request "${ticket.title}" and filed it as a ticket.`,
+    'Reply to this email to add to it; keep the ticket reference in the subject.',
+  ])
+}
