@@ -113,6 +113,11 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   if ((env.ADMIN_EMAIL === undefined) !== (env.ADMIN_PASSWORD === undefined)) {
     throw new ConfigError('Invalid configuration: set both ADMIN_EMAIL and ADMIN_PASSWORD, or neither')
   }
+  if (env.INBOUND_SMTP_PORT !== undefined && env.INBOUND_ADDRESS === undefined) {
+    throw new ConfigError(
+      'Invalid configuration: INBOUND_SMTP_PORT needs INBOUND_ADDRESS (the address it accepts mail for)',
+    )
+  }
   const nodeEnv = env.NODE_ENV ?? 'development'
   const port = env.PORT ?? 3000
   const host = env.HOST ?? '127.0.0.1'

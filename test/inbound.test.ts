@@ -4,13 +4,7 @@ import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildApp } from '../src/app.js'
 import { loadConfig } from '../src/config.js'
-import {
-  call,
-  createTestContext,
-  signedInUser,
-  type TestContext,
-  type TestUser,
-} from './helpers/app.js'
+import { call, createTestContext, signedInUser, type TestContext, type TestUser } from './helpers/app.js'
 import { composeMail } from './helpers/mail.js'
 
 const TOKEN = 'inbound-token-0123456789'
