@@ -225,7 +225,7 @@ describe('SMTP listener', () => {
       `MAIL FROM:<${sender()}>`,
       'RCPT TO:<support@helpdesk.test>',
       'DATA',
-      `Subject: big\r\n\r\n${'y'.repeat(998)}\r\n`.repeat(Math.ceil((MAX_BYTES * 2) / 1000)) + '.',
+      `Subject: big\r\n\r\n${`${'y'.repeat(998)}\r\n`.repeat(Math.ceil((MAX_BYTES * 2) / 1000))}.`,
     ])
     expect(streamed.at(-1)).toMatch(/^552 /)
     expect((await call(ctx, admin, 'GET', '/api/admin/inbound?limit=1')).body.meta?.total).toBe(before)

@@ -5,6 +5,7 @@ import type { Database } from '../../db/client.js'
 import type { JobQueue } from '../../jobs/queue.js'
 import { messageIdDomain } from '../notifications/message-ids.js'
 import { createNotifier } from '../notifications/notifier.js'
+import { parseImapUrl, startImapPoller } from './imap-poller.js'
 import type { IntakeDeps } from './intake.js'
 import { type ListenerLogger, startSmtpListener } from './smtp-listener.js'
 
@@ -41,6 +42,17 @@ export async function startInboundChannels(options: {
       log,
     })
     stops.push(() => listener.close())
+  }
+  const imap = config.inbound.imap
+  if (imap) {
+    const poller = startImapPoller({
+      intake,
+      source: parseImapUrl(imap.url),
+      pollSeconds: imap.pollSeconds,
+      maxBytes: config.inbound.maxBytes,
+      log,
+    })
+    stops.push(() => poller.stop())
   }
   return {
     async stop() {

@@ -259,3 +259,33 @@ async function participantIds(
   }
   return ids
 }
+
+/**
+ * A message too large to take (the mailbox has it; we fetched only its headers): recorded as
+ * rejected, with the headers, so admins see it came and why it was not filed.
+ */
+export async function recordOversized(
+  deps: IntakeDeps,
+  headers: Buffer,
+  via: InboundChannel,
+  maxBytes: number,
+): Promise<IntakeResult> {
+  const message = await parseMessage(headers).catch(() => undefined)
+  const record: repo.NewInboundMessage = {
+    messageId: message?.messageId?.slice(0, 998) ?? null,
+    fromAddress: message?.from?.address.slice(0, 254) ?? null,
+    subject: message?.subject || null,
+    receivedVia: via,
+    contentHash: message?.contentHash ?? rawHash(headers),
+    raw: headers,
+  }
+  const row = await repo.claimMessage(deps.db, record)
+  if (!row) return recordDuplicate(deps.db, record)
+  const effect: Effect = {
+    outcome: 'rejected',
+    ticketId: null,
+    error: `larger than INBOUND_MAX_BYTES (${maxBytes} bytes)`,
+  }
+  await repo.finishMessage(deps.db, row.id, effect)
+  return { id: row.id, ...effect }
+}
