@@ -68,7 +68,10 @@ export async function receiveMessage(
     const filed = await inTransaction(deps.db, async (tx) => {
       const claimed = await repo.claimMessage(tx, record)
       if (!claimed) return undefined
-      const effect = await decide(deps, tx, message)
+      // The record names its ticket before the emails its effect causes are written: they
+      // continue the thread from this message (References).
+      const mark = (effect: Effect) => repo.finishMessage(tx, claimed.id, effect)
+      const effect = await decide(deps, tx, message, mark)
       await repo.finishMessage(tx, claimed.id, effect)
       return { id: claimed.id, ...effect }
     })
@@ -126,7 +129,12 @@ function ownAddresses(config: IntakeDeps['config']): string[] {
 }
 
 /** What the message does, inside the transaction that records it. */
-async function decide(deps: IntakeDeps, tx: Tx, message: InboundMessage): Promise<Effect> {
+async function decide(
+  deps: IntakeDeps,
+  tx: Tx,
+  message: InboundMessage,
+  mark: (effect: Effect) => Promise<void>,
+): Promise<Effect> {
   if (message.isDeliveryReport) {
     const found = await markBounced(
       tx,
@@ -162,6 +170,7 @@ async function decide(deps: IntakeDeps, tx: Tx, message: InboundMessage): Promis
   const answered = await threadTicket(deps, tx, message, sender)
   if (answered && !(isClosed(answered) && !isStaff(sender))) {
     const body = bodyFromText(message.text, '(The email had no text.)')
+    await mark({ outcome: 'comment_added', ticketId: answered.id, error: null })
     await commentFromEmail(tx, deps.notifier, sender, answered.id, body)
     await addParticipants(
       tx,
@@ -170,7 +179,7 @@ async function decide(deps: IntakeDeps, tx: Tx, message: InboundMessage): Promis
     )
     return { outcome: 'comment_added', ticketId: answered.id, error: null }
   }
-  return fileNewTicket(deps, tx, message, sender, answered)
+  return fileNewTicket(deps, tx, message, sender, answered, mark)
 }
 
 const isClosed = (ticket: TicketRow) => ticket.status === 'closed' || ticket.status === 'cancelled'
@@ -181,6 +190,7 @@ async function fileNewTicket(
   message: InboundMessage,
   sender: UserRow,
   followsUp: TicketRow | undefined,
+  mark: (effect: Effect) => Promise<void>,
 ): Promise<Effect> {
   const text = bodyFromText(message.text, '')
   const link = followsUp
@@ -196,6 +206,7 @@ async function fileNewTicket(
     { channel: 'email', ...(followsUp ? { follows_up: followsUp.id } : {}) },
   )
   await addParticipants(tx, ticket.id, await participantIds(deps, tx, message, sender, sender.id))
+  await mark({ outcome: 'ticket_created', ticketId: ticket.id, error: null })
   await deps.notifier.ticketAcknowledged(tx, { id: ticket.id, title: ticket.title, createdBy: sender.id })
   return { outcome: 'ticket_created', ticketId: ticket.id, error: null }
 }
