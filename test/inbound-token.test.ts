@@ -1,0 +1,94 @@
+// The pieces of the intake that need no mail server: the `[#N]` subject token, titles, quoted
+// text, our own Message-IDs, and threading by token through an injected number lookup.
+import { randomUUID } from 'node:crypto'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { verifyPassword } from '../src/modules/auth/password.js'
+import { createIntakeDeps } from '../src/modules/inbound/channels.js'
+import { receiveMessage } from '../src/modules/inbound/intake.js'
+import { parseTicketToken } from '../src/modules/inbound/subject-token.js'
+import { titleFrom, visibleText } from '../src/modules/inbound/text.js'
+import { parseOwnMessageId } from '../src/modules/notifications/message-ids.js'
+import { NO_PASSWORD } from '../src/modules/users/user.service.js'
+import { createTestContext, type TestContext } from './helpers/app.js'
+import { composeMail } from './helpers/mail.js'
+
+describe('subject token', () => {
+  it('reads [#N], the last one when there are several, and nothing else', () => {
+    expect(parseTicketToken('Re: [#1042] Printer jammed')).toBe(1042)
+    expect(parseTicketToken('Fwd: [#12] Re: [#40] x')).toBe(40)
+    expect(parseTicketToken('Re: #1042 Printer')).toBeUndefined()
+    expect(parseTicketToken('[#0] zero')).toBeUndefined()
+    expect(parseTicketToken('[#abc]')).toBeUndefined()
+    expect(parseTicketToken('[#99999999999999999]')).toBeUndefined()
+    expect(parseTicketToken('')).toBeUndefined()
+  })
+})
+
+describe('text', () => {
+  it('cuts quoted history and signatures, keeps an all-quoted message whole', () => {
+    expect(visibleText('New info.\n\nOn Mon, 1 Dec 2026, A <a@b.c> wrote:\n> old\n')).toBe('New info.')
+    expect(visibleText('Thanks\n-- \nAda\nACME Corp')).toBe('Thanks')
+    expect(visibleText('> only quoted\n> text')).toBe('> only quoted\n> text')
+  })
+
+  it('titles from the subject, else the first words, else the sender', () => {
+    expect(titleFrom('  Printer   jammed  ', '', 'a@b.c')).toBe('Printer jammed')
+    expect(titleFrom('', 'word '.repeat(40), 'a@b.c').length).toBeLessThanOrEqual(80)
+    expect(titleFrom('', '', 'a@b.c')).toBe('Email from a@b.c')
+    expect(titleFrom('x'.repeat(500), '', 'a@b.c')).toHaveLength(200)
+  })
+
+  it('recognises our own Message-IDs only', () => {
+    const id = randomUUID()
+    expect(parseOwnMessageId(`<sts-e-${id}@helpdesk.test>`)).toEqual({ kind: 'email', id })
+    expect(parseOwnMessageId(`<sts-t-${id}@x>`)).toEqual({ kind: 'ticket', id })
+    expect(parseOwnMessageId(`<${id}@helpdesk.test>`)).toBeUndefined()
+    expect(parseOwnMessageId('<sts-e-nope@x>')).toBeUndefined()
+  })
+
+  it('never verifies a password against an account without one', async () => {
+    expect(await verifyPassword(NO_PASSWORD, NO_PASSWORD)).toBe(false)
+    expect(await verifyPassword(NO_PASSWORD, 'not-a-real-password-used-for-timing')).toBe(false)
+  })
+})
+
+describe('threading by subject token', () => {
+  let ctx: TestContext
+  beforeAll(async () => {
+    ctx = await createTestContext({ INBOUND_ADDRESS: 'support@helpdesk.test' })
+  })
+  afterAll(async () => {
+    await ctx.close()
+  })
+
+  it('adds a reply without references to the ticket its [#N] names, only for its people', async () => {
+    const numbers = new Map<number, string>()
+    const deps = {
+      ...createIntakeDeps(ctx.config, ctx.database, ctx.queue),
+      ticketIdByNumber: async (_tx: unknown, number: number) => numbers.get(number),
+    }
+    const requester = `req-${randomUUID().slice(0, 6)}@example.org`
+    const filed = await receiveMessage(deps, await composeMail({ from: requester }), 'http')
+    numbers.set(7, String(filed.ticketId))
+
+    const reply = await receiveMessage(
+      deps,
+      await composeMail({ from: requester, subject: 'Re: [#7] Received' }),
+      'http',
+    )
+    expect(reply).toMatchObject({ outcome: 'comment_added', ticketId: filed.ticketId })
+    const stranger = await receiveMessage(
+      deps,
+      await composeMail({ from: 'x@evil.example', subject: 'Re: [#7] hi' }),
+      'http',
+    )
+    expect(stranger.outcome).toBe('ticket_created')
+    expect(stranger.ticketId).not.toBe(filed.ticketId)
+    const unknown = await receiveMessage(
+      deps,
+      await composeMail({ from: requester, subject: 'Re: [#8] Received' }),
+      'http',
+    )
+    expect(unknown.outcome).toBe('ticket_created')
+  })
+})
