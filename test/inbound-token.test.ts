@@ -2,8 +2,10 @@
 // text, our own Message-IDs, and threading by token through an injected number lookup.
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { loadConfig } from '../src/config.js'
 import { verifyPassword } from '../src/modules/auth/password.js'
 import { createIntakeDeps } from '../src/modules/inbound/channels.js'
+import { parseImapUrl } from '../src/modules/inbound/imap-poller.js'
 import { receiveMessage } from '../src/modules/inbound/intake.js'
 import { parseTicketToken } from '../src/modules/inbound/subject-token.js'
 import { titleFrom, visibleText } from '../src/modules/inbound/text.js'
@@ -11,6 +13,48 @@ import { parseOwnMessageId } from '../src/modules/notifications/message-ids.js'
 import { NO_PASSWORD } from '../src/modules/users/user.service.js'
 import { createTestContext, type TestContext } from './helpers/app.js'
 import { composeMail } from './helpers/mail.js'
+
+describe('configuration', () => {
+  it('reads the inbound settings, and refuses a listener without the address it accepts', () => {
+    const config = loadConfig({
+      INBOUND_ADDRESS: 'Support@Example.com',
+      INBOUND_SMTP_PORT: '2525',
+      HOST: '0.0.0.0',
+    })
+    expect(config.inbound).toMatchObject({
+      address: 'support@example.com',
+      smtp: { port: 2525, host: '0.0.0.0' },
+      maxBytes: 26_214_400,
+      senderRatePerHour: 20,
+      imap: undefined,
+      token: undefined,
+    })
+    expect(loadConfig({ IMAP_URL: 'imaps://u:p@h/INBOX' }).inbound.imap).toEqual({
+      url: 'imaps://u:p@h/INBOX',
+      pollSeconds: 60,
+    })
+    expect(() => loadConfig({ INBOUND_SMTP_PORT: '2525' })).toThrow(/INBOUND_SMTP_PORT needs INBOUND_ADDRESS/)
+    expect(() => loadConfig({ IMAP_URL: 'http://x' })).toThrow(/IMAP_URL/)
+    expect(() => loadConfig({ INBOUND_TOKEN: 'short' })).toThrow(/INBOUND_TOKEN/)
+  })
+
+  it('parses IMAP_URL, without the password in the name admins see', () => {
+    expect(parseImapUrl('imaps://support%40example.com:p%40ss@imap.example.com/Support%20Inbox')).toEqual({
+      host: 'imap.example.com',
+      port: 993,
+      secure: true,
+      user: 'support@example.com',
+      pass: 'p@ss',
+      mailbox: 'Support Inbox',
+      name: 'imaps://support%40example.com@imap.example.com:993/Support Inbox',
+    })
+    expect(parseImapUrl('imap://u:p@localhost:1143')).toMatchObject({
+      port: 1143,
+      secure: false,
+      mailbox: 'INBOX',
+    })
+  })
+})
 
 describe('subject token', () => {
   it('reads [#N], the last one when there are several, and nothing else', () => {
