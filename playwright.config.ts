@@ -1,6 +1,7 @@
 // End-to-end tests of the web UI in a real headless Chromium (Debian's /usr/bin/chromium: no
 // browser download). The server runs on a free port against a fresh embedded database that
-// e2e/serve.mjs creates and removes; nothing is reused between runs.
+// e2e/serve.mjs creates and removes; nothing is reused between runs. It runs the compiled build
+// (dist/, web/dist), rebuilt first when older than the sources.
 import { createServer } from 'node:net'
 import { defineConfig, devices } from '@playwright/test'
 import { ADMIN } from './e2e/accounts.js'
@@ -52,7 +53,7 @@ export default defineConfig({
   },
   projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'] } }],
   webServer: {
-    command: 'node scripts/build-web-if-stale.mjs && node e2e/serve.mjs',
+    command: 'node scripts/build.mjs --if-stale && node e2e/serve.mjs',
     url: `${baseURL}/health/ready`,
     reuseExistingServer: false,
     timeout: 120_000,
@@ -66,6 +67,8 @@ export default defineConfig({
       ADMIN_PASSWORD: ADMIN.password,
       COOKIE_SECURE: 'false',
       AUTH_RATE_LIMIT: '10000',
+      TICKET_RATE_LIMIT: '10000',
+      COMMENT_RATE_LIMIT: '10000',
       APP_URL: baseURL,
       LOG_LEVEL: 'warn',
     },

@@ -12,9 +12,13 @@ export interface ChildServer {
 }
 
 /** Forks `script` (a .ts file next to this one) under tsx and waits until it listens. */
-export async function startChild(script: string, env: Record<string, string>): Promise<ChildServer> {
+export async function startChild(
+  script: string,
+  env: Record<string, string>,
+  nodeOptions: string[] = [],
+): Promise<ChildServer> {
   const child = fork(fileURLToPath(new URL(script, import.meta.url)), [], {
-    execArgv: ['--import', 'tsx'],
+    execArgv: ['--import', 'tsx', ...nodeOptions],
     env: { ...process.env, ...env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   })

@@ -104,14 +104,22 @@ export async function runHttpPhase(
   }
 
   heading('API under load (server in a child process)')
-  const server = await startChild('./app-server.ts', { BENCH_DATABASE_URL: databaseUrl })
+  // BENCH_CPU_PROF=<dir>: a V8 CPU profile of the API server over the whole load, written at exit.
+  const profileDir = process.env.BENCH_CPU_PROF
+  const server = await startChild(
+    './app-server.ts',
+    { BENCH_DATABASE_URL: databaseUrl },
+    profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+  )
   try {
     const cookies = {
       heavy: await login(server.url, people.heavyUser.email, DATA.password),
       typical: await login(server.url, people.typicalUser.email, DATA.password),
       moderator: await login(server.url, people.busiestModerator.email, DATA.password),
     }
-    const list = await endpoints(client, cookies, people)
+    // BENCH_ENDPOINTS=<regex>: only the endpoints whose label matches (for iterating on one).
+    const only = process.env.BENCH_ENDPOINTS ? new RegExp(process.env.BENCH_ENDPOINTS) : undefined
+    const list = (await endpoints(client, cookies, people)).filter((e) => !only || only.test(e.label))
     console.log('preflight (one request each; list totals checked against SQL count(*)):')
     for (const endpoint of list) console.log(`  ${endpoint.label}: ${await preflight(server.url, endpoint)}`)
     console.log('load:')

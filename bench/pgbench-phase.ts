@@ -6,6 +6,7 @@ import { PGBENCH, RESULTS_DIR } from './config.js'
 import { describeCores } from './cpu.js'
 import { captureCreateRequest } from './create-request.js'
 import { withClient } from './db-admin.js'
+import { minimalCreateScript } from './minimal-create.js'
 import { type PgbenchResult, runPgbench, toScript } from './pgbench.js'
 import { fmt, heading } from './report.js'
 import { ticketTriggers, withTriggersOff } from './triggers.js'
@@ -34,6 +35,7 @@ export async function runPgbenchPhase(
   database: Database,
   databaseUrl: string,
   sessionToken: string,
+  { diagnostics }: { diagnostics: boolean },
 ): Promise<PgbenchResult[]> {
   heading('Yardstick (b): pgbench replaying the statements of POST /api/tickets')
   const sql = await captureCreateRequest(database, sessionToken)
@@ -56,8 +58,11 @@ export async function runPgbenchPhase(
   const insert = toScript([sql.ticketInsert])
   await run('insert', 'ticket INSERT … RETURNING', insert, PGBENCH.clients)
   await run('insert', 'ticket INSERT … RETURNING', insert, PGBENCH.appPoolSize)
+  // The POST target's yardstick (minimal-create.ts), offered the same concurrency as autocannon.
+  await run('minimal', 'minimal create', minimalCreateScript(sessionToken), PGBENCH.clients)
   // What the API can have in flight at most: one transaction per pooled connection.
   await run('request', 'whole request', request, PGBENCH.appPoolSize)
+  if (!diagnostics) return results
 
   // Diagnostics, last on purpose: they switch triggers off for their run (back on, and the
   // counts rebuilt, right after). Each removes one suspected cause of waiting.

@@ -14,8 +14,11 @@ import type { WaitProfile } from './waits.js'
 const run = promisify(execFile)
 
 export interface PgbenchResult {
-  /** insert: the single-row yardstick; request: everything one POST sends; diagnostic: a variant. */
-  kind: 'insert' | 'request' | 'diagnostic'
+  /**
+   * insert: the single-row yardstick; minimal: the least work a create must do (the POST target's
+   * yardstick); request: everything one POST sends; diagnostic: a variant.
+   */
+  kind: 'insert' | 'minimal' | 'request' | 'diagnostic'
   label: string
   clients: number
   tps: number

@@ -1,7 +1,12 @@
-// `npm run bench [-- --keep]`: a fresh PostgreSQL database with 1M tickets, the ticket endpoints
-// under autocannon, yardsticks (bare Fastify, pgbench) and EXPLAIN ANALYZE of every list query;
-// then the background workflow: create → done latency, drain throughput, assignment time.
-// --keep leaves the sts_bench database in place for a look afterwards.
+// `npm run bench [-- --keep] [-- --reuse] [-- --quick]`: a fresh PostgreSQL database with 1M
+// tickets, the ticket endpoints under autocannon, yardsticks (bare Fastify, pgbench) and EXPLAIN
+// ANALYZE of every list query; then the background workflow: create → done latency, drain
+// throughput, assignment time.
+// --keep leaves the sts_bench database in place for a look afterwards; --reuse starts from such a
+// kept database instead of seeding again (for iterating: each run's POSTs add a few thousand
+// tickets); --quick measures the endpoints and yardsticks only (no EXPLAINs, pgbench diagnostics
+// or workflow phase). BENCH_ENDPOINTS=<regex> loads only the endpoints whose label matches;
+// BENCH_CPU_PROF=<dir> writes the API server's V8 CPU profile there.
 import { cpus } from 'node:os'
 import { setTimeout } from 'node:timers/promises'
 import { openDatabase } from '../src/db/client.js'
@@ -14,11 +19,13 @@ import { runExplainPhase } from './explain-phase.js'
 import { runHttpPhase } from './http-phase.js'
 import { runPgbenchPhase } from './pgbench-phase.js'
 import { elapsedSeconds, fmt, heading } from './report.js'
-import { seedDatabase } from './seed.js'
+import { describeData, holdsSeed, type SeedReport, seedDatabase } from './seed.js'
 import { printSummary } from './summary.js'
 import { runWorkflowPhase } from './workflow/phase.js'
 
 const keep = process.argv.includes('--keep')
+const reuse = process.argv.includes('--reuse')
+const quick = process.argv.includes('--quick')
 const started = process.hrtime.bigint()
 const url = databaseUrl(BENCH_DB)
 
@@ -49,7 +56,8 @@ console.log(
   `background: other processes used ${background().other.toFixed(2)} of ${cpus().length} cores over 3 s`,
 )
 
-await recreateDatabase(BENCH_DB)
+const reused = reuse && (await holdsSeed(url))
+if (!reused) await recreateDatabase(BENCH_DB)
 const database = await openDatabase({ databaseUrl: url, dataDir: '' })
 try {
   await migrateDatabase(database)
@@ -57,18 +65,11 @@ try {
   const queue = createJobQueue(database)
   await queue.start()
   await queue.stop()
-  console.log(`database ${BENCH_DB}: created, migrated, pg-boss schema in place`)
-
-  heading(`Bulk load: ${fmt.int(DATA.tickets)} tickets`)
-  const seed = await seedDatabase(url)
-  const s = seed.seconds
   console.log(
-    `load time ${fmt.s(s.total)}: users ${fmt.s(s.users)} (incl. one argon2 hash), tickets ${fmt.s(s.tickets)} ` +
-      `(${fmt.int(DATA.tickets / s.tickets)} rows/s), rebuilding ticket_counts + assignee_stats ${fmt.s(s.derived)}, VACUUM ANALYZE + CHECKPOINT ${fmt.s(s.vacuum)}`,
+    `database ${BENCH_DB}: ${reused ? 'reused (--reuse)' : 'created'}, migrated, pg-boss schema in place`,
   )
-  console.log(`triggers off during the load: ${seed.triggersDisabled.join(', ')}`)
-  console.log(`sizes: ${seed.tableSizes.map((t) => `${t.table} ${t.size}`).join(', ')}`)
-  console.log(`status: ${seed.statusCounts.map((c) => `${c.status} ${fmt.int(c.n)}`).join(', ')}`)
+
+  const seed = reused ? await describeKept() : await seedFresh()
   for (const [role, p] of [
     ['heaviest user', seed.heavyUser],
     ['median user', seed.typicalUser],
@@ -77,11 +78,11 @@ try {
     console.log(`${role}: ${p.email}, ${fmt.int(p.tickets)} tickets`)
   }
 
-  await runExplainPhase(url, { ...seed, moderator: seed.busiestModerator })
+  if (!quick) await runExplainPhase(url, { ...seed, moderator: seed.busiestModerator })
 
   const http = await withClient(url, (client) => runHttpPhase(url, client, seed))
 
-  const pgbench = await runPgbenchPhase(database, url, http.sessionToken)
+  const pgbench = await runPgbenchPhase(database, url, http.sessionToken, { diagnostics: !quick })
 
   printSummary(http, pgbench)
 } finally {
@@ -90,6 +91,36 @@ try {
   else await dropDatabase(BENCH_DB)
 }
 
+async function seedFresh(): Promise<Omit<SeedReport, 'seconds' | 'triggersDisabled'>> {
+  heading(`Bulk load: ${fmt.int(DATA.tickets)} tickets`)
+  const seed = await seedDatabase(url)
+  const s = seed.seconds
+  console.log(
+    `load time ${fmt.s(s.total)}: users ${fmt.s(s.users)} (incl. one argon2 hash), tickets ${fmt.s(s.tickets)} ` +
+      `(${fmt.int(DATA.tickets / s.tickets)} rows/s), rebuilding ticket_counts + assignee_stats ${fmt.s(s.derived)}, VACUUM ANALYZE + CHECKPOINT ${fmt.s(s.vacuum)}`,
+  )
+  console.log(`triggers off during the load: ${seed.triggersDisabled.join(', ')}`)
+  printData(seed)
+  return seed
+}
+
+async function describeKept(): Promise<Omit<SeedReport, 'seconds' | 'triggersDisabled'>> {
+  heading('Data: kept from an earlier run (--reuse)')
+  const seed = await withClient(url, async (client) => {
+    // Earlier runs' POSTs left dead rows and stale statistics behind.
+    await client.query('VACUUM ANALYZE')
+    await client.query('CHECKPOINT')
+    return describeData(client)
+  })
+  printData(seed)
+  return seed
+}
+
+function printData(seed: Omit<SeedReport, 'seconds' | 'triggersDisabled'>): void {
+  console.log(`sizes: ${seed.tableSizes.map((t) => `${t.table} ${t.size}`).join(', ')}`)
+  console.log(`status: ${seed.statusCounts.map((c) => `${c.status} ${fmt.int(c.n)}`).join(', ')}`)
+}
+
 // The background workflow (issue 3), on its own small databases.
-await runWorkflowPhase()
+if (!quick) await runWorkflowPhase()
 console.log(`\ntotal runtime ${fmt.s(elapsedSeconds(started))}`)

@@ -100,6 +100,20 @@ async function idsByRole(client: pg.Client, role: string): Promise<string[]> {
   return rows.map((r) => r.id)
 }
 
+/**
+ * Whether `url` already holds this benchmark's data set (a database kept by an earlier `--keep`
+ * run): its users, and at least DATA.tickets tickets (each run's POSTs add a few thousand).
+ */
+export async function holdsSeed(url: string): Promise<boolean> {
+  return withClient(url, async (client) => {
+    const { rows } = await client.query<{ users: number; tickets: number }>(`
+      SELECT (SELECT count(*)::int FROM users WHERE email LIKE '%@bench.local') AS users,
+             (SELECT coalesce(sum(n), 0)::int FROM ticket_counts) AS tickets`)
+    const found = rows[0]
+    return found?.users === DATA.users + DATA.moderators + DATA.admins && found.tickets >= DATA.tickets
+  }).catch(() => false)
+}
+
 export async function seedDatabase(url: string): Promise<SeedReport> {
   return withClient(url, async (client) => {
     const started = process.hrtime.bigint()
@@ -147,7 +161,9 @@ export async function seedDatabase(url: string): Promise<SeedReport> {
   })
 }
 
-async function describeData(client: pg.Client): Promise<Omit<SeedReport, 'seconds' | 'triggersDisabled'>> {
+export async function describeData(
+  client: pg.Client,
+): Promise<Omit<SeedReport, 'seconds' | 'triggersDisabled'>> {
   const sizes = await client.query<{ table: string; size: string }>(`
     SELECT relname AS table, pg_size_pretty(pg_total_relation_size(oid)) AS size
     FROM pg_class WHERE relname IN ('tickets', 'users', 'ticket_counts') ORDER BY relname`)

@@ -23,6 +23,41 @@ function row(result: LoadResult, versus: string): string[] {
   ]
 }
 
+/** Issue 9 §6: what a request may cost at 1M tickets, 32 connections. */
+export const TARGETS = {
+  /** GET /api/tickets/all: p99 under this many ms. */
+  allListP99Ms: 20,
+  /** POST /api/tickets: at least this share of pgbench's minimal create transaction. */
+  createVsMinimal: 0.5,
+}
+
+function printTargets(http: HttpPhaseResult, pgbench: PgbenchResult[]): void {
+  heading('Targets (issue 9 §6)')
+  const rows: string[][] = []
+  for (const result of http.api) {
+    if (result.endpoint.method === 'GET' && result.endpoint.path.startsWith('/api/tickets/all')) {
+      rows.push([
+        result.endpoint.label,
+        `p99 ${fmt.latency(result.p99)} (p50 ${fmt.latency(result.p50)}, ${fmt.int(result.requestsPerSecond)} req/s)`,
+        `p99 < ${TARGETS.allListP99Ms} ms`,
+        result.p99 < TARGETS.allListP99Ms && result.failures.length === 0 ? 'met' : 'MISSED',
+      ])
+    }
+  }
+  const minimal = pgbench.find((p) => p.kind === 'minimal')
+  for (const result of http.api.filter((r) => r.endpoint.method === 'POST')) {
+    if (!minimal) continue
+    const ratio = result.requestsPerSecond / minimal.tps
+    rows.push([
+      result.endpoint.label,
+      `${fmt.int(result.requestsPerSecond)} req/s = ${fmt.ratio(ratio)} pgbench minimal create c=${minimal.clients} (${fmt.int(minimal.tps)} tps)`,
+      `≥ ${fmt.ratio(TARGETS.createVsMinimal)}`,
+      ratio >= TARGETS.createVsMinimal && result.failures.length === 0 ? 'met' : 'MISSED',
+    ])
+  }
+  table(['endpoint', 'measured', 'target', ''], rows)
+}
+
 export function printSummary(http: HttpPhaseResult, pgbench: PgbenchResult[]): void {
   heading('Summary')
   const yardsticks = pgbench.filter((p) => p.kind !== 'diagnostic')
@@ -68,4 +103,5 @@ export function printSummary(http: HttpPhaseResult, pgbench: PgbenchResult[]): v
       `${cores(p.cores, 'pgbench')} / ${cores(p.cores, 'postgres')} / ${cores(p.cores, 'other')}`,
     ]),
   )
+  printTargets(http, pgbench)
 }

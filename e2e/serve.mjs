@@ -1,12 +1,13 @@
-// The e2e web server: the real server (src/server.ts) on a fresh embedded database in a temp
-// folder, removed again when Playwright stops the server.
+// The e2e web server: the compiled server users run (dist/server.js, plain node; playwright.config.ts
+// builds it first when stale) on a fresh embedded database in a temp folder, removed again when
+// Playwright stops the server.
 import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 
 const dataDir = mkdtempSync(path.join(tmpdir(), 'tickets-e2e-'))
-const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+const child = spawn(process.execPath, ['dist/server.js'], {
   stdio: 'inherit',
   env: { ...process.env, DATA_DIR: dataDir },
 })

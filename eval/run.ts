@@ -1,6 +1,8 @@
 // Prints the local provider's accuracy on the labelled tickets: `tsx eval/run.ts`.
 // tickets.json is the set the provider was tuned on; holdout.json was written before tuning
 // and never used for it, so its figures are the honest estimate for unseen tickets.
+import { analyseTicket } from '../src/modules/triage/local/local-provider.js'
+import { ADVERSARIAL_INPUTS, ORDINARY_TICKET } from './adversarial.js'
 import { type EvalReport, evaluate, loadCatalog, loadTickets, percentile } from './evaluate.js'
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`
@@ -43,3 +45,26 @@ function print(name: string, report: EvalReport): void {
 const catalog = loadCatalog()
 print('main (tickets.json)', evaluate(loadTickets('tickets.json'), catalog))
 print('holdout (holdout.json)', evaluate(loadTickets('holdout.json'), catalog))
+
+// Hostile inputs: the analyser runs on the API's event loop (or a worker's), so no text may make
+// it slow. Each figure is the median of 5 runs with fresh words (a new seed suffix each run, so
+// the stem cache does not flatter the repeat runs), beside an ordinary ticket of the same length.
+const ADVERSARIAL_TARGET_MS = 20
+const timeOf = (description: string) => {
+  const runs: number[] = []
+  for (let i = 0; i < 5; i++) {
+    const start = performance.now()
+    analyseTicket(
+      { title: 'Help', description: `${description.slice(0, 5990)} ${i}x${runs.length}` },
+      catalog,
+    )
+    runs.push(performance.now() - start)
+  }
+  return percentile(runs, 50)
+}
+console.log(`\n== adversarial inputs (6,000 characters each; target < ${ADVERSARIAL_TARGET_MS} ms) ==`)
+console.log(`${'ordinary ticket (yardstick)'.padEnd(32)} ${timeOf(ORDINARY_TICKET).toFixed(2)} ms`)
+for (const [name, text] of Object.entries(ADVERSARIAL_INPUTS)) {
+  const ms = timeOf(text)
+  console.log(`${name.padEnd(32)} ${ms.toFixed(2)} ms${ms < ADVERSARIAL_TARGET_MS ? '' : '  OVER TARGET'}`)
+}

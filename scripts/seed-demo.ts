@@ -813,7 +813,7 @@ async function seed(db: Db, queue: ReturnType<typeof createJobQueue>, appUrl: st
     await setUserSkills(db, user.id, {
       skills: m.skills.map(([skill, proficiency]) => ({ skill, proficiency })),
     })
-    if (!m.active) await updateUserByAdmin(db, user.id, { is_active: false })
+    if (!m.active) await updateUserByAdmin(db, queue, null, user.id, { is_active: false })
     moderators.set(m.key, { id: user.id, role: 'moderator', name: m.name })
   }
   const customers = new Map<UserKey, Actor>()

@@ -1,5 +1,4 @@
 // Builds the HTTP app from its dependencies. No listen here: server.ts listens, tests inject.
-import { randomUUID } from 'node:crypto'
 import cookie from '@fastify/cookie'
 import cors from '@fastify/cors'
 import helmet from '@fastify/helmet'
@@ -15,7 +14,9 @@ import { ErrorEnvelope } from './http/envelope.js'
 import { frameworkErrors, registerErrorHandlers } from './http/error-handler.js'
 import { healthRoutes } from './http/health.js'
 import { registerMetrics } from './http/metrics.js'
-import { registerCsrfGuard, registerNulGuard } from './http/security.js'
+import { componentName, withoutValidatorKeywords } from './http/openapi.js'
+import { registerCsrfGuard, registerNoStore, registerNulGuard, requestId } from './http/security.js'
+import { serverTimeouts } from './http/server-options.js'
 import type { RouteDeps } from './http/types.js'
 import { registerValidators } from './http/validation.js'
 import { registerWebUi } from './http/web.js'
@@ -49,13 +50,14 @@ export async function buildApp({ config, database, queue, logger, metrics = crea
   const app = Fastify({
     logger: logger ?? { level: config.logLevel },
     bodyLimit: BODY_LIMIT_BYTES,
-    // Honour a caller's X-Request-Id (a proxy's, a client's) so one id follows a request across logs.
-    requestIdHeader: 'x-request-id',
+    // A caller's X-Request-Id when it is a short token (see requestId), else a fresh one.
+    requestIdHeader: false,
     // Behind a reverse proxy, TRUST_PROXY makes request.ip (rate limits, logs) the client's address.
     trustProxy: config.trustProxy,
-    genReqId: () => randomUUID(),
+    genReqId: requestId,
     // A URL that does not decode, or an over-long path parameter, answers in the envelope too.
     frameworkErrors,
+    ...serverTimeouts(config.http),
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   registerValidators(app)
@@ -92,14 +94,15 @@ export async function buildApp({ config, database, queue, logger, metrics = crea
     })
   }
   await app.register(rateLimit, { global: false })
-  registerCsrfGuard(app, [new URL(config.appUrl).origin, ...config.corsOrigins])
+  registerCsrfGuard(app, config.trustedOrigins)
   registerNulGuard(app)
-  registerMetrics(app, metrics.registry)
+  registerNoStore(app)
+  registerMetrics(app, metrics.registry, config.metricsToken)
 
   app.addSchema(ErrorEnvelope)
   await app.register(swagger, {
     openapi: {
-      openapi: '3.0.3',
+      openapi: '3.1.0',
       info: {
         title: 'Smart Ticket System API',
         version: '1.0.0',
@@ -110,6 +113,9 @@ export async function buildApp({ config, database, queue, logger, metrics = crea
     },
     // A prefix's root route is registered as "/api/users/"; document it as the contract writes it.
     transform: ({ schema, url }) => ({ schema, url: url.length > 1 ? url.replace(/\/+$/, '') : url }),
+    transformObject: (document) =>
+      withoutValidatorKeywords('openapiObject' in document ? document.openapiObject : document.swaggerObject),
+    refResolver: { buildLocalReference: componentName },
   })
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true })
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())

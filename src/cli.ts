@@ -7,6 +7,10 @@ import { AppError } from './errors.js'
 import { createUser } from './modules/users/user.service.js'
 import { openRuntime } from './runtime.js'
 
+// A command-line tool's output is its interface, not a log: plain lines on stdout and stderr.
+const say = (line: string) => process.stdout.write(`${line}\n`)
+const complain = (line: string) => process.stderr.write(`${line}\n`)
+
 const USAGE = `usage:
   npm run cli -- user:create --email EMAIL --password PASSWORD [--role user|moderator|admin] [--name NAME]
   npm run cli -- db:migrate`
@@ -25,17 +29,17 @@ async function main(): Promise<number> {
   if (command === 'db:migrate') {
     const { database } = await openRuntime()
     await database.close()
-    console.log('database is up to date')
+    say('database is up to date')
     return 0
   }
   if (command === 'user:create') {
     const role = (values.role ?? 'user') as UserRole
     if (!values.email || !values.password || !USER_ROLES.includes(role)) {
-      console.error(USAGE)
+      complain(USAGE)
       return 2
     }
     if (values.password.length < 8 || values.password.length > 128) {
-      console.error('password must be 8-128 characters')
+      complain('password must be 8-128 characters')
       return 2
     }
     const { database } = await openRuntime()
@@ -46,11 +50,11 @@ async function main(): Promise<number> {
         name: values.name,
         role,
       })
-      console.log(`created ${user.role} ${user.email} (${user.id})`)
+      say(`created ${user.role} ${user.email} (${user.id})`)
       return 0
     } catch (error) {
       if (error instanceof AppError) {
-        console.error(error.message)
+        complain(error.message)
         return 1
       }
       throw error
@@ -58,7 +62,7 @@ async function main(): Promise<number> {
       await database.close()
     }
   }
-  console.error(USAGE)
+  complain(USAGE)
   return 2
 }
 

@@ -27,6 +27,8 @@ const EnvSchema = Type.Object({
   WORKER: Type.Optional(Type.Union([Type.Literal('embedded'), Type.Literal('off')])),
   COOKIE_SECURE: Type.Optional(Type.Union([Type.Literal('true'), Type.Literal('false')])),
   AUTH_RATE_LIMIT: Type.Optional(Type.Integer({ minimum: 1 })),
+  TICKET_RATE_LIMIT: Type.Optional(Type.Integer({ minimum: 1 })),
+  COMMENT_RATE_LIMIT: Type.Optional(Type.Integer({ minimum: 1 })),
   CORS_ORIGINS: Type.Optional(Type.String()),
   LOG_LEVEL: Type.Optional(
     Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l))),
@@ -44,6 +46,12 @@ const EnvSchema = Type.Object({
   IMAP_URL: Type.Optional(Type.String({ pattern: '^imaps?://' })),
   IMAP_POLL_SECONDS: Type.Optional(Type.Integer({ minimum: 1 })),
   INBOUND_TOKEN: Type.Optional(Type.String({ minLength: 16 })),
+  METRICS_TOKEN: Type.Optional(Type.String({ minLength: 16, maxLength: 512 })),
+  REQUEST_TIMEOUT_MS: Type.Optional(Type.Integer({ minimum: 100 })),
+  HEADERS_TIMEOUT_MS: Type.Optional(Type.Integer({ minimum: 100 })),
+  IDLE_TIMEOUT_MS: Type.Optional(Type.Integer({ minimum: 100 })),
+  KEEP_ALIVE_TIMEOUT_MS: Type.Optional(Type.Integer({ minimum: 100 })),
+  SSE_MAX_PER_USER: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
 })
 type Env = Static<typeof EnvSchema>
 
@@ -61,9 +69,17 @@ export interface Config {
   }
   mail: { smtpUrl: string | undefined; from: string }
   appUrl: string
+  /**
+   * Origins a browser may send state-changing requests from: APP_URL's and CORS_ORIGINS (and, with
+   * no APP_URL, the loopback names of the default address). Never derived from a request's Host.
+   */
+  trustedOrigins: string[]
   worker: 'embedded' | 'off'
   cookieSecure: boolean
   authRateLimit: number
+  /** Tickets, and comments, one user may create per minute. */
+  ticketRateLimit: number
+  commentRateLimit: number
   corsOrigins: string[]
   logLevel: string
   sessionTtlHours: number
@@ -85,6 +101,21 @@ export interface Config {
     imap: { url: string; pollSeconds: number } | undefined
     token: string | undefined
   }
+  /** Bearer token /metrics asks for; unset: /metrics does not exist. */
+  metricsToken: string | undefined
+  /** How long a client may take, so slow or silent clients cannot hold connections open. */
+  http: {
+    /** To receive a whole request, headers and body (Node answers 408 past it). */
+    requestTimeoutMs: number
+    /** To receive the headers; shorter than requestTimeoutMs. */
+    headersTimeoutMs: number
+    /** A socket with no traffic either way is closed (live streams send heartbeats and are exempt). */
+    idleTimeoutMs: number
+    /** An idle keep-alive connection between requests is closed. */
+    keepAliveTimeoutMs: number
+  }
+  /** Live event streams (GET /api/events): how many one user may hold open at once. */
+  sse: { maxPerUser: number }
 }
 
 export class ConfigError extends Error {}
@@ -118,9 +149,28 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       'Invalid configuration: INBOUND_SMTP_PORT needs INBOUND_ADDRESS (the address it accepts mail for)',
     )
   }
+  // The first admin's password follows the same rule as any other (api-contract.md: 8-128).
+  if (env.ADMIN_PASSWORD !== undefined && [...env.ADMIN_PASSWORD].length < 8) {
+    throw new ConfigError('Invalid configuration: ADMIN_PASSWORD must be at least 8 characters long')
+  }
+  if (env.ADMIN_PASSWORD !== undefined && [...env.ADMIN_PASSWORD].length > 128) {
+    throw new ConfigError('Invalid configuration: ADMIN_PASSWORD cannot exceed 128 characters')
+  }
   const nodeEnv = env.NODE_ENV ?? 'development'
   const port = env.PORT ?? 3000
   const host = env.HOST ?? '127.0.0.1'
+  const appUrl = (env.APP_URL ?? `http://${host}:${port}`).replace(/\/+$/, '')
+  const appOrigin = originOf(appUrl)
+  const corsOrigins = (env.CORS_ORIGINS ?? '')
+    .split(',')
+    .map((o) => o.trim().replace(/\/+$/, ''))
+    .filter(Boolean)
+  // Without APP_URL the app is reached on this machine, as localhost or 127.0.0.1 alike.
+  const loopback =
+    env.APP_URL === undefined
+      ? ['localhost', '127.0.0.1', '[::1]'].map((name) => `http://${name}:${port}`)
+      : []
+  const https = appUrl.startsWith('https:')
   return {
     env: nodeEnv,
     port,
@@ -145,14 +195,16 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       },
     },
     mail: { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM ?? 'Smart Ticket System <no-reply@localhost>' },
-    appUrl: (env.APP_URL ?? `http://${host}:${port}`).replace(/\/+$/, ''),
+    appUrl,
+    trustedOrigins: [...new Set([appOrigin, ...loopback, ...corsOrigins])],
     worker: env.WORKER ?? 'embedded',
-    cookieSecure: env.COOKIE_SECURE ? env.COOKIE_SECURE === 'true' : nodeEnv === 'production',
+    // A browser on an https APP_URL always accepts a Secure cookie: there is no reason to send
+    // the session any other way, so COOKIE_SECURE only decides for plain-HTTP addresses.
+    cookieSecure: https || (env.COOKIE_SECURE ? env.COOKIE_SECURE === 'true' : nodeEnv === 'production'),
     authRateLimit: env.AUTH_RATE_LIMIT ?? 10,
-    corsOrigins: (env.CORS_ORIGINS ?? '')
-      .split(',')
-      .map((o) => o.trim().replace(/\/+$/, ''))
-      .filter(Boolean),
+    ticketRateLimit: env.TICKET_RATE_LIMIT ?? 30,
+    commentRateLimit: env.COMMENT_RATE_LIMIT ?? 60,
+    corsOrigins,
     logLevel: env.LOG_LEVEL ?? 'info',
     sessionTtlHours: env.SESSION_TTL_HOURS ?? 24 * 7,
     jobs: {
@@ -172,5 +224,30 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       imap: env.IMAP_URL ? { url: env.IMAP_URL, pollSeconds: env.IMAP_POLL_SECONDS ?? 60 } : undefined,
       token: env.INBOUND_TOKEN,
     },
+    metricsToken: env.METRICS_TOKEN,
+    http: httpTimeouts(env),
+    sse: { maxPerUser: env.SSE_MAX_PER_USER ?? 5 },
   }
+}
+
+function originOf(appUrl: string): string {
+  const url = URL.canParse(appUrl) ? new URL(appUrl) : undefined
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    throw new ConfigError('Invalid configuration: APP_URL must be an http:// or https:// URL')
+  }
+  return url.origin
+}
+
+function httpTimeouts(env: Env): Config['http'] {
+  const requestTimeoutMs = env.REQUEST_TIMEOUT_MS ?? 30_000
+  const headersTimeoutMs = env.HEADERS_TIMEOUT_MS ?? Math.min(10_000, requestTimeoutMs - 1)
+  // Node refuses headersTimeout > requestTimeout; equal would race the two for the same request.
+  if (headersTimeoutMs >= requestTimeoutMs) {
+    throw new ConfigError('Invalid configuration: HEADERS_TIMEOUT_MS must be less than REQUEST_TIMEOUT_MS')
+  }
+  // Keep-alive above common load balancers' 60 s idle timeout, so they never reuse a socket we are
+  // closing; the idle timeout above keep-alive, so it never cuts a connection keep-alive would keep.
+  const keepAliveTimeoutMs = env.KEEP_ALIVE_TIMEOUT_MS ?? 72_000
+  const idleTimeoutMs = env.IDLE_TIMEOUT_MS ?? Math.max(120_000, keepAliveTimeoutMs + 1000)
+  return { requestTimeoutMs, headersTimeoutMs, idleTimeoutMs, keepAliveTimeoutMs }
 }

@@ -1,5 +1,6 @@
 // One Prometheus registry per process: HTTP metrics (src/http/metrics.ts) and job metrics.
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client'
+import { defaultLogger, type Logger } from './logger.js'
 
 export interface Metrics {
   registry: Registry
@@ -11,7 +12,7 @@ export interface Metrics {
   setQueueDepthSource(read: () => Promise<Record<string, number>>): void
 }
 
-export function createMetrics(): Metrics {
+export function createMetrics(log: Logger = defaultLogger()): Metrics {
   const registry = new Registry()
   collectDefaultMetrics({ register: registry })
   let readDepth: (() => Promise<Record<string, number>>) | undefined
@@ -24,8 +25,9 @@ export function createMetrics(): Metrics {
       if (!readDepth) return
       try {
         for (const [queue, depth] of Object.entries(await readDepth())) this.set({ queue }, depth)
-      } catch {
-        // A scrape must not fail because the database is briefly away.
+      } catch (error) {
+        // A scrape must not fail because the database is briefly away; the log still says so.
+        log.warn({ err: error }, 'job_queue_depth: reading queue sizes failed')
       }
     },
   })

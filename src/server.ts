@@ -9,9 +9,9 @@ import { startInboundChannels } from './modules/inbound/channels.js'
 import { ensureAdmin } from './modules/users/user.service.js'
 import { openRuntime } from './runtime.js'
 
-const { config, database } = await openRuntime()
-const metrics = createMetrics()
-const queue = createJobQueue(database, { jobTimeoutSeconds: config.jobs.timeoutSeconds })
+const { config, database, log } = await openRuntime()
+const metrics = createMetrics(log)
+const queue = createJobQueue(database, { jobTimeoutSeconds: config.jobs.timeoutSeconds, log })
 await queue.start()
 const app = await buildApp({ config, database, queue, metrics })
 

@@ -10,9 +10,9 @@ import { openRuntime } from './runtime.js'
 // commits is followed by pg-boss's synchronous completion of the job (so it need not wait itself).
 const { config, database } = await openRuntime(process.env, { preparedStatements: true, asyncCommit: true })
 const log = pino({ level: config.logLevel, base: { role: 'worker', pid: process.pid } })
-const queue = createJobQueue(database, { jobTimeoutSeconds: config.jobs.timeoutSeconds })
+const queue = createJobQueue(database, { jobTimeoutSeconds: config.jobs.timeoutSeconds, log })
 await queue.start()
-const worker = await runWorkers({ config, database, queue, metrics: createMetrics(), log })
+const worker = await runWorkers({ config, database, queue, metrics: createMetrics(log), log })
 
 let closing = false
 async function shutdown(signal: string) {

@@ -4,8 +4,10 @@ import { eq, sql } from 'drizzle-orm'
 import { afterAll, beforeEach, describe, expect, it } from 'vitest'
 import { tickets } from '../src/db/schema.js'
 import { inTransaction } from '../src/db/transaction.js'
+import { ticketReassignment } from '../src/jobs/ticket-reassignment.js'
 import { assignTicket, chooseAssignee } from '../src/modules/assignment/assignment.repository.js'
 import { autoAssign } from '../src/modules/assignment/assignment.service.js'
+import { createNotifier } from '../src/modules/notifications/notifier.js'
 import {
   call,
   createTestContext,
@@ -14,6 +16,9 @@ import {
   type TestContext,
   type TestUser,
 } from './helpers/app.js'
+import { testDatabaseUrl } from './helpers/template.js'
+
+const onPostgres = testDatabaseUrl() !== undefined
 
 let ctx: TestContext | undefined
 let admin: TestUser
@@ -157,6 +162,16 @@ describe('autoAssign', () => {
       reason: 'no active moderator',
     })
   })
+})
+
+// PGlite runs one transaction at a time, so two assignments there can never overlap and this
+// test could not fail: it runs where they truly run side by side, on PostgreSQL (TEST_DATABASE_URL,
+// as `npm run test:pg` and CI's second pass set it), like test/multiprocess.test.ts.
+describe.runIf(onPostgres)('autoAssign under concurrency (PostgreSQL)', () => {
+  beforeEach(async () => {
+    const c = await fresh()
+    await skills(c, 'Networking')
+  })
 
   it('does not pile two simultaneous assignments onto one moderator', async () => {
     const c = ctx as TestContext
@@ -168,5 +183,100 @@ describe('autoAssign', () => {
     for (const r of results) counts.set(r.assignedTo, (counts.get(r.assignedTo) ?? 0) + 1)
     expect(counts.get(a.id)).toBe(4)
     expect(counts.get(b.id)).toBe(4)
+  })
+})
+
+describe.skipIf(onPostgres)('autoAssign under concurrency', () => {
+  it.skip('needs PostgreSQL: set TEST_DATABASE_URL (npm run test:pg); PGlite runs one transaction at a time', () => {})
+})
+
+// Each test builds its own database (fresh()): slow on a busy machine, hence the longer timeout.
+describe('a moderator who stops being staff hands back their open tickets', { timeout: 90_000 }, () => {
+  async function setUp() {
+    const c = await fresh()
+    await skills(c, 'Networking')
+    const leaving = await moderatorWith(c, { Networking: 5 })
+    const colleague = await moderatorWith(c, { Networking: 3 })
+    const open = await ticketNeeding(c, ['Networking'])
+    const waiting = await ticketNeeding(c, ['Networking'])
+    const done = await ticketNeeding(c, ['Networking'])
+    for (const id of [open, waiting, done]) {
+      await call(c, admin, 'PATCH', `/api/tickets/${id}`, { assigned_to: leaving.id })
+    }
+    await call(c, admin, 'PATCH', `/api/tickets/${waiting}`, { status: 'waiting_for_customer' })
+    await call(c, admin, 'PATCH', `/api/tickets/${done}`, { status: 'in_progress' })
+    expect((await call(c, admin, 'PATCH', `/api/tickets/${done}`, { status: 'resolved' })).status).toBe(200)
+    return { c, leaving, colleague, open, waiting, done }
+  }
+
+  const assigneeOf = async (c: TestContext, id: string) =>
+    (await call(c, admin, 'GET', `/api/tickets/${id}`)).body.data as unknown as { assigned_to: string | null }
+
+  const queuedReassignments = async (c: TestContext) =>
+    (
+      (await c.database.db.execute(
+        sql`SELECT data->>'ticketId' AS id FROM pgboss.job WHERE name = 'ticket-reassignment' AND state = 'created'`,
+      )) as unknown as { rows: { id: string }[] }
+    ).rows.map((r) => r.id)
+
+  const runReassignment = (c: TestContext, ticketId: string) =>
+    ticketReassignment.handle(
+      {
+        db: c.database.db,
+        notifier: createNotifier({ queue: c.queue, appUrl: 'http://localhost', smtpEnabled: false }),
+      },
+      { id: 'test', payload: { ticketId }, retryCount: 0, retryLimit: 5 },
+    )
+
+  for (const change of [{ role: 'user' }, { is_active: false }]) {
+    it(`${JSON.stringify(change)}: open tickets unassigned at once, then assigned again by the job`, async () => {
+      const { c, leaving, colleague, open, waiting, done } = await setUp()
+      expect((await call(c, admin, 'PATCH', `/api/users/${leaving.id}`, change)).status).toBe(200)
+
+      expect((await assigneeOf(c, open)).assigned_to).toBeNull()
+      expect((await assigneeOf(c, waiting)).assigned_to).toBeNull()
+      expect((await assigneeOf(c, done)).assigned_to).toBe(leaving.id)
+      const history = (await call(c, admin, 'GET', `/api/tickets/${open}/history`)).body.data as unknown as {
+        type: string
+        actor: { id: string } | null
+        from: string | null
+        to: string | null
+        details: { reason?: string } | null
+      }[]
+      expect(history).toContainEqual(
+        expect.objectContaining({
+          type: 'assigned',
+          actor: expect.objectContaining({ id: admin.id }),
+          from: leaving.id,
+          to: null,
+          details: { reason: change.role ? 'assignee demoted' : 'assignee deactivated' },
+        }),
+      )
+      // Enqueued in the demotion's transaction: one reassignment per released ticket.
+      expect((await queuedReassignments(c)).sort()).toEqual([open, waiting].sort())
+
+      for (const id of [open, waiting]) {
+        expect(await runReassignment(c, id)).toMatchObject({ assignedTo: colleague.id, reason: 'skills' })
+        expect((await assigneeOf(c, id)).assigned_to).toBe(colleague.id)
+      }
+      const after = (await call(c, admin, 'GET', `/api/tickets/${open}/history`)).body.data as unknown as {
+        type: string
+        actor: { id: string } | null
+        to: string | null
+      }[]
+      expect(after).toContainEqual(
+        expect.objectContaining({ type: 'assigned', actor: null, to: colleague.id }),
+      )
+    })
+  }
+
+  it('an admin who becomes a moderator keeps their tickets', async () => {
+    const c = await fresh()
+    const other = await signedInUser(c, 'admin')
+    const id = await ticketNeeding(c, [])
+    await call(c, admin, 'PATCH', `/api/tickets/${id}`, { assigned_to: other.id })
+    expect((await call(c, admin, 'PATCH', `/api/users/${other.id}`, { role: 'moderator' })).status).toBe(200)
+    expect((await assigneeOf(c, id)).assigned_to).toBe(other.id)
+    expect(await queuedReassignments(c)).toEqual([])
   })
 })

@@ -1,5 +1,6 @@
 import { eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { loadConfig } from '../src/config.js'
 import { sessions } from '../src/db/schema.js'
 import { createUser } from '../src/modules/users/user.service.js'
 import {
@@ -443,22 +444,43 @@ describe('rate limiting (AUTH_RATE_LIMIT=3)', () => {
     expect((await attempt('shared2@example.com', '203.0.113.21', PASSWORD)).status).toBe(200)
   })
 
-  it('per email: the 4th attempt on one account answers 429 even from a new address each time', async () => {
+  it('per (email, IP): past the limit of failed sign-ins, that account is refused from that address', async () => {
     const email = 'per-email-target@example.com'
     await createUser(limited.database.db, { email, password: PASSWORD })
-    for (let i = 1; i <= 3; i++) {
-      expect((await attempt(email, `198.51.100.${i}`)).status).toBe(401)
-    }
-    const { status, body } = await attempt(email, '198.51.100.4', PASSWORD)
-    expect(status).toBe(429)
-    expectError(body, 429, 'Too many requests', '/api/auth/login')
-    // The email is the key in any case and with stray spaces.
-    expect((await attempt(` ${email.toUpperCase()} `, '198.51.100.5', PASSWORD)).status).toBe(429)
-    // Another account is not affected by this one's limit.
-    expect((await attempt('someone-else@example.com', '198.51.100.6')).status).toBe(401)
+    const attacker = '198.51.100.1'
+    for (let i = 1; i <= 3; i++)
+      expect((await attempt(` ${email.toUpperCase()} `, attacker)).status).toBe(401)
+    // Even the right password is refused from there now…
+    const locked = await attempt(email, attacker, PASSWORD)
+    expect(locked.status).toBe(429)
+    expectError(locked.body, 429, 'Too many requests', '/api/auth/login')
+    expect(Number(locked.headers['retry-after'])).toBeGreaterThan(0)
+    // …while the owner, from their own address, signs in.
+    expect((await attempt(email, '198.51.100.2', PASSWORD)).status).toBe(200)
   })
 
-  it('per email: registering the same email from many addresses is limited too', async () => {
+  it('the owner signs in from their own address however many failures came from elsewhere', async () => {
+    const email = 'lockout-victim@example.com'
+    await createUser(limited.database.db, { email, password: PASSWORD })
+    // 20 failures from one address, and one each from ten others.
+    for (let i = 0; i < 20; i++) await attempt(email, '198.51.100.50')
+    for (let i = 0; i < 10; i++) expect((await attempt(email, `198.51.100.${60 + i}`)).status).toBe(401)
+    expect((await attempt(email, '203.0.113.99', PASSWORD)).status).toBe(200)
+  })
+
+  it('successful sign-ins do not count towards the account limit, and one clears its failures', async () => {
+    const email = 'frequent-user@example.com'
+    await createUser(limited.database.db, { email, password: PASSWORD })
+    // A fresh address per pair keeps the per-IP budget out of the way.
+    for (let i = 1; i <= 3; i++) {
+      const ip = `192.0.2.${100 + i}`
+      expect((await attempt(email, ip)).status).toBe(401)
+      expect((await attempt(email, ip)).status).toBe(401)
+      expect((await attempt(email, ip, PASSWORD)).status).toBe(200)
+    }
+  })
+
+  it('registering the same email from many addresses answers 409, not a lock-out', async () => {
     const email = 'register-flood@example.com'
     const statuses: number[] = []
     for (let i = 1; i <= 4; i++) {
@@ -469,11 +491,32 @@ describe('rate limiting (AUTH_RATE_LIMIT=3)', () => {
       })
       statuses.push(status)
     }
-    expect(statuses).toEqual([201, 409, 409, 429])
+    expect(statuses).toEqual([201, 409, 409, 409])
   })
 })
 
 describe('cookie Secure flag', () => {
+  it('is set whenever APP_URL is https, even with COOKIE_SECURE=false', async () => {
+    const https = await createTestContext({ APP_URL: 'https://help.example.com', COOKIE_SECURE: 'false' })
+    try {
+      const { status, sid } = await send(https, {
+        url: '/api/auth/register',
+        payload: { email: 'https-secure@example.com', password: PASSWORD },
+        headers: { origin: 'https://help.example.com' },
+      })
+      expect(status).toBe(201)
+      expect(sid?.secure).toBe(true)
+    } finally {
+      await https.close()
+    }
+  })
+
+  it('follows COOKIE_SECURE on a plain-HTTP APP_URL', async () => {
+    expect(loadConfig({ APP_URL: 'http://10.0.0.5:3000', COOKIE_SECURE: 'false' }).cookieSecure).toBe(false)
+    expect(loadConfig({ APP_URL: 'http://10.0.0.5:3000', COOKIE_SECURE: 'true' }).cookieSecure).toBe(true)
+    expect(loadConfig({ APP_URL: 'https://help.example.com' }).cookieSecure).toBe(true)
+  })
+
   it('is set when COOKIE_SECURE=true', async () => {
     const secure = await createTestContext({ COOKIE_SECURE: 'true' })
     try {

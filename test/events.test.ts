@@ -1,6 +1,7 @@
 // GET /api/events: live ticket changes over Server-Sent Events, with the API's access rules.
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
+import net from 'node:net'
 import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { addParticipants } from '../src/modules/tickets/participants.js'
@@ -8,6 +9,7 @@ import {
   call,
   createTestContext,
   createTicket,
+  login,
   signedInUser,
   type TestContext,
   type TestUser,
@@ -46,9 +48,23 @@ function subscribe(user: TestUser) {
     })
     request.on('error', reject)
   })
+  const ended = opened.then(
+    (response) =>
+      new Promise<void>((resolve) => {
+        if (response.complete) resolve()
+        response.on('end', resolve)
+        response.on('close', resolve)
+      }),
+  )
+  let isEnded = false
+  void ended.then(() => {
+    isEnded = true
+  })
   return {
     events,
     opened,
+    ended,
+    isEnded: () => isEnded,
     close: () => request?.destroy(),
     async waitFor(predicate: (e: SseEvent) => boolean, timeoutMs = 5000) {
       const deadline = Date.now() + timeoutMs
@@ -164,5 +180,160 @@ describe('GET /api/events', () => {
     expect(sent).toHaveLength(2)
     expect(sent[0]).toMatchObject({ event: 'ticket.updated', data: { processing_status: 'done' } })
     stream.close()
+  })
+
+  it("never tells the requester about an internal note; staff hear of it; events carry the ticket's number", async () => {
+    const aliceStream = subscribe(alice)
+    const staffStream = subscribe(moderator)
+    await Promise.all([aliceStream.opened, staffStream.opened])
+    await aliceStream.waitFor((e) => e.event === 'ready')
+    const ticket = await createTicket(ctx, alice, { title: 'Internal note on the stream' })
+    const created = await aliceStream.waitFor((e) => e.data.ticket_id === ticket.id)
+    expect(created.data.number).toBe((ticket as unknown as { number: number }).number)
+
+    const note = await call(ctx, moderator, 'POST', `/api/tickets/${ticket.id}/comments`, {
+      body: 'Staff only: probably the cache',
+      internal: true,
+    })
+    expect(note.status).toBe(201)
+    await staffStream.waitFor((e) => e.event === 'ticket.comment' && e.data.ticket_id === ticket.id)
+    // A public reply afterwards: once it reaches Alice, the note would have arrived before it.
+    await call(ctx, moderator, 'POST', `/api/tickets/${ticket.id}/comments`, { body: 'Looking into it' })
+    await staffStream.waitFor(
+      (e) =>
+        e.event === 'ticket.comment' &&
+        staffStream.events.filter((x) => x.event === 'ticket.comment' && x.data.ticket_id === ticket.id)
+          .length === 2,
+    )
+    await aliceStream.waitFor((e) => e.event === 'ticket.comment' && e.data.ticket_id === ticket.id)
+    const aliceComments = aliceStream.events.filter(
+      (e) => e.event === 'ticket.comment' && e.data.ticket_id === ticket.id,
+    )
+    expect(aliceComments).toHaveLength(1)
+    aliceStream.close()
+    staffStream.close()
+  })
+})
+
+/** Resolves true if `promise` settles within `ms`, false otherwise. */
+const within = (promise: Promise<unknown>, ms: number) =>
+  Promise.race([promise.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), ms))])
+
+describe('GET /api/events: rights and limits', () => {
+  it("a demoted moderator's stream ends at once: no one else's ticket reaches it afterwards", async () => {
+    const admin = await signedInUser(ctx, 'admin')
+    const demoted = await signedInUser(ctx, 'moderator')
+    const stream = subscribe(demoted)
+    await stream.opened
+    await stream.waitFor((e) => e.event === 'ready')
+    const before = await createTicket(ctx, alice)
+    await stream.waitFor((e) => e.data.ticket_id === before.id)
+
+    expect((await call(ctx, admin, 'PATCH', `/api/users/${demoted.id}`, { role: 'user' })).status).toBe(200)
+    const after = await createTicket(ctx, alice)
+    expect(await within(stream.ended, 3000)).toBe(true)
+    expect(stream.events.some((e) => e.data.ticket_id === after.id)).toBe(false)
+
+    // Reconnecting gives a stream on the new rights: their own tickets only.
+    const again = subscribe(demoted)
+    await again.waitFor((e) => e.event === 'ready')
+    const others = await createTicket(ctx, alice)
+    const own = await createTicket(ctx, demoted)
+    await again.waitFor((e) => e.data.ticket_id === own.id)
+    expect(again.events.some((e) => e.data.ticket_id === others.id)).toBe(false)
+    again.close()
+  })
+
+  it('deactivating a user ends their streams at once', async () => {
+    const admin = await signedInUser(ctx, 'admin')
+    const member = await signedInUser(ctx, 'user')
+    const stream = subscribe(member)
+    await stream.waitFor((e) => e.event === 'ready')
+    expect((await call(ctx, admin, 'PATCH', `/api/users/${member.id}`, { is_active: false })).status).toBe(
+      200,
+    )
+    expect(await within(stream.ended, 3000)).toBe(true)
+  })
+
+  it("logout ends that session's streams at once, and only that session's", async () => {
+    const member = await signedInUser(ctx, 'user')
+    const otherSession = { ...member, cookie: await login(ctx, member.email, member.password) }
+    const stream = subscribe(member)
+    const elsewhere = subscribe(otherSession)
+    await stream.waitFor((e) => e.event === 'ready')
+    await elsewhere.waitFor((e) => e.event === 'ready')
+    expect((await call(ctx, member, 'POST', '/api/auth/logout')).status).toBe(200)
+    expect(await within(stream.ended, 3000)).toBe(true)
+    const ticket = await createTicket(ctx, otherSession)
+    await elsewhere.waitFor((e) => e.data.ticket_id === ticket.id)
+    expect(elsewhere.isEnded()).toBe(false)
+    elsewhere.close()
+  })
+
+  it('holds at most SSE_MAX_PER_USER streams per user: one more closes the oldest', async () => {
+    expect(ctx.config.sse.maxPerUser).toBe(5)
+    const member = await signedInUser(ctx, 'user')
+    const streams = []
+    for (let i = 0; i < 5; i++) {
+      const stream = subscribe(member)
+      await stream.waitFor((e) => e.event === 'ready')
+      streams.push(stream)
+    }
+    const sixth = subscribe(member)
+    await sixth.waitFor((e) => e.event === 'ready')
+    expect(await within(streams[0]?.ended ?? Promise.reject(), 3000)).toBe(true)
+    const ticket = await createTicket(ctx, member)
+    for (const stream of [...streams.slice(1), sixth]) {
+      await stream.waitFor((e) => e.data.ticket_id === ticket.id)
+      expect(stream.isEnded()).toBe(false)
+      stream.close()
+    }
+  })
+
+  it('cuts off a client that stops reading instead of buffering for it without limit', async () => {
+    const staff = await signedInUser(ctx, 'moderator')
+    const reader = subscribe(staff)
+    await reader.waitFor((e) => e.event === 'ready')
+    // A client that reads the headers and then nothing more.
+    const { port } = new URL(base)
+    const socket = net.connect(Number(port), '127.0.0.1')
+    await new Promise((resolve) => socket.once('connect', resolve))
+    socket.write(`GET /api/events HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: ${staff.cookie}\r\n\r\n`)
+    await new Promise((resolve) => socket.once('data', resolve))
+    socket.pause()
+    let closed = false
+    socket.on('close', () => {
+      closed = true
+    })
+    socket.on('error', () => {
+      closed = true
+    })
+
+    // 8 MB of events, in 40 bursts of 200 KB: each visible to staff.
+    const burst = 50
+    const padding = 's'.repeat(4000)
+    for (let i = 0; i < 40; i++) {
+      await ctx.database.db.execute(sql`
+        SELECT pg_notify('sts_ticket_changes', json_build_object(
+          'kind', 'updated', 'ticket_id', ${`flood-${i}-`}::text || g, 'created_by', 'nobody',
+          'assigned_to', null, 'status', ${padding}::text, 'processing_status', 'done')::text)
+        FROM generate_series(1, ${burst}::int) AS g`)
+      await new Promise((resolve) => setTimeout(resolve, 25))
+    }
+    await reader.waitFor((e) => e.data.ticket_id === `flood-39-${burst}`, 10_000)
+    expect(reader.isEnded()).toBe(false)
+
+    // What reached the silent client when it finally reads: far less than was sent, then the end.
+    let received = 0
+    socket.on('data', (chunk: Buffer) => {
+      received += chunk.length
+    })
+    socket.resume()
+    const deadline = Date.now() + 5000
+    while (!closed && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50))
+    expect(closed).toBe(true)
+    expect(received).toBeLessThan(4 * 1024 * 1024)
+    socket.destroy()
+    reader.close()
   })
 })

@@ -1,4 +1,5 @@
-// Housekeeping: step records past their retention and dead sessions go; everything else stays.
+// Housekeeping: step records past their retention, dead sessions and stale reset tokens go;
+// everything else stays.
 import { randomUUID } from 'node:crypto'
 import { sql } from 'drizzle-orm'
 import { Value } from 'typebox/value'
@@ -39,9 +40,29 @@ describe('housekeeping', () => {
 
     const outcome = await housekeeping.handle({ db: ctx.database.db, stepRetentionDays: 7 }, attempt)
 
-    expect(outcome).toEqual({ stepRecordsDeleted: 2, sessionsDeleted: 2 })
+    expect(outcome).toEqual({ stepRecordsDeleted: 2, sessionsDeleted: 2, resetTokensDeleted: 0 })
     expect(await countSteps()).toBe(1)
     expect((await call(ctx, user, 'GET', '/api/auth/me')).status).toBe(200)
+  })
+
+  it('deletes password reset tokens used or expired more than a day ago; keeps newer ones', async () => {
+    await ctx.database.db.execute(sql`DELETE FROM password_reset_tokens`)
+    const user = await signedInUser(ctx, 'user')
+    await ctx.database.db.execute(sql`
+      INSERT INTO password_reset_tokens (token_hash, user_id, created_at, expires_at, used_at) VALUES
+        ('expired-long-ago', ${user.id}, now() - interval '3 days', now() - interval '2 days', NULL),
+        ('used-long-ago', ${user.id}, now() - interval '2 days', now() + interval '1 hour', now() - interval '25 hours'),
+        ('expired-recently', ${user.id}, now() - interval '2 hours', now() - interval '1 hour', NULL),
+        ('used-recently', ${user.id}, now() - interval '10 minutes', now() + interval '50 minutes', now()),
+        ('live', ${user.id}, now(), now() + interval '1 hour', NULL)`)
+
+    const outcome = await housekeeping.handle({ db: ctx.database.db, stepRetentionDays: 7 }, attempt)
+
+    expect(outcome).toMatchObject({ resetTokensDeleted: 2 })
+    const left = await ctx.database.executeSql(
+      'SELECT token_hash FROM password_reset_tokens ORDER BY token_hash',
+    )
+    expect(left.rows.map((r) => r.token_hash)).toEqual(['expired-recently', 'live', 'used-recently'])
   })
 
   it('prunes in batches until none is left', async () => {

@@ -1,5 +1,6 @@
 import type { InjectOptions } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { loadConfig } from '../src/config.js'
 import { type Body, createTestContext, signedInUser, type TestContext, type TestUser } from './helpers/app.js'
 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/
@@ -68,10 +69,20 @@ describe('health', () => {
 })
 
 describe('GET /metrics', () => {
+  const token = 'metrics-token-for-the-tests-0123456789'
+  let withToken: TestContext
+  beforeAll(async () => {
+    withToken = await createTestContext({ METRICS_TOKEN: token })
+  })
+  afterAll(() => withToken.close())
+
   it('serves Prometheus text with the request duration histogram per route', async () => {
-    await send({ method: 'GET', url: '/health/live' })
-    await send({ method: 'GET', url: '/no/such/route' })
-    const { status, headers, text } = await send({ method: 'GET', url: '/metrics' })
+    await send({ method: 'GET', url: '/health/live' }, withToken)
+    await send({ method: 'GET', url: '/no/such/route' }, withToken)
+    const { status, headers, text } = await send(
+      { method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${token}` } },
+      withToken,
+    )
     expect(status).toBe(200)
     expect(String(headers['content-type'])).toMatch(/^text\/plain; version=0\.0\.4/)
     expect(text).toContain('# TYPE http_request_duration_seconds histogram')
@@ -81,6 +92,32 @@ describe('GET /metrics', () => {
     // Unmatched URLs share one series instead of one per URL.
     expect(text).not.toContain('/no/such/route')
     expect(text).toContain('process_cpu_user_seconds_total')
+  })
+
+  it('answers 401 in the envelope without the token or with a wrong one', async () => {
+    for (const authorization of [undefined, `Bearer ${token}x`, 'Bearer short', token, `Basic ${token}`]) {
+      const { status, body, headers } = await send(
+        { method: 'GET', url: '/metrics', headers: authorization === undefined ? {} : { authorization } },
+        withToken,
+      )
+      expect(status, String(authorization)).toBe(401)
+      expectErrorEnvelope(body, 401, 'Unauthorized access', '/metrics')
+      expect(headers['www-authenticate']).toMatch(/^Bearer/)
+    }
+  })
+
+  it('answers 404 when no METRICS_TOKEN is configured, whatever the request carries', async () => {
+    const { status, body } = await send({
+      method: 'GET',
+      url: '/metrics',
+      headers: { authorization: `Bearer ${token}` },
+    })
+    expect(status).toBe(404)
+    expectErrorEnvelope(body, 404, 'Route not found', '/metrics')
+  })
+
+  it('refuses a METRICS_TOKEN too short to be a secret', () => {
+    expect(() => loadConfig({ METRICS_TOKEN: 'secret' })).toThrow(/METRICS_TOKEN/)
   })
 })
 
@@ -372,12 +409,42 @@ describe('CSRF guard', () => {
     expect((await login({ 'sec-fetch-site': 'cross-site' })).status).toBe(403)
   })
 
-  it('lets same-origin requests, APP_URL and requests without Origin through', async () => {
-    // inject's Host is localhost:80, so the app's own origin is http://localhost:80.
-    expect((await login({ origin: 'http://localhost:80' })).status).toBe(401)
+  it('lets APP_URL, its loopback names (APP_URL unset) and requests without Origin through', async () => {
     expect((await login({ origin: ctx.config.appUrl })).status).toBe(401)
+    expect((await login({ origin: `http://localhost:${ctx.config.port}` })).status).toBe(401)
     expect((await login({})).status).toBe(401)
     expect((await login({ 'sec-fetch-site': 'same-origin' })).status).toBe(401)
+  })
+
+  it("never trusts an origin because the request's own Host header names it", async () => {
+    expect((await login({ host: 'evil.example', origin: 'http://evil.example' })).status).toBe(403)
+    // inject's Host is localhost:80: not a configured origin.
+    expect((await login({ origin: 'http://localhost:80' })).status).toBe(403)
+  })
+
+  it('with APP_URL set, trusts that origin and CORS_ORIGINS only', async () => {
+    const configured = await createTestContext({
+      APP_URL: 'https://help.example.com/',
+      CORS_ORIGINS: 'https://app.example.com',
+    })
+    try {
+      const attempt = (origin: string) =>
+        send(
+          {
+            method: 'POST',
+            url: '/api/auth/login',
+            headers: { origin, host: new URL(origin).host },
+            payload: { email: 'nobody@example.com', password: 'whatever123' },
+          },
+          configured,
+        )
+      expect((await attempt('https://help.example.com')).status).toBe(401)
+      expect((await attempt('https://app.example.com')).status).toBe(401)
+      expect((await attempt('http://localhost:3000')).status).toBe(403)
+      expect((await attempt('http://help.example.com')).status).toBe(403)
+    } finally {
+      await configured.close()
+    }
   })
 
   it('does not block safe methods from another origin', async () => {
@@ -512,5 +579,58 @@ describe('response headers', () => {
     expect(String(made.headers['x-request-id'])).toMatch(UUID)
     const other = await send({ method: 'GET', url: '/health/live' })
     expect(other.headers['x-request-id']).not.toBe(made.headers['x-request-id'])
+  })
+
+  it('replaces an X-Request-Id that is not a short token', async () => {
+    expect(
+      (await send({ method: 'GET', url: '/health/live', headers: { 'x-request-id': 'a'.repeat(64) } }))
+        .headers['x-request-id'],
+    ).toBe('a'.repeat(64))
+    for (const given of ['a'.repeat(65), 'has space', '<script>alert(1)</script>', 'a"b', '']) {
+      const { headers } = await send({
+        method: 'GET',
+        url: '/health/live',
+        headers: { 'x-request-id': given },
+      })
+      expect(String(headers['x-request-id']), given).toMatch(UUID)
+    }
+  })
+})
+
+describe('Cache-Control', () => {
+  it('is no-store on API, auth and operations answers, errors included', async () => {
+    const answers = [
+      await send({ method: 'GET', url: '/api/tickets', headers: { cookie: admin.cookie } }),
+      await send({ method: 'GET', url: '/api/auth/me', headers: { cookie: admin.cookie } }),
+      await send({ method: 'GET', url: '/api/auth/me' }),
+      await send({
+        method: 'POST',
+        url: '/api/auth/login',
+        payload: { email: 'x@example.com', password: 'nope' },
+      }),
+      await send({ method: 'GET', url: '/api/nowhere' }),
+      await send({ method: 'GET', url: '/health/ready' }),
+    ]
+    for (const { status, headers } of answers)
+      expect(headers['cache-control'], String(status)).toBe('no-store')
+  })
+
+  it('leaves the UI page its own caching', async () => {
+    const page = await send({ method: 'GET', url: '/', headers: { accept: 'text/html' } })
+    expect(page.headers['cache-control']).toBe('no-cache')
+  })
+})
+
+describe('ADMIN_PASSWORD', () => {
+  it('is held to the password rule (8-128 characters): the server refuses to start otherwise', () => {
+    const admin = (password: string) => () =>
+      loadConfig({ ADMIN_EMAIL: 'boss@example.com', ADMIN_PASSWORD: password })
+    expect(admin('short')).toThrow('Invalid configuration: ADMIN_PASSWORD must be at least 8 characters long')
+    expect(admin('p'.repeat(129))).toThrow(
+      'Invalid configuration: ADMIN_PASSWORD cannot exceed 128 characters',
+    )
+    expect(
+      loadConfig({ ADMIN_EMAIL: 'boss@example.com', ADMIN_PASSWORD: 'long enough' }).admin?.password,
+    ).toBe('long enough')
   })
 })

@@ -44,6 +44,7 @@ describe('POST /api/tickets', () => {
     expect(body.timestamp).toMatch(ISO)
     expect(body.data).toEqual({
       id: expect.stringMatching(UUID),
+      number: expect.any(Number),
       title: 'Cannot access user dashboard',
       description: 'When I try to access my dashboard, I get a 404 error.',
       status: 'todo',

@@ -3,9 +3,10 @@
 // the labelled evaluation set (eval/tickets.json).
 import { Value } from 'typebox/value'
 import { describe, expect, it } from 'vitest'
+import { ADVERSARIAL_INPUTS } from '../eval/adversarial.js'
 import { evaluate, loadCatalog, loadTickets, percentile } from '../eval/evaluate.js'
 import { analyseTicket, createLocalProvider } from '../src/modules/triage/local/local-provider.js'
-import { analyse } from '../src/modules/triage/local/nlp.js'
+import { analyse, MAX_TOKEN_CHARS, work } from '../src/modules/triage/local/nlp.js'
 import { PLAYBOOKS } from '../src/modules/triage/local/playbooks.js'
 import { VOCABULARY } from '../src/modules/triage/local/vocabulary.js'
 import { type CatalogSkill, TicketAnalysisSchema, TriageError } from '../src/modules/triage/triage.types.js'
@@ -332,5 +333,40 @@ describe('local provider: evaluation set (regression guard)', () => {
 
   it('analyses a typical ticket in under 5 ms', () => {
     expect(percentile(report.latencies, 50)).toBeLessThan(5)
+  })
+})
+
+// Stemming and wink's tokenizer cost more than linear time in one word's length: over-long runs
+// are left out of the analysis (timed in `npm run eval`, not here).
+describe('local provider: over-long words are skipped', () => {
+  const description =
+    'Since this morning nobody in the Berlin office can connect to the VPN. Error 809 every time.'
+  const junk = 'x7'.repeat(2500)
+
+  it('a 5,000-character junk word changes neither the tokens nor the analysis', () => {
+    const plain = analyse(description)
+    const withJunk = analyse(`${description} ${junk}`)
+    expect(withJunk.tokens.map((t) => t.norm)).toEqual(plain.tokens.map((t) => t.norm))
+    expect(run('VPN down', `${description} ${junk}`)).toEqual(run('VPN down', description))
+  })
+
+  it('sends no over-long word to the stemmer', () => {
+    const before = work.stemCalls
+    analyse(description)
+    const plainCalls = work.stemCalls - before
+    const mid = work.stemCalls
+    analyse(`${description} ${junk} ${'q'.repeat(MAX_TOKEN_CHARS + 1)}. ${'ab-'.repeat(2000)}`)
+    expect(work.stemCalls - mid).toBe(plainCalls)
+  })
+
+  it('keeps words up to the limit', () => {
+    const word = 'a'.repeat(MAX_TOKEN_CHARS)
+    expect(analyse(`check ${word} now`).tokens.map((t) => t.norm)).toContain(word)
+  })
+
+  it('every adversarial input of eval/adversarial.ts gives a schema-valid analysis', () => {
+    for (const text of Object.values(ADVERSARIAL_INPUTS)) {
+      expect(Value.Check(TicketAnalysisSchema, run('Help', text))).toBe(true)
+    }
   })
 })

@@ -156,10 +156,10 @@ describe.each([gemini, openai])('$name provider', (h) => {
     expect(server.requests).toHaveLength(2)
   })
 
-  it('gives up on persistently bad JSON with a retryable error', async () => {
+  it('gives up on persistently bad JSON with a final error: the job falls back instead of retrying', async () => {
     server.replyAlways(h.answer('not json at all'))
     const error = await triageFailure(h.provider(server.url, fast).analyse(ticket, catalog))
-    expect(error.retryable).toBe(true)
+    expect(error.retryable).toBe(false)
     expect(error.message).toMatch(/not valid JSON.*3 attempts/)
     expect(server.requests).toHaveLength(3)
   })
@@ -167,8 +167,15 @@ describe.each([gemini, openai])('$name provider', (h) => {
   it('rejects well-formed JSON of the wrong shape', async () => {
     server.replyAlways(h.answer(JSON.stringify({ ...expectedAnalysis, priority: 'urgent' })))
     const error = await triageFailure(h.provider(server.url, fast).analyse(ticket, catalog))
-    expect(error.retryable).toBe(true)
+    expect(error.retryable).toBe(false)
     expect(error.message).toContain('/priority')
+  })
+
+  it('stays retryable when the last attempt failed transiently, even after bad answers', async () => {
+    server.reply(h.answer('not json'), h.answer('still not json'), h.error(503))
+    const error = await triageFailure(h.provider(server.url, fast).analyse(ticket, catalog))
+    expect(error.retryable).toBe(true)
+    expect(server.requests).toHaveLength(3)
   })
 
   it('does not retry a refusal', async () => {
@@ -253,7 +260,8 @@ describe.each([gemini, openai])('$name provider', (h) => {
     }
     server.replyAlways(h.answer(poem))
     const error = await triageFailure(h.provider(server.url, fast).analyse(injected, catalog))
-    expect(error.retryable).toBe(true)
+    // A poem every time is unusable output: final, the workflow falls back.
+    expect(error.retryable).toBe(false)
     for (const request of server.requests) {
       expect(h.schemaOf(request)).toEqual(analysisJsonSchema)
       expect(h.systemOf(request)).not.toContain('reply with a poem')

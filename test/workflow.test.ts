@@ -3,11 +3,13 @@
 import { randomUUID } from 'node:crypto'
 import { eq, sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ticketEvents, tickets, workflowSteps } from '../src/db/schema.js'
+import { skills, ticketEvents, tickets, workflowSteps } from '../src/db/schema.js'
 import { isLastAttempt } from '../src/jobs/job.js'
 import { ticketWorkflow } from '../src/jobs/ticket-workflow.js'
 import { createNotifier, type Notifier } from '../src/modules/notifications/notifier.js'
+import { createOpenAiProvider } from '../src/modules/triage/openai-provider.js'
 import { type TicketAnalysis, TriageError, type TriageProvider } from '../src/modules/triage/triage.types.js'
+import { openAiReply, startOpenAiServer } from './fakes/openai-server.js'
 import {
   call,
   createTestContext,
@@ -137,7 +139,8 @@ describe('ticket workflow', () => {
       processingStatus: 'done',
       status: 'todo',
     })
-    const history = (await call(ctx, user, 'GET', `/api/tickets/${ticket.id}/history`)).body.data
+    // Staff see why it went to this moderator…
+    const history = (await call(ctx, database, 'GET', `/api/tickets/${ticket.id}/history`)).body.data
     expect(history.map((e) => e.type)).toEqual(['created', 'analysed', 'priority_changed', 'assigned'])
     const assigned = history.at(-1)
     expect(assigned).toMatchObject({ actor: null, to: networking.id })
@@ -146,6 +149,11 @@ describe('ticket workflow', () => {
       matched_skills: ['Networking'],
       open_tickets: 0,
     })
+    // …the requester sees who and when, not the scores and other moderators' workloads.
+    const seen = (await call(ctx, user, 'GET', `/api/tickets/${ticket.id}/history`)).body.data
+    expect(seen.map((e) => e.type)).toEqual(['created', 'analysed', 'priority_changed', 'assigned'])
+    expect(seen.at(-1)).toMatchObject({ actor: null, to: networking.id, created_at: assigned?.created_at })
+    expect(seen.at(-1)?.details).toEqual({ assignee_email: networking.email })
     const emails = await call(
       ctx,
       await signedInUser(ctx, 'admin'),
@@ -193,6 +201,27 @@ describe('ticket workflow', () => {
     expect(triage.calls).toBe(1)
     expect(result).toMatchObject({ outcome: 'failed' })
     expect((await ticketRow(ticket.id)).assignedTo).not.toBeNull()
+  })
+
+  it('a remote AI that keeps answering nonsense degrades on the first attempt, not after the job retries', async () => {
+    const ai = await startOpenAiServer()
+    try {
+      ai.replyAlways(openAiReply.text('I am a poem, not JSON'))
+      const triage = createOpenAiProvider(
+        { apiKey: undefined, model: 'fake-model', baseUrl: `${ai.url}/v1` },
+        { baseDelayMs: 1 },
+      )
+      const ticket = await createTicket(ctx, user)
+      // The first of six attempts: before, it threw for the job to retry (about 50 s of backoff).
+      const result = await runAttempt(triage, ticket.id, randomUUID(), 0, 5)
+      expect(result).toMatchObject({ outcome: 'failed' })
+      expect(ai.requests).toHaveLength(3)
+      const row = await ticketRow(ticket.id)
+      expect(row).toMatchObject({ processingStatus: 'failed', priority: 'medium', summary: null })
+      expect(row.assignedTo).not.toBeNull()
+    } finally {
+      await ai.close()
+    }
   })
 
   it("never overwrites a moderator's priority or notes", async () => {
@@ -316,5 +345,51 @@ describe('ticket workflow with an in-process analyser (one transaction)', () => 
       processingStatus: 'failed',
     })
     expect((await ticketRow(ticket.id)).assignedTo).not.toBeNull()
+  })
+})
+
+describe('typed job payloads and step records', () => {
+  it('a payload that does not match its queue schema throws at enqueue, and the transaction commits nothing', async () => {
+    const name = `Payload check ${randomUUID()}`
+    const attempt = ctx.database.db.transaction(async (tx) => {
+      await tx.insert(skills).values({ name })
+      await ctx.queue.enqueue(tx, 'ticket-workflow', { ticketId: 'not-a-uuid' })
+    })
+    await expect(attempt).rejects.toThrow(/job payload for ticket-workflow: \/ticketId/)
+    expect(await count(sql`SELECT count(*) AS n FROM ${skills} WHERE name = ${name}`)).toBe(0)
+    expect(
+      await count(sql`SELECT count(*) AS n FROM pgboss.job WHERE data->>'ticketId' = 'not-a-uuid'`),
+    ).toBe(0)
+    const extra = ctx.database.db.transaction((tx) =>
+      ctx.queue.enqueue(tx, 'email-delivery', { emailId: randomUUID(), to: 'x' } as { emailId: string }),
+    )
+    await expect(extra).rejects.toThrow(/job payload for email-delivery/)
+  })
+
+  it('a stored step result of the wrong shape fails the retry clearly instead of being used', async () => {
+    const ticket = await createTicket(ctx, user)
+    const jobId = randomUUID()
+    // As if an earlier attempt had stored this (or someone edited the row).
+    await ctx.database.db
+      .insert(workflowSteps)
+      .values({ jobId, step: 'fetch-ticket', ticketId: ticket.id, result: { title: 42 } })
+    const triage = scriptedTriage(vpnAnalysis)
+    await expect(runAttempt(triage, ticket.id, jobId, 1)).rejects.toThrow(
+      /step record fetch-ticket of job .* is unusable/,
+    )
+    expect(triage.calls).toBe(0)
+  })
+
+  it('a well-formed stored result is used as it is', async () => {
+    const ticket = await createTicket(ctx, user)
+    const jobId = randomUUID()
+    await ctx.database.db.insert(workflowSteps).values([
+      { jobId, step: 'fetch-ticket', ticketId: ticket.id, result: { title: 'T', description: 'D' } },
+      { jobId, step: 'update-ticket-status', ticketId: ticket.id, result: null },
+      { jobId, step: 'ai-processing', ticketId: ticket.id, result: { ok: false, error: 'earlier failure' } },
+    ])
+    const triage = scriptedTriage(vpnAnalysis)
+    expect(await runAttempt(triage, ticket.id, jobId, 1)).toMatchObject({ outcome: 'failed' })
+    expect(triage.calls).toBe(0)
   })
 })

@@ -14,7 +14,7 @@ export interface DoneWatcher {
 export async function watchDone(database: Database): Promise<DoneWatcher> {
   const finishedAt = new Map<string, number>()
   const failed = new Set<string>()
-  const bus = await startTicketChangeBus(database, { warn: () => {} })
+  const bus = await startTicketChangeBus(database, { warn: () => {}, debug: () => {} })
   bus.subscribe((change) => {
     if (change.processing_status !== 'done' && change.processing_status !== 'failed') return
     if (!finishedAt.has(change.ticket_id)) finishedAt.set(change.ticket_id, performance.now())

@@ -8,6 +8,7 @@ import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres'
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core'
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite'
 import pg from 'pg'
+import { defaultLogger, type Logger } from '../logger.js'
 import { acquireDataDirLock } from './data-dir-lock.js'
 import { prepareStatements } from './prepared.js'
 import * as schema from './schema.js'
@@ -54,6 +55,8 @@ export interface OpenDatabaseOptions {
    * and the job runs again. Never for connections that answer clients' writes.
    */
   asyncCommit?: boolean
+  /** Where a lost idle connection is reported (PostgreSQL). */
+  log?: Logger
 }
 
 /**
@@ -72,6 +75,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     return openPostgres(options.databaseUrl, options.poolSize ?? 10, {
       preparedStatements: options.preparedStatements ?? false,
       asyncCommit: options.asyncCommit ?? false,
+      log: options.log ?? defaultLogger(),
     })
   return openPglite(options)
 }
@@ -79,13 +83,18 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
 async function openPostgres(
   url: string,
   poolSize: number,
-  { preparedStatements, asyncCommit }: { preparedStatements: boolean; asyncCommit: boolean },
+  {
+    preparedStatements,
+    asyncCommit,
+    log,
+  }: { preparedStatements: boolean; asyncCommit: boolean; log: Logger },
 ): Promise<Database> {
   const options = asyncCommit ? `${CONNECTION_OPTIONS} -c synchronous_commit=off` : CONNECTION_OPTIONS
   const pool = new pg.Pool({ connectionString: url, max: poolSize, options })
   if (preparedStatements) prepareStatements(pool)
-  // An idle client that loses its connection emits 'error'; without a listener it would crash the process.
-  pool.on('error', () => {})
+  // An idle client that loses its connection emits 'error'; without a listener it would crash the
+  // process. The pool replaces the client by itself: report it, so a flapping database shows in the log.
+  pool.on('error', (error) => log.error({ err: error }, 'idle database connection lost'))
   const db = drizzlePg(pool, { schema })
   return {
     db,

@@ -6,6 +6,7 @@ import type { Database } from './client.js'
 
 export interface ListenLogger {
   warn(obj: object, msg: string): void
+  debug(obj: object, msg: string): void
 }
 
 /** Calls `onPayload` for each notification on `channel`; resolves to the unsubscribe. */
@@ -18,8 +19,9 @@ export async function listen(
   const native = database.native
   if (native.driver === 'pglite') {
     const unlisten = await native.client.listen(channel, onPayload)
-    // Unsubscribing from an already-closed database has nothing left to undo.
-    return () => unlisten().catch(() => {})
+    // Unsubscribing from an already-closed database has nothing left to undo: worth a debug line only.
+    return () =>
+      unlisten().catch((error: unknown) => log.debug({ err: error, channel }, 'UNLISTEN after close'))
   }
 
   let client: pg.Client | undefined
@@ -35,7 +37,7 @@ export async function listen(
     })
     next.on('error', (error) => {
       log.warn({ err: error, channel }, 'LISTEN connection lost; reconnecting')
-      next.end().catch(() => {})
+      next.end().catch((err: unknown) => log.debug({ err, channel }, 'closing the lost LISTEN connection'))
       reconnectSoon()
     })
     await next.connect()
@@ -46,6 +48,8 @@ export async function listen(
   return async () => {
     stopped = true
     if (retryTimer) clearTimeout(retryTimer)
-    await client?.end().catch(() => {})
+    await client
+      ?.end()
+      .catch((error: unknown) => log.warn({ err: error, channel }, 'closing the LISTEN connection failed'))
   }
 }

@@ -72,6 +72,26 @@ export const sessions = pgTable(
   (t) => [uniqueIndex('sessions_token_hash_key').on(t.tokenHash), index('sessions_user_id_idx').on(t.userId)],
 )
 
+// Password reset links: only the SHA-256 of the emailed token is kept; a token works once
+// (used_at) and until expires_at. Housekeeping deletes them a day after they expire or are used.
+export const passwordResetTokens = pgTable(
+  'password_reset_tokens',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tokenHash: text('token_hash').notNull(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    createdAt: createdAt().notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    usedAt: timestamp('used_at', { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex('password_reset_tokens_token_hash_key').on(t.tokenHash),
+    index('password_reset_tokens_user_id_idx').on(t.userId),
+  ],
+)
+
 export const skills = pgTable(
   'skills',
   {
@@ -129,8 +149,11 @@ export const tickets = pgTable(
       .notNull()
       .default('queued'),
     priorityManual: boolean('priority_manual').notNull().default(false),
+    // What people quote ("#1042"): sequential from 1, never reused (an identity's sequence).
+    number: integer('number').notNull().generatedAlwaysAsIdentity(),
   },
   (t) => [
+    uniqueIndex('tickets_number_key').on(t.number),
     check('tickets_status_check', sql`${t.status} IN (${inList(TICKET_STATUSES)})`),
     check('tickets_priority_check', sql`${t.priority} IN (${inList(TICKET_PRIORITIES)})`),
     check('tickets_processing_status_check', sql`${t.processingStatus} IN (${inList(PROCESSING_STATUSES)})`),
@@ -165,6 +188,9 @@ export const tickets = pgTable(
   ],
 )
 
+export const COMMENT_CHANNELS = ['web', 'email'] as const
+export type CommentChannel = (typeof COMMENT_CHANNELS)[number]
+
 export const ticketComments = pgTable(
   'ticket_comments',
   {
@@ -177,8 +203,14 @@ export const ticketComments = pgTable(
       .references(() => users.id, { onDelete: 'cascade' }),
     body: text('body').notNull(),
     createdAt: createdAt().notNull(),
+    // A staff-only note: never shown, streamed or emailed to the requester.
+    internal: boolean('internal').notNull().default(false),
+    channel: varchar('channel', { length: 10 }).$type<CommentChannel>().notNull().default('web'),
   },
-  (t) => [index('ticket_comments_ticket_id_created_at_idx').on(t.ticketId, t.createdAt)],
+  (t) => [
+    index('ticket_comments_ticket_id_created_at_idx').on(t.ticketId, t.createdAt),
+    check('ticket_comments_channel_check', sql`${t.channel} IN (${inList(COMMENT_CHANNELS)})`),
+  ],
 )
 
 export const TICKET_EVENT_TYPES = [

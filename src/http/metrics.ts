@@ -1,8 +1,25 @@
 // HTTP metrics (latency per route and status) and the /metrics endpoint for the process registry.
-import type { FastifyInstance } from 'fastify'
+import { createHash, timingSafeEqual } from 'node:crypto'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { Histogram, type Registry } from 'prom-client'
+import { unauthenticated } from '../errors.js'
 
-export function registerMetrics(app: FastifyInstance, registry: Registry): void {
+const digest = (value: string) => createHash('sha256').update(value).digest()
+
+/**
+ * Whether the request carries `Authorization: Bearer <token>`. Both sides are hashed first so the
+ * comparison is constant-time whatever the lengths (timingSafeEqual needs equal lengths).
+ */
+function hasBearer(request: FastifyRequest, expected: Buffer): boolean {
+  const match = /^Bearer +(\S+) *$/i.exec(request.headers.authorization ?? '')
+  return match?.[1] !== undefined && timingSafeEqual(digest(match[1]), expected)
+}
+
+/**
+ * `/metrics` names routes, volumes and the process's internals: not for the public. It exists only
+ * with a token (Prometheus's `authorization` / `bearer_token` setting sends it).
+ */
+export function registerMetrics(app: FastifyInstance, registry: Registry, token: string | undefined): void {
   const duration = new Histogram({
     name: 'http_request_duration_seconds',
     help: 'HTTP request latency by route and status code',
@@ -18,7 +35,13 @@ export function registerMetrics(app: FastifyInstance, registry: Registry): void 
       reply.elapsedTime / 1000,
     )
   })
-  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+  if (token === undefined) return
+  const expected = digest(token)
+  app.get('/metrics', { schema: { hide: true } }, async (request, reply) => {
+    if (!hasBearer(request, expected)) {
+      reply.header('www-authenticate', 'Bearer realm="metrics"')
+      throw unauthenticated()
+    }
     reply.type(registry.contentType)
     return registry.metrics()
   })

@@ -1,17 +1,38 @@
 // Request-level safety that no route should have to remember.
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { randomUUID } from 'node:crypto'
+import type { IncomingMessage } from 'node:http'
+import type { FastifyInstance } from 'fastify'
 import { badRequest, forbidden } from '../errors.js'
 
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 
-function ownOrigin(request: FastifyRequest): string {
-  return `${request.protocol}://${request.host}`
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/
+
+/**
+ * A caller's X-Request-Id (a proxy's, a client's) follows the request through the logs, but only
+ * as a short token: anything else (a megabyte, newlines forging log lines, markup) is replaced.
+ */
+export function requestId(request: IncomingMessage): string {
+  const given = request.headers['x-request-id']
+  return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID()
+}
+
+/** Paths whose answers are one user's data, or live state: no browser or proxy may store them. */
+const UNCACHEABLE = /^\/(api|health|metrics)(\/|\?|$)/
+
+/** `Cache-Control: no-store` on API, auth and operations answers, errors included; static UI assets keep theirs. */
+export function registerNoStore(app: FastifyInstance): void {
+  app.addHook('onSend', async (request, reply) => {
+    if (UNCACHEABLE.test(request.url) && !reply.hasHeader('cache-control'))
+      reply.header('cache-control', 'no-store')
+  })
 }
 
 /**
  * CSRF: the session cookie rides along on any request a browser sends, so a state-changing request
- * that a browser says came from another site is refused. Allowed: the server's own origin,
- * APP_URL and CORS_ORIGINS. Clients that send no Origin (curl, servers) are not browsers and pass.
+ * that a browser says came from another site is refused. Allowed: the configured origins (APP_URL,
+ * CORS_ORIGINS) only, never one derived from the request's own Host header, which whoever sends the
+ * request chooses. Clients that send no Origin (curl, servers) are not browsers and pass.
  */
 export function registerCsrfGuard(app: FastifyInstance, allowedOrigins: string[]): void {
   const allowed = new Set(allowedOrigins)
@@ -19,7 +40,7 @@ export function registerCsrfGuard(app: FastifyInstance, allowedOrigins: string[]
     if (!STATE_CHANGING.has(request.method)) return
     const origin = request.headers.origin
     if (origin !== undefined) {
-      if (origin !== ownOrigin(request) && !allowed.has(origin)) {
+      if (!allowed.has(origin)) {
         throw forbidden('Forbidden - cross-origin request refused')
       }
       return

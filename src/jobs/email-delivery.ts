@@ -1,6 +1,5 @@
 // Delivers one recorded email over SMTP. Retries with backoff; after the last attempt the email
 // is marked failed with its error (the change that caused it stays done).
-import Type from 'typebox'
 import type { Db } from '../db/client.js'
 import {
   findEmail,
@@ -9,6 +8,7 @@ import {
 } from '../modules/notifications/email.repository.js'
 import type { Mailer } from '../modules/notifications/mailer.js'
 import { defineJob, isLastAttempt } from './job.js'
+import { JOB_PAYLOADS } from './payloads.js'
 import { QUEUES } from './queue.js'
 
 export interface EmailDeps {
@@ -18,7 +18,7 @@ export interface EmailDeps {
 
 export const emailDelivery = defineJob({
   queue: QUEUES.emailDelivery,
-  payload: Type.Object({ emailId: Type.String({ format: 'uuid' }) }),
+  payload: JOB_PAYLOADS[QUEUES.emailDelivery],
   async handle({ db, mailer }: EmailDeps, job) {
     const email = await findEmail(db, job.payload.emailId)
     if (email?.status !== 'pending') return { outcome: 'nothing to send' }

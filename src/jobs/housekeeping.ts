@@ -1,9 +1,11 @@
 // Housekeeping, hourly (a pg-boss schedule: one run per tick however many processes run): the
-// tables that would otherwise only grow lose the rows nothing can use any more.
-import Type from 'typebox'
+// tables that would otherwise only grow lose the rows nothing can use any more (step records,
+// dead sessions, password reset tokens a day after they expired or were used).
 import type { Db } from '../db/client.js'
+import { deleteStaleResetTokens } from '../modules/auth/password-reset.repository.js'
 import { deleteDeadSessions } from '../modules/auth/session.repository.js'
 import { defineJob } from './job.js'
+import { JOB_PAYLOADS } from './payloads.js'
 import { QUEUES } from './queue.js'
 import { pruneStepRecords } from './steps.js'
 
@@ -15,12 +17,13 @@ export interface HousekeepingDeps {
 
 export const housekeeping = defineJob({
   queue: QUEUES.housekeeping,
-  payload: Type.Object({}),
+  payload: JOB_PAYLOADS[QUEUES.housekeeping],
   async handle({ db, stepRetentionDays }: HousekeepingDeps) {
     const before = new Date(Date.now() - stepRetentionDays * 86_400_000)
     return {
       stepRecordsDeleted: await pruneStepRecords(db, before),
       sessionsDeleted: await deleteDeadSessions(db),
+      resetTokensDeleted: await deleteStaleResetTokens(db),
     }
   },
 })

@@ -1,9 +1,9 @@
 // pg-boss on the app's own database. A job is inserted through the caller's transaction, so a
 // ticket and the job that processes it commit together or not at all; a NOTIFY sent in the same
 // transaction wakes idle workers (in this process or any other) the moment it commits.
-import { sql } from 'drizzle-orm'
 import pg from 'pg'
 import PgBoss from 'pg-boss'
+import { Value } from 'typebox/value'
 import {
   CONNECTION_OPTIONS,
   type Database,
@@ -12,11 +12,14 @@ import {
   executeSqlIn,
 } from '../db/client.js'
 import { prepareStatements } from '../db/prepared.js'
+import { defaultLogger, type Logger } from '../logger.js'
+import { JOB_PAYLOADS, type PayloadOf } from './payloads.js'
 
 export const QUEUES = {
   ticketWorkflow: 'ticket-workflow',
   emailDelivery: 'email-delivery',
   housekeeping: 'housekeeping',
+  ticketReassignment: 'ticket-reassignment',
 } as const
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES]
 
@@ -53,17 +56,46 @@ const TUNE_JOB_TABLE = `
   END $$;
   ANALYZE pgboss.job`
 
+/**
+ * pg-boss's job insert (one INSERT … RETURNING id) with the wake-up NOTIFY in the same statement:
+ * one round trip per enqueue instead of two (bench: a create sends 7 statements, now 6). The
+ * notification goes out only when a job row was written (a singleton key already queued wakes
+ * nobody: that job's own notification did), and, like the row, only when the caller commits.
+ */
+export function withWakeUp(executeSql: ExecuteSql, queue: QueueName): ExecuteSql {
+  return (text, values = []) => {
+    if (!/^\s*INSERT\b[\s\S]*\bRETURNING\s+id\s*$/i.test(text)) {
+      throw new Error('pg-boss sent something other than its job insert; enqueue cannot add its wake-up')
+    }
+    const channel = values.length + 1
+    return executeSql(
+      `WITH job AS (${text}) SELECT job.id, pg_notify($${channel}, $${channel + 1}) FROM job`,
+      [...values, WAKE_CHANNEL, queue],
+    )
+  }
+}
+
 export interface QueueSettings {
   /** How long a job may run before it counts as lost (its worker died) and is retried. */
   jobTimeoutSeconds: number
+  /** Where pg-boss's background errors go. */
+  log?: Logger
 }
 
 export interface JobQueue {
   readonly boss: PgBoss
   start(): Promise<void>
   stop(): Promise<void>
-  /** Enqueues a job inside `tx`; it becomes visible, and wakes a worker, when `tx` commits. */
-  enqueue(tx: DbOrTx, queue: QueueName, data: object, options?: { singletonKey?: string }): Promise<void>
+  /**
+   * Enqueues a job inside `tx`; it becomes visible, and wakes a worker, when `tx` commits. A
+   * payload that does not match the queue's schema throws before anything is written.
+   */
+  enqueue<Q extends QueueName>(
+    tx: DbOrTx,
+    queue: Q,
+    data: PayloadOf<Q>,
+    options?: { singletonKey?: string },
+  ): Promise<void>
 }
 
 export function createJobQueue(
@@ -84,7 +116,8 @@ export function createJobQueue(
           options: CONNECTION_OPTIONS,
         })
       : undefined
-  pool?.on('error', (error) => console.error('[pg-boss pool]', error))
+  const log = settings.log ?? defaultLogger()
+  pool?.on('error', (error) => log.error({ err: error }, 'pg-boss: idle database connection lost'))
   if (pool) prepareStatements(pool)
   const executeSql: ExecuteSql = pool
     ? (text, values) => pool.query<Record<string, unknown>>(text, values)
@@ -92,7 +125,7 @@ export function createJobQueue(
   const boss = new PgBoss({ db: { executeSql }, ...common })
   // pg-boss reports background errors (a lost connection, a failed maintenance run) as events;
   // unhandled they would crash the process.
-  boss.on('error', (error) => console.error('[pg-boss]', error))
+  boss.on('error', (error) => log.error({ err: error }, 'pg-boss background error'))
 
   return {
     boss,
@@ -118,8 +151,13 @@ export function createJobQueue(
       await pool?.end()
     },
     async enqueue(tx, queue, data, options = {}) {
-      await boss.send(queue, data, { db: { executeSql: executeSqlIn(tx) }, ...options })
-      await tx.execute(sql`SELECT pg_notify(${WAKE_CHANNEL}, ${queue})`)
+      const schema = JOB_PAYLOADS[queue]
+      if (!Value.Check(schema, data)) {
+        const [first] = Value.Errors(schema, data)
+        const where = first ? `${first.instancePath || '/'} ${first.message}` : 'does not match'
+        throw new Error(`job payload for ${queue}: ${where}`)
+      }
+      await boss.send(queue, data, { db: { executeSql: withWakeUp(executeSqlIn(tx), queue) }, ...options })
     },
   }
 }

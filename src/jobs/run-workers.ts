@@ -12,6 +12,7 @@ import { cachedCatalog } from '../modules/triage/triage.service.js'
 import { emailDelivery } from './email-delivery.js'
 import { housekeeping } from './housekeeping.js'
 import type { JobQueue } from './queue.js'
+import { ticketReassignment } from './ticket-reassignment.js'
 import { ticketWorkflow } from './ticket-workflow.js'
 import { register, startWorker, type Worker, type WorkerLogger } from './worker.js'
 
@@ -55,6 +56,7 @@ export async function runWorkers(options: {
         { concurrency: config.jobs.concurrency, batchSize: triage.inProcess ? 4 : 1 },
       ),
       register(emailDelivery, { db: database.db, mailer }, { concurrency: 2 }),
+      register(ticketReassignment, { db: database.db, notifier }, { concurrency: 2 }),
       register(
         housekeeping,
         { db: database.db, stepRetentionDays: config.jobs.stepRetentionDays },

@@ -2,6 +2,8 @@
 // transaction as the step's effects, so when a job is retried every finished step returns its
 // stored result instead of running again — no second AI call, no second email.
 import { eq, lt, sql } from 'drizzle-orm'
+import type { TSchema } from 'typebox'
+import { Value } from 'typebox/value'
 import type { Db, Tx } from '../db/client.js'
 import { workflowSteps } from '../db/schema.js'
 import { inTransaction } from '../db/transaction.js'
@@ -30,10 +32,30 @@ export interface StepRunner extends StepScope {
 
 export type StepTiming = (step: string, seconds: number) => void
 
+/** Each step's result schema: what an earlier attempt stored is checked against it, not cast. */
+export type StepResultSchemas = Readonly<Record<string, TSchema>>
+
+/** A stored step result that no longer matches its schema (edited by hand, written by other code). */
+export class StepRecordError extends Error {
+  constructor(jobId: string, step: string, problem: string) {
+    super(`workflow step record ${step} of job ${jobId} is unusable: ${problem}`)
+    this.name = 'StepRecordError'
+  }
+}
+
+function checkedResult(jobId: string, schemas: StepResultSchemas, step: string, result: unknown): unknown {
+  const schema = schemas[step]
+  if (!schema) throw new StepRecordError(jobId, step, 'no such step')
+  if (Value.Check(schema, result)) return result
+  const [first] = Value.Errors(schema, result)
+  throw new StepRecordError(jobId, step, first ? `${first.instancePath || '/'} ${first.message}` : 'invalid')
+}
+
 export function createStepRunner(
   db: Db,
   job: { id: string; retryCount: number },
   ticketId: string | null,
+  results: StepResultSchemas,
   options: {
     onTiming?: StepTiming | undefined
     /** `db`'s connections already commit without waiting for the disk (a worker-only process). */
@@ -54,7 +76,7 @@ export function createStepRunner(
       .select({ step: workflowSteps.step, result: workflowSteps.result })
       .from(workflowSteps)
       .where(eq(workflowSteps.jobId, jobId))
-      .then((rows) => new Map(rows.map((r) => [r.step, r.result])))
+      .then((rows) => new Map(rows.map((r) => [r.step, checkedResult(jobId, results, r.step, r.result)])))
     return finished
   }
 

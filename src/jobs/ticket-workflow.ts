@@ -4,7 +4,7 @@
 // repeated. After the last attempt the spec's degradation rules apply: AI fails → default priority
 // and null AI fields, assignment still attempted; assignment fails → unassigned, analysis kept;
 // email fails → assignment kept, the error recorded.
-import Type from 'typebox'
+import Type, { type TSchema } from 'typebox'
 import type { Db, Tx } from '../db/client.js'
 import type { TicketRow } from '../db/schema.js'
 import { type AssignmentResult, autoAssign } from '../modules/assignment/assignment.service.js'
@@ -20,11 +20,13 @@ import { applyAnalysis, loadCatalog } from '../modules/triage/triage.service.js'
 import {
   type CatalogSkill,
   type TicketAnalysis,
+  TicketAnalysisSchema,
   type TicketText,
   TriageError,
   type TriageProvider,
 } from '../modules/triage/triage.types.js'
 import { defineJob, isLastAttempt } from './job.js'
+import { JOB_PAYLOADS } from './payloads.js'
 import { QUEUES } from './queue.js'
 import { createStepRunner, type StepRunner, type StepTiming } from './steps.js'
 
@@ -43,15 +45,48 @@ type Analysed = { ok: true; analysis: TicketAnalysis } | { ok: false; error: str
 type Assigned = AssignmentResult | { assignedTo: null; reason: 'failed'; error: string }
 type Outcome = { outcome: 'ticket deleted' } | { outcome: 'done' | 'failed'; assignedTo: string | null }
 
+const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()])
+
+/**
+ * What each step stores, as a retry reads it back (steps.ts checks it). A record that does not
+ * match fails the attempt with a StepRecordError naming the step, rather than feeding the next
+ * step a value of the wrong shape.
+ */
+const STEP_RESULTS = {
+  'fetch-ticket': Nullable(Type.Object({ title: Type.String(), description: Type.String() })),
+  'update-ticket-status': Type.Null(),
+  'ai-processing': Type.Union([
+    Type.Object({ ok: Type.Literal(true), analysis: TicketAnalysisSchema }),
+    Type.Object({ ok: Type.Literal(false), error: Type.String() }),
+  ]),
+  'assign-moderator': Type.Union([
+    Type.Object({
+      assignedTo: Type.String(),
+      email: Type.String(),
+      reason: Type.Union([Type.Literal('skills'), Type.Literal('workload')]),
+    }),
+    Type.Object({
+      assignedTo: Type.Null(),
+      reason: Type.String(),
+      error: Type.Optional(Type.String()),
+    }),
+  ]),
+  'send-email-notification': Type.Object({
+    emailId: Nullable(Type.String()),
+    error: Type.Optional(Type.String()),
+  }),
+  finish: Type.Null(),
+} as const
+
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error))
 
 export const ticketWorkflow = defineJob({
   queue: QUEUES.ticketWorkflow,
-  payload: Type.Object({ ticketId: Type.String({ format: 'uuid' }) }),
+  payload: JOB_PAYLOADS[QUEUES.ticketWorkflow],
   async handle(deps: WorkflowDeps, job): Promise<Outcome> {
     const lastAttempt = isLastAttempt(job)
     const work = stepsOf(deps, job.payload.ticketId, lastAttempt)
-    const steps = createStepRunner(deps.db, job, job.payload.ticketId, {
+    const steps = createStepRunner(deps.db, job, job.payload.ticketId, STEP_RESULTS, {
       onTiming: deps.onStepTiming,
       asyncCommit: deps.asyncCommit,
       beforeCommit: work.writeHistory,

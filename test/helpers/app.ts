@@ -19,7 +19,16 @@ export interface TestContext {
 
 export async function createTestContext(env: Record<string, string> = {}): Promise<TestContext> {
   const { database, url, drop } = await openTestDatabase()
-  const config = loadConfig({ AUTH_RATE_LIMIT: '100000', WORKER: 'off', COOKIE_SECURE: 'false', ...env })
+  // Limits high enough that tests filing many tickets or comments as one user measure something
+  // else; the tests of the limits set their own.
+  const config = loadConfig({
+    AUTH_RATE_LIMIT: '100000',
+    TICKET_RATE_LIMIT: '100000',
+    COMMENT_RATE_LIMIT: '100000',
+    WORKER: 'off',
+    COOKIE_SECURE: 'false',
+    ...env,
+  })
   const queue = createJobQueue(database)
   await queue.start()
   const app = await buildApp({ config, database, queue, logger: false })

@@ -11,8 +11,10 @@ import { Outbox } from './pages/admin/Outbox'
 import { Skills } from './pages/admin/Skills'
 import { UserDetail } from './pages/admin/UserDetail'
 import { Users } from './pages/admin/Users'
+import { ForgotPassword } from './pages/auth/ForgotPassword'
 import { Login } from './pages/auth/Login'
 import { Register } from './pages/auth/Register'
+import { ResetPassword } from './pages/auth/ResetPassword'
 import { Dashboard } from './pages/Dashboard'
 import { MyTickets } from './pages/MyTickets'
 import { NewTicket } from './pages/NewTicket'
@@ -20,7 +22,9 @@ import { NotAllowed, NotFound } from './pages/Problems'
 import { Queue } from './pages/Queue'
 import { TicketPage } from './pages/ticket/TicketPage'
 
-type Access = 'public' | 'signed-in' | 'staff' | 'admin'
+// public: signed-out pages (a signed-in user is sent on); anyone: shown either way (a reset link
+// opened while signed in, perhaps as someone else, must still work).
+type Access = 'public' | 'anyone' | 'signed-in' | 'staff' | 'admin'
 
 interface RouteDef {
   pattern: string
@@ -31,6 +35,8 @@ interface RouteDef {
 const ROUTES: RouteDef[] = [
   { pattern: '/login', access: 'public', render: () => <Login /> },
   { pattern: '/register', access: 'public', render: () => <Register /> },
+  { pattern: '/forgot-password', access: 'public', render: () => <ForgotPassword /> },
+  { pattern: '/reset-password', access: 'anyone', render: () => <ResetPassword /> },
   { pattern: '/tickets', access: 'signed-in', render: () => <MyTickets /> },
   { pattern: '/tickets/new', access: 'signed-in', render: () => <NewTicket /> },
   { pattern: '/tickets/:id', access: 'signed-in', render: (p) => <TicketPage key={p.id} id={p.id ?? ''} /> },
@@ -58,6 +64,7 @@ function resolve(path: string, query: URLSearchParams, user: User | null): JSX.E
   for (const route of ROUTES) {
     const params = match(route.pattern, path)
     if (!params) continue
+    if (route.access === 'anyone') return route.render(params)
     if (route.access === 'public') {
       // Signed in already: go where the sign-in would have led.
       return user ? <Redirect to={safeNext(query.get('next')) ?? homeFor(user)} /> : route.render(params)

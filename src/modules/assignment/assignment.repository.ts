@@ -127,3 +127,18 @@ async function pick(
     lastAssignedKey: typeof row.last_assigned_key === 'string' ? row.last_assigned_key : null,
   }
 }
+
+/** Unassigns every open ticket `userId` holds; gives their ids. */
+export async function releaseOpenTickets(tx: DbOrTx, userId: string): Promise<string[]> {
+  const rows = await tx
+    .update(tickets)
+    .set({ assignedTo: null, updatedAt: sql`now()` })
+    .where(
+      and(
+        eq(tickets.assignedTo, userId),
+        sql`${tickets.status} IN ('todo', 'in_progress', 'waiting_for_customer')`,
+      ),
+    )
+    .returning({ id: tickets.id })
+  return rows.map((r) => r.id)
+}

@@ -1,8 +1,8 @@
 // Auto-assignment: the workflow's assign-moderator step.
 import type { Tx } from '../../db/client.js'
 import type { TicketRow } from '../../db/schema.js'
-import { findTicket, type RecordHistory, recordNow } from '../tickets/ticket.repository.js'
-import { assignTicket, chooseAssignee } from './assignment.repository.js'
+import { findTicket, insertEvents, type RecordHistory, recordNow } from '../tickets/ticket.repository.js'
+import { assignTicket, chooseAssignee, releaseOpenTickets } from './assignment.repository.js'
 
 export type AssignmentResult =
   | { assignedTo: string; email: string; reason: 'skills' | 'workload' }
@@ -69,4 +69,33 @@ export async function autoAssign(
     ])
     return { result: { assignedTo: candidate.userId, email: candidate.email, reason }, ticket: assigned }
   }
+}
+
+/**
+ * A moderator who stops being staff (demoted to user, or deactivated) hands back their open
+ * tickets: each is unassigned, with a history row naming `actorId` (the admin) and why, and
+ * `reassign` sends it back through automatic assignment (a job enqueued in `tx`, so it happens
+ * exactly when the demotion commits). Gives the released tickets' ids.
+ */
+export async function releaseTicketsOf(
+  tx: Tx,
+  userId: string,
+  actorId: string | null,
+  reason: 'assignee demoted' | 'assignee deactivated',
+  reassign: (ticketId: string) => Promise<void>,
+): Promise<string[]> {
+  const ids = await releaseOpenTickets(tx, userId)
+  await insertEvents(
+    tx,
+    ids.map((ticketId) => ({
+      ticketId,
+      actorId,
+      type: 'assigned' as const,
+      fromValue: userId,
+      toValue: null,
+      details: { reason },
+    })),
+  )
+  for (const id of ids) await reassign(id)
+  return ids
 }

@@ -9,6 +9,8 @@ import { loadUserDto } from '../users/user.repository.js'
 import { EmailSchema, NameSchema, PasswordSchema, UserSchema } from '../users/user.schemas.js'
 import { authenticate, currentUser, SESSION_COOKIE, sessionToken } from './auth.hooks.js'
 import * as authService from './auth.service.js'
+import { createLoginFailures } from './login-failures.js'
+import * as resetService from './password-reset.service.js'
 
 const RegisterBody = Type.Object(
   { email: EmailSchema, password: PasswordSchema, name: Type.Optional(NameSchema) },
@@ -21,9 +23,17 @@ const LoginBody = Type.Object(
   },
   { additionalProperties: false },
 )
+const ForgotBody = Type.Object(
+  { email: Type.String({ minLength: 1, maxLength: 254 }) },
+  { additionalProperties: false },
+)
+const ResetBody = Type.Object(
+  { token: Type.String({ minLength: 1, maxLength: 200 }), password: PasswordSchema },
+  { additionalProperties: false },
+)
 const errors = errorResponses(400, 401, 409, 429)
 
-export const authRoutes: RoutePlugin = async (app, { config, database }) => {
+export const authRoutes: RoutePlugin = async (app, { config, database, notifier }) => {
   const { db } = database
   const cookieOptions = {
     path: '/',
@@ -35,21 +45,19 @@ export const authRoutes: RoutePlugin = async (app, { config, database }) => {
   const setSessionCookie = (reply: FastifyReply, token: string) =>
     reply.setCookie(SESSION_COOKIE, token, cookieOptions)
 
-  // Per IP and per email: one address cannot hammer many accounts, and many addresses cannot
-  // hammer one account. Both count every attempt, register and login alike. The email limiter runs
-  // once the body is parsed and valid.
+  // Per IP: one address cannot hammer many accounts (every attempt counts, register and login
+  // alike). Per (email, IP), failed sign-ins only: one address cannot guess one account's password,
+  // and nobody's failures elsewhere lock the owner out from their own address.
   const perIp = attemptLimiter(app, config.authRateLimit, (req) => `auth-ip:${normalizeIP(req.ip)}`)
-  const perEmail = attemptLimiter(app, config.authRateLimit, (req) => {
-    const email = (req.body as { email?: unknown } | undefined)?.email
-    return `auth-email:${typeof email === 'string' ? email.trim().toLowerCase() : ''}`
-  })
+  const failures = createLoginFailures(config.authRateLimit)
+  const failureKey = (request: FastifyRequest<{ Body: { email: string } }>) =>
+    `${request.body.email.trim().toLowerCase()}\n${normalizeIP(request.ip)}`
 
   app.post(
     '/register',
     {
       onRequest: perIp,
       preValidation: trimFields(['email', 'name']),
-      preHandler: perEmail,
       schema: {
         tags: ['auth'],
         summary: 'Create an account (role user) and sign in',
@@ -68,7 +76,6 @@ export const authRoutes: RoutePlugin = async (app, { config, database }) => {
     '/login',
     {
       onRequest: perIp,
-      preHandler: perEmail,
       schema: {
         tags: ['auth'],
         summary: 'Sign in; sets the session cookie',
@@ -77,9 +84,69 @@ export const authRoutes: RoutePlugin = async (app, { config, database }) => {
       },
     },
     async (request, reply) => {
-      const { user, token } = await authService.login(db, request.body, config.sessionTtlHours)
+      const key = failureKey(request)
+      const retryAfter = failures.retryAfterSeconds(key)
+      if (retryAfter > 0) {
+        reply.header('retry-after', String(retryAfter))
+        throw new AppError(
+          'RATE_LIMITED',
+          'Too many requests',
+          `too many failed sign-ins for this account from your address; retry in ${retryAfter} seconds`,
+        )
+      }
+      const { user, token } = await authService
+        .login(db, request.body, config.sessionTtlHours)
+        .catch((error) => {
+          if (error instanceof AppError && error.code === 'UNAUTHENTICATED') failures.recordFailure(key)
+          throw error
+        })
+      failures.clear(key)
       setSessionCookie(reply, token)
       return ok(200, 'Login successful', user)
+    },
+  )
+
+  // Reset emails to one address are limited apart from logins: asking for links must neither
+  // flood someone's mailbox nor use up the owner's login attempts.
+  const resetPerEmail = attemptLimiter(app, config.authRateLimit, (req) => {
+    const email = (req.body as { email?: unknown } | undefined)?.email
+    return `reset-email:${typeof email === 'string' ? email.trim().toLowerCase() : ''}`
+  })
+
+  app.post(
+    '/password/forgot',
+    {
+      onRequest: perIp,
+      preValidation: trimFields(['email']),
+      preHandler: resetPerEmail,
+      schema: {
+        tags: ['auth'],
+        summary: 'Email a password reset link (the same answer whether or not the account exists)',
+        body: ForgotBody,
+        response: { 200: Envelope(Type.Null()), ...errorResponses(400, 429) },
+      },
+    },
+    async (request) => {
+      await resetService.requestPasswordReset(db, notifier, config.appUrl, request.body.email)
+      return ok(200, resetService.FORGOT_ANSWER, null)
+    },
+  )
+
+  app.post(
+    '/password/reset',
+    {
+      onRequest: perIp,
+      schema: {
+        tags: ['auth'],
+        summary: "Set a new password with an emailed token; signs in and revokes the user's other sessions",
+        body: ResetBody,
+        response: { 200: Envelope(UserSchema), ...errorResponses(400, 429) },
+      },
+    },
+    async (request, reply) => {
+      const { user, token } = await resetService.resetPassword(db, request.body, config.sessionTtlHours)
+      setSessionCookie(reply, token)
+      return ok(200, 'Password reset successful', user)
     },
   )
 

@@ -1,5 +1,7 @@
 import type { Db } from '../../db/client.js'
+import { inTransaction } from '../../db/transaction.js'
 import { AppError } from '../../errors.js'
+import { announceAccessChange } from '../events/access-changes.js'
 import * as userRepo from '../users/user.repository.js'
 import type { UserDto } from '../users/user.schemas.js'
 import { createUser } from '../users/user.service.js'
@@ -38,4 +40,10 @@ export async function login(
   return { user: userRepo.toUserDto(row, skills.get(row.id)), token }
 }
 
-export const logout = (db: Db, token: string) => revokeSession(db, token)
+/** Revokes the session; its open event streams close when this commits. */
+export async function logout(db: Db, token: string): Promise<void> {
+  await inTransaction(db, async (tx) => {
+    const session = await revokeSession(tx, token)
+    if (session) await announceAccessChange(tx, { userId: session.userId, sessionId: session.id })
+  })
+}

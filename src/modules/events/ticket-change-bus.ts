@@ -4,6 +4,7 @@ import Type, { type Static } from 'typebox'
 import { Value } from 'typebox/value'
 import type { Database } from '../../db/client.js'
 import { type ListenLogger, listen } from '../../db/listen.js'
+import { type AccessChange, AccessChangeSchema } from './access-changes.js'
 
 export const TICKET_CHANGES_CHANNEL = 'sts_ticket_changes'
 
@@ -14,16 +15,23 @@ export const TicketChangeSchema = Type.Object({
   assigned_to: Type.Union([Type.String(), Type.Null()]),
   status: Type.String(),
   processing_status: Type.String(),
+  // Optional: a process still running the previous trigger sends neither.
+  number: Type.Optional(Type.Integer()),
+  /** A comment event for an internal note: staff only. */
+  internal: Type.Optional(Type.Boolean()),
 })
 export type TicketChange = Static<typeof TicketChangeSchema>
 
 export interface TicketChangeBus {
   subscribe(listener: (change: TicketChange) => void): () => void
+  /** Changes of a user's rights or sessions (see access-changes.ts), in order with the ticket changes. */
+  subscribeAccess(listener: (change: AccessChange) => void): () => void
   stop(): Promise<void>
 }
 
 export async function startTicketChangeBus(database: Database, log: ListenLogger): Promise<TicketChangeBus> {
   const listeners = new Set<(change: TicketChange) => void>()
+  const accessListeners = new Set<(change: AccessChange) => void>()
   const unlisten = await listen(
     database,
     TICKET_CHANGES_CHANNEL,
@@ -32,9 +40,16 @@ export async function startTicketChangeBus(database: Database, log: ListenLogger
       try {
         change = JSON.parse(payload)
       } catch {
+        change = undefined
+      }
+      if (Value.Check(AccessChangeSchema, change)) {
+        for (const listener of accessListeners) listener(change)
         return
       }
-      if (!Value.Check(TicketChangeSchema, change)) return
+      if (!Value.Check(TicketChangeSchema, change)) {
+        log.warn({ channel: TICKET_CHANGES_CHANNEL, payload }, 'ignoring a malformed ticket change')
+        return
+      }
       for (const listener of listeners) listener(change)
     },
     log,
@@ -43,6 +58,10 @@ export async function startTicketChangeBus(database: Database, log: ListenLogger
     subscribe(listener) {
       listeners.add(listener)
       return () => listeners.delete(listener)
+    },
+    subscribeAccess(listener) {
+      accessListeners.add(listener)
+      return () => accessListeners.delete(listener)
     },
     stop: unlisten,
   }

@@ -207,7 +207,12 @@ async function fileNewTicket(
   )
   await addParticipants(tx, ticket.id, await participantIds(deps, tx, message, sender, sender.id))
   await mark({ outcome: 'ticket_created', ticketId: ticket.id, error: null })
-  await deps.notifier.ticketAcknowledged(tx, { id: ticket.id, title: ticket.title, createdBy: sender.id })
+  await deps.notifier.ticketAcknowledged(tx, {
+    id: ticket.id,
+    number: ticket.number,
+    title: ticket.title,
+    createdBy: sender.id,
+  })
   return { outcome: 'ticket_created', ticketId: ticket.id, error: null }
 }
 

@@ -10,6 +10,7 @@ export interface EmailContent {
 
 interface TicketRef {
   id: string
+  number: number
   title: string
 }
 
@@ -25,7 +26,8 @@ const oneLine = (value: string, max = 120) => {
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat
 }
 
-const shortId = (id: string) => id.slice(0, 8)
+/** The token every subject carries, as the UI shows the number: `[#1042]`. */
+const subjectTag = (ticket: TicketRef) => `[#${ticket.number}]`
 const ticketUrl = (appUrl: string, ticket: TicketRef) => `${appUrl}/tickets/${ticket.id}`
 
 function render(appUrl: string, ticket: TicketRef, subject: string, lines: string[]): EmailContent {
@@ -38,7 +40,7 @@ function render(appUrl: string, ticket: TicketRef, subject: string, lines: strin
   const html = `<!doctype html>
 <html><body style="font-family: system-ui, sans-serif; line-height: 1.5; color: #1f2933">
 ${paragraphs}
-<p><a href="${escapeHtml(url)}">Open ticket #${shortId(ticket.id)}</a></p>
+<p><a href="${escapeHtml(url)}">Open ticket #${ticket.number}</a></p>
 <p style="color: #6b7785; font-size: 12px">Smart Ticket System</p>
 </body></html>`
   return { subject: oneLine(subject, 200), text, html }
@@ -48,7 +50,7 @@ export function assignedEmail(
   appUrl: string,
   ticket: TicketRef & { priority: string; summary: string | null },
 ): EmailContent {
-  return render(appUrl, ticket, `[#${shortId(ticket.id)}] Assigned to you: ${oneLine(ticket.title)}`, [
+  return render(appUrl, ticket, `${subjectTag(ticket)} Assigned to you: ${oneLine(ticket.title)}`, [
     `A ticket has been assigned to you: "${ticket.title}".`,
     `Priority: ${ticket.priority}`,
     ...(ticket.summary ? [`Summary: ${ticket.summary}`] : []),
@@ -56,7 +58,7 @@ export function assignedEmail(
 }
 
 export function commentEmail(appUrl: string, ticket: TicketRef, author: string, body: string): EmailContent {
-  return render(appUrl, ticket, `[#${shortId(ticket.id)}] New reply on: ${oneLine(ticket.title)}`, [
+  return render(appUrl, ticket, `${subjectTag(ticket)} New reply on: ${oneLine(ticket.title)}`, [
     `${author} replied on your ticket "${ticket.title}":`,
     body,
   ])
@@ -75,14 +77,33 @@ export function statusEmail(appUrl: string, ticket: TicketRef, status: TicketSta
   return render(
     appUrl,
     ticket,
-    `[#${shortId(ticket.id)}] ${status.replace(/_/g, ' ')}: ${oneLine(ticket.title)}`,
+    `${subjectTag(ticket)} ${status.replace(/_/g, ' ')}: ${oneLine(ticket.title)}`,
     [`Your ticket "${ticket.title}" is now ${status.replace(/_/g, ' ')}.`, STATUS_LINES[status] ?? ''],
   )
 }
 
+/** The reset link, and what to do if you did not ask for it. Not about a ticket: no [#n]. */
+export function passwordResetEmail(link: string, validMinutes: number): EmailContent {
+  const lines = [
+    'Someone (we hope you) asked to reset the password of your Smart Ticket System account.',
+    `Choose a new password here; the link works once, for ${validMinutes} minutes:`,
+  ]
+  const ignore = 'If you did not ask for this, ignore this email: your password stays as it is.'
+  const text = [...lines, link, '', ignore, '', '— Smart Ticket System'].join('\n')
+  const html = `<!doctype html>
+<html><body style="font-family: system-ui, sans-serif; line-height: 1.5; color: #1f2933">
+${lines.map((line) => `<p>${escapeHtml(line)}</p>`).join('\n')}
+<p><a href="${escapeHtml(link)}">Choose a new password</a></p>
+<p>${escapeHtml(ignore)}</p>
+<p style="color: #6b7785; font-size: 12px">Smart Ticket System</p>
+</body></html>`
+  return { subject: 'Reset your password', text, html }
+}
+
+/** A ticket filed by email: its number, and how to add to it. */
 export function acknowledgementEmail(appUrl: string, ticket: TicketRef): EmailContent {
-  return render(appUrl, ticket, `[#${shortId(ticket.id)}] Received: ${oneLine(ticket.title)}`, [
-    `We received your request "${ticket.title}" and filed it as a ticket.`,
-    'Reply to this email to add to it; keep the ticket reference in the subject.',
+  return render(appUrl, ticket, `${subjectTag(ticket)} Received: ${oneLine(ticket.title)}`, [
+    `We received your request "${ticket.title}" and filed it as ticket #${ticket.number}.`,
+    `Reply to this email to add to it; keep [#${ticket.number}] in the subject.`,
   ])
 }

@@ -15,6 +15,7 @@ import {
   assignedEmail,
   commentEmail,
   type EmailContent,
+  passwordResetEmail,
   STATUSES_THAT_EMAIL,
   statusEmail,
 } from './email.templates.js'
@@ -34,7 +35,9 @@ export interface Notifier {
   /** Status became waiting_for_customer, resolved or closed: tell the creator (unless they made the change). */
   statusChanged(tx: DbOrTx, ticket: TicketRow, status: TicketStatus, actorId: string | null): Promise<void>
   /** A ticket filed by email: tell its requester it arrived (an automatic notice). */
-  ticketAcknowledged(tx: DbOrTx, ticket: Pick<TicketRow, 'id' | 'title' | 'createdBy'>): Promise<void>
+  ticketAcknowledged(tx: DbOrTx, ticket: Pick<TicketRow, 'id' | 'number' | 'title' | 'createdBy'>): Promise<void>
+  /** A password reset link, to the address it was asked for. */
+  passwordReset(tx: DbOrTx, to: string, link: string, validMinutes: number): Promise<void>
 }
 
 export function createNotifier(options: {
@@ -51,11 +54,15 @@ export function createNotifier(options: {
     tx: DbOrTx,
     to: string,
     content: EmailContent,
-    ticketId: string,
+    ticketId: string | null,
     autoSubmitted = true,
   ) {
     const id = randomUUID()
-    const references = [ticketRootMessageId(ticketId, domain), ...(await inboundThreadIds(tx, ticketId))]
+    // An email about no ticket (a password reset) starts no thread.
+    const references =
+      ticketId === null
+        ? []
+        : [ticketRootMessageId(ticketId, domain), ...(await inboundThreadIds(tx, ticketId))]
     // Without SMTP the email is kept as `skipped`: listed for admins, never retried.
     const email = await insertEmail(tx, {
       id,
@@ -94,6 +101,9 @@ export function createNotifier(options: {
     },
     async ticketAcknowledged(tx, ticket) {
       await record(tx, ticket.createdBy, acknowledgementEmail(appUrl, ticket), ticket.id)
+    },
+    async passwordReset(tx, to, link, validMinutes) {
+      await recordTo(tx, to, passwordResetEmail(link, validMinutes), null)
     },
   }
 }

@@ -1,5 +1,5 @@
 // Ticket rows, their comments and their history. Every function takes `db` or a transaction first.
-import { and, asc, desc, eq, type SQL, sql } from 'drizzle-orm'
+import { and, asc, desc, eq, type Placeholder, type SQL, sql } from 'drizzle-orm'
 import { alias } from 'drizzle-orm/pg-core'
 import type { DbOrTx } from '../../db/client.js'
 import {
@@ -13,13 +13,14 @@ import {
   tickets,
   users,
 } from '../../db/schema.js'
-import type { CommentDto, TicketDto, TicketEventDto, TicketWithPeopleDto } from './ticket.schemas.js'
+import type { CommentDto, TicketDto, TicketEventDto } from './ticket.schemas.js'
 
 export const UNASSIGNED = '00000000-0000-0000-0000-000000000000'
 
 export function toTicketDto(row: TicketRow): TicketDto {
   return {
     id: row.id,
+    number: row.number,
     title: row.title,
     description: row.description,
     status: row.status,
@@ -86,85 +87,226 @@ export interface PageWindow {
   limit: number
 }
 
+/**
+ * Totals are int4, so an offset past this is past every total: clamped to it, an absurd page
+ * (`?page=99999999999999999999`) still answers an empty page instead of a value PostgreSQL
+ * cannot take as a parameter.
+ */
+const MAX_OFFSET = 2_147_483_647
+
+function clamped(page: PageWindow): PageWindow {
+  return { offset: Math.min(page.offset, MAX_OFFSET), limit: page.limit }
+}
+
 // Newest first; id breaks ties so pages never overlap or skip when timestamps are equal.
 const newestFirst = [desc(tickets.createdAt), desc(tickets.id)]
 
-function filterConditions(filter: TicketFilter): SQL[] {
+/**
+ * The list filters as SQL with placeholders (:status, :priority, :assignedTo), so a query built
+ * once serves every value. Which filters are present changes the text: see `Shape`.
+ */
+function filterConditions(shape: Shape): SQL[] {
   const conditions: SQL[] = []
-  if (filter.status) conditions.push(eq(tickets.status, filter.status))
-  if (filter.priority) conditions.push(eq(tickets.priority, filter.priority))
-  if (filter.assignedTo === UNASSIGNED) conditions.push(sql`${tickets.assignedTo} IS NULL`)
-  else if (filter.assignedTo) conditions.push(eq(tickets.assignedTo, filter.assignedTo))
+  if (shape.status) conditions.push(eq(tickets.status, sql.placeholder('status')))
+  if (shape.priority) conditions.push(eq(tickets.priority, sql.placeholder('priority')))
+  if (shape.assignedTo === 'none') conditions.push(sql`${tickets.assignedTo} IS NULL`)
+  else if (shape.assignedTo === 'user') conditions.push(eq(tickets.assignedTo, sql.placeholder('assignedTo')))
   return conditions
 }
 
-/** A user's own tickets. A user's tickets are few enough that counting them is an index range scan. */
-export async function listOwnTickets(db: DbOrTx, userId: string, filter: TicketFilter, page: PageWindow) {
-  const where = and(eq(tickets.createdBy, userId), ...filterConditions({ ...filter, assignedTo: undefined }))
-  const [counted] = await db.select({ n: sql<number>`count(*)::int` }).from(tickets).where(where)
-  const total = counted?.n ?? 0
-  if (page.offset >= total) return { rows: [] as TicketDto[], total }
-  const ids = pageOfIds(db, where, page)
-  const rows = await db
-    .select({ ticket: tickets })
-    .from(ids)
-    .innerJoin(tickets, eq(tickets.id, ids.id))
+/** Which filters a list request uses: each combination is its own statement text. */
+interface Shape {
+  status: boolean
+  priority: boolean
+  assignedTo: 'any' | 'none' | 'user'
+}
+
+function shapeOf(filter: TicketFilter): Shape {
+  return {
+    status: filter.status !== undefined,
+    priority: filter.priority !== undefined,
+    assignedTo: !filter.assignedTo ? 'any' : filter.assignedTo === UNASSIGNED ? 'none' : 'user',
+  }
+}
+
+function placeholderValues(filter: TicketFilter, page: PageWindow) {
+  return {
+    status: filter.status ?? null,
+    priority: filter.priority ?? null,
+    assignedTo: filter.assignedTo ?? null,
+    offset: page.offset,
+  }
+}
+
+/**
+ * The list queries run on every list request; building one with drizzle cost more CPU than
+ * anything else the server did per request (bench/profile-top.ts). Each (shape, page size, first
+ * page or not) is built once per database and kept, the page size written into the text: with
+ * `LIMIT $n` a generic plan must guess the limit (a tenth of the matches), and for 700k matches
+ * it joined users by sequential scan: 1–16 ms instead of 0.3 (EXPLAIN). An unknown OFFSET makes
+ * the generic plan look dearer than the per-call ones, so PostgreSQL kept planning each call; on
+ * the first page (most requests) the text has no OFFSET, its generic plan is the per-call plan,
+ * and the statement is named for the usual page sizes: parsed once per connection, planned no
+ * more once the generic plan proves as cheap (after five calls). Other pages and sizes run
+ * unnamed and are planned per call, as the list plans were tuned: named statements are prepared
+ * on every connection, so their number must stay small.
+ */
+const NAMED_PAGE_SIZES = new Set([10, 20, 25, 50, 100])
+
+/** Where a page starts: the first page's text has no OFFSET, later pages take it as :offset. */
+type Start = 'first' | 'later'
+
+function memoByShape<Q>(
+  list: string,
+  build: (db: DbOrTx, shape: Shape, limit: number, start: Start, name: string) => Q,
+) {
+  const byDb = new WeakMap<DbOrTx, Map<string, Q>>()
+  return (db: DbOrTx, shape: Shape, page: PageWindow): Q => {
+    let built = byDb.get(db)
+    if (!built) {
+      built = new Map()
+      byDb.set(db, built)
+    }
+    const start: Start = page.offset === 0 ? 'first' : 'later'
+    const key = `${shape.status ? 's' : ''}${shape.priority ? 'p' : ''}${shape.assignedTo === 'any' ? '' : `a${shape.assignedTo}`}_${page.limit}_${start}`
+    let query = built.get(key)
+    if (!query) {
+      const named = start === 'first' && NAMED_PAGE_SIZES.has(page.limit)
+      // The empty name makes node-postgres send the statement unnamed.
+      query = build(db, shape, page.limit, start, named ? `sts_${list}_${key}` : '')
+      built.set(key, query)
+    }
+    return query
+  }
+}
+
+const ownTicketsQuery = memoByShape('own', (db, shape, limit, start, name) => {
+  const where = and(
+    eq(tickets.createdBy, sql.placeholder('userId')),
+    ...filterConditions({ ...shape, assignedTo: 'any' }),
+  )
+  const total = db.$with('total').as(
+    db
+      .select({ n: sql<number>`count(*)::int`.as('n') })
+      .from(tickets)
+      .where(where),
+  )
+  const ids = pageOfIds(db, and(where, pageExists(start)), limit, start)
+  return db
+    .with(total)
+    .select({ total: total.n, ticket: tickets })
+    .from(total)
+    .leftJoin(ids, sql`true`)
+    .leftJoin(tickets, eq(tickets.id, ids.id))
     .orderBy(desc(ids.createdAt), desc(ids.id))
-  return { rows: rows.map((r) => toTicketDto(r.ticket)), total }
+    .prepare(name)
+})
+
+/**
+ * A user's own tickets, and how many match, in one statement (one round trip, one snapshot). A
+ * user's tickets are few enough that counting them is an index range scan.
+ */
+export async function listOwnTickets(db: DbOrTx, userId: string, filter: TicketFilter, window: PageWindow) {
+  const page = clamped(window)
+  const ownFilter = { ...filter, assignedTo: undefined }
+  const rows = await ownTicketsQuery(db, shapeOf(ownFilter), page).execute({
+    ...placeholderValues(ownFilter, page),
+    userId,
+  })
+  return {
+    rows: rows.flatMap((r) => (r.ticket ? [toTicketDto(r.ticket)] : [])),
+    total: rows[0]?.total ?? 0,
+  }
+}
+
+/**
+ * Inside a statement with a `total` CTE: false when the page starts past the last match, so the
+ * page's index walk is skipped altogether (PostgreSQL evaluates it once, before the scan): a
+ * page far past the end costs nothing instead of a walk over every match.
+ */
+function pageExists(start: Start): SQL {
+  const offset = start === 'first' ? sql`0` : sql`${sql.placeholder('offset')}::int`
+  return sql`${offset} < (SELECT n FROM total)`
+}
+
+/**
+ * A page size written into the statement's text (see memoByShape): drizzle sends a number as a
+ * parameter, but renders SQL given in its place as it is. Its signature only knows placeholders.
+ */
+function literalLimit(limit: number): Placeholder {
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new Error(`bad page size ${limit}`)
+  return sql.raw(String(limit)) as unknown as Placeholder
 }
 
 /**
  * The page's ids first, whole rows after: skipping `offset` rows then walks the index alone
  * instead of fetching (and joining) every skipped ticket. Deep pages cost a fraction as much.
  */
-function pageOfIds(db: DbOrTx, where: SQL | undefined, page: PageWindow) {
-  return db
+function pageOfIds(db: DbOrTx, where: SQL | undefined, limit: number, start: Start) {
+  const page = db
     .select({ id: tickets.id, createdAt: tickets.createdAt })
     .from(tickets)
     .where(where)
     .orderBy(...newestFirst)
-    .limit(page.limit)
-    .offset(page.offset)
-    .as('page')
+    .limit(literalLimit(limit))
+    .$dynamic()
+  return (start === 'first' ? page : page.offset(sql.placeholder('offset'))).as('page')
 }
 
-/**
- * Every ticket, with the assignee's and creator's emails joined in the same query. The total
- * comes from ticket_counts (kept exact by triggers), so it costs the same at 1M tickets as at 10.
- */
-export async function listAllTickets(db: DbOrTx, filter: TicketFilter, page: PageWindow) {
-  const total = await countAllTickets(db, filter)
-  if (page.offset >= total) return { rows: [] as TicketWithPeopleDto[], total }
+const allTicketsQuery = memoByShape('all', (db, shape, limit, start, name) => {
+  const total = db.$with('total').as(countAllQuery(db, shape))
   const assignee = alias(users, 'assignee')
   const creator = alias(users, 'creator')
-  const ids = pageOfIds(db, and(...filterConditions(filter)), page)
-  const rows = await db
-    .select({ ticket: tickets, assigneeEmail: assignee.email, creatorEmail: creator.email })
-    .from(ids)
-    .innerJoin(tickets, eq(tickets.id, ids.id))
+  const ids = pageOfIds(db, and(...filterConditions(shape), pageExists(start)), limit, start)
+  return db
+    .with(total)
+    .select({ total: total.n, ticket: tickets, assigneeEmail: assignee.email, creatorEmail: creator.email })
+    .from(total)
+    .leftJoin(ids, sql`true`)
+    .leftJoin(tickets, eq(tickets.id, ids.id))
     .leftJoin(assignee, eq(assignee.id, tickets.assignedTo))
-    .innerJoin(creator, eq(creator.id, tickets.createdBy))
+    .leftJoin(creator, eq(creator.id, tickets.createdBy))
     .orderBy(desc(ids.createdAt), desc(ids.id))
+    .prepare(name)
+})
+
+/**
+ * Every ticket, with the assignee's and creator's emails joined in, and the total, in one
+ * statement: one round trip, and the total is of the same snapshot as the rows. The total comes
+ * from ticket_counts (kept exact by triggers), so it costs the same at 1M tickets as at 10.
+ */
+export async function listAllTickets(db: DbOrTx, filter: TicketFilter, window: PageWindow) {
+  const page = clamped(window)
+  const rows = await allTicketsQuery(db, shapeOf(filter), page).execute(placeholderValues(filter, page))
   return {
-    rows: rows.map(({ ticket, assigneeEmail, creatorEmail }) => ({
-      ...toTicketDto(ticket),
-      assignee: assigneeEmail === null ? null : { email: assigneeEmail },
-      creator: { email: creatorEmail },
-    })),
-    total,
+    rows: rows.flatMap(({ ticket, assigneeEmail, creatorEmail }) =>
+      ticket && creatorEmail !== null
+        ? [
+            {
+              ...toTicketDto(ticket),
+              assignee: assigneeEmail === null ? null : { email: assigneeEmail },
+              creator: { email: creatorEmail },
+            },
+          ]
+        : [],
+    ),
+    total: rows[0]?.total ?? 0,
   }
 }
 
-export async function countAllTickets(db: DbOrTx, filter: TicketFilter): Promise<number> {
+/**
+ * How many tickets match, summed from ticket_counts: a SELECT of one column, `n`. Its
+ * placeholders are the list's (:status, :priority, :assignedTo; UNASSIGNED counts as a user id).
+ */
+function countAllQuery(db: DbOrTx, shape: Shape) {
   const conditions: SQL[] = []
-  if (filter.status) conditions.push(eq(ticketCounts.status, filter.status))
-  if (filter.priority) conditions.push(eq(ticketCounts.priority, filter.priority))
-  if (filter.assignedTo) conditions.push(eq(ticketCounts.assignedTo, filter.assignedTo))
-  const [row] = await db
-    .select({ n: sql<number>`coalesce(sum(${ticketCounts.n}), 0)::int` })
+  if (shape.status) conditions.push(eq(ticketCounts.status, sql.placeholder('status')))
+  if (shape.priority) conditions.push(eq(ticketCounts.priority, sql.placeholder('priority')))
+  if (shape.assignedTo !== 'any') conditions.push(eq(ticketCounts.assignedTo, sql.placeholder('assignedTo')))
+  return db
+    .select({ n: sql<number>`coalesce(sum(${ticketCounts.n}), 0)::int`.as('n') })
     .from(ticketCounts)
     .where(and(...conditions))
-  return row?.n ?? 0
 }
 
 export interface NewTicketEvent {
@@ -190,27 +332,59 @@ export const recordNow =
   (events) =>
     insertEvents(db, events)
 
-export async function listEvents(db: DbOrTx, ticketId: string): Promise<TicketEventDto[]> {
+/** Who reads: staff see internal notes (and their history entries); requesters never do. */
+export interface CommentVisibility {
+  includeInternal: boolean
+}
+
+/** One page of a ticket's history, oldest first, and how many events the reader may see in all. */
+export async function listEvents(
+  db: DbOrTx,
+  ticketId: string,
+  visibility: CommentVisibility,
+  page: PageWindow,
+): Promise<{ rows: TicketEventDto[]; total: number }> {
+  const where = and(
+    eq(ticketEvents.ticketId, ticketId),
+    // Only an internal note's "commented" entry carries details.internal.
+    visibility.includeInternal
+      ? undefined
+      : sql`coalesce(${ticketEvents.details}->>'internal', 'false') <> 'true'`,
+  )
+  const [counted] = await db.select({ n: sql<number>`count(*)::int` }).from(ticketEvents).where(where)
+  const total = counted?.n ?? 0
+  if (page.offset >= total) return { rows: [], total }
   const rows = await db
     .select({ event: ticketEvents, actorEmail: users.email })
     .from(ticketEvents)
     .leftJoin(users, eq(users.id, ticketEvents.actorId))
-    .where(eq(ticketEvents.ticketId, ticketId))
+    .where(where)
     .orderBy(asc(ticketEvents.seq))
-  return rows.map(({ event, actorEmail }) => ({
-    id: event.id,
-    type: event.type,
-    actor: event.actorId && actorEmail ? { id: event.actorId, email: actorEmail } : null,
-    from: event.fromValue,
-    to: event.toValue,
-    details: event.details,
-    created_at: event.createdAt,
-  }))
+    .limit(page.limit)
+    .offset(page.offset)
+  return {
+    rows: rows.map(({ event, actorEmail }) => ({
+      id: event.id,
+      type: event.type,
+      actor: event.actorId && actorEmail ? { id: event.actorId, email: actorEmail } : null,
+      from: event.fromValue,
+      to: event.toValue,
+      details: event.details,
+      created_at: event.createdAt,
+    })),
+    total,
+  }
 }
 
 export async function insertComment(
   db: DbOrTx,
-  comment: { ticketId: string; authorId: string; body: string },
+  comment: {
+    ticketId: string
+    authorId: string
+    body: string
+    internal: boolean
+    channel?: CommentDto['channel']
+  },
 ): Promise<{ id: string; createdAt: Date }> {
   const [row] = await db
     .insert(ticketComments)
@@ -220,27 +394,74 @@ export async function insertComment(
   return row
 }
 
-export async function listComments(db: DbOrTx, ticketId: string): Promise<CommentDto[]> {
-  const rows = await db
-    .select({
-      id: ticketComments.id,
-      ticketId: ticketComments.ticketId,
-      body: ticketComments.body,
-      createdAt: ticketComments.createdAt,
-      authorId: users.id,
-      authorEmail: users.email,
-      authorName: users.name,
-      authorRole: users.role,
-    })
-    .from(ticketComments)
-    .innerJoin(users, eq(users.id, ticketComments.authorId))
-    .where(eq(ticketComments.ticketId, ticketId))
-    .orderBy(asc(ticketComments.createdAt), asc(ticketComments.id))
-  return rows.map((r) => ({
+const commentColumns = {
+  id: ticketComments.id,
+  ticketId: ticketComments.ticketId,
+  body: ticketComments.body,
+  internal: ticketComments.internal,
+  channel: ticketComments.channel,
+  createdAt: ticketComments.createdAt,
+  authorId: users.id,
+  authorEmail: users.email,
+  authorName: users.name,
+  authorRole: users.role,
+}
+
+function toCommentDto(r: {
+  id: string
+  ticketId: string
+  body: string
+  internal: boolean
+  channel: CommentDto['channel']
+  createdAt: Date
+  authorId: string
+  authorEmail: string
+  authorName: string | null
+  authorRole: CommentDto['author']['role']
+}): CommentDto {
+  return {
     id: r.id,
     ticket_id: r.ticketId,
     author: { id: r.authorId, email: r.authorEmail, name: r.authorName, role: r.authorRole },
     body: r.body,
+    internal: r.internal,
+    channel: r.channel,
+    // Attachments come with the attachments feature; until then a comment has none.
+    attachments: [],
     created_at: r.createdAt,
-  }))
+  }
+}
+
+/** One page of a ticket's comments the reader may see, oldest first, and how many in all. */
+export async function listComments(
+  db: DbOrTx,
+  ticketId: string,
+  visibility: CommentVisibility,
+  page: PageWindow,
+): Promise<{ rows: CommentDto[]; total: number }> {
+  const where = and(
+    eq(ticketComments.ticketId, ticketId),
+    visibility.includeInternal ? undefined : eq(ticketComments.internal, false),
+  )
+  const [counted] = await db.select({ n: sql<number>`count(*)::int` }).from(ticketComments).where(where)
+  const total = counted?.n ?? 0
+  if (page.offset >= total) return { rows: [], total }
+  const rows = await db
+    .select(commentColumns)
+    .from(ticketComments)
+    .innerJoin(users, eq(users.id, ticketComments.authorId))
+    .where(where)
+    .orderBy(asc(ticketComments.createdAt), asc(ticketComments.id))
+    .limit(page.limit)
+    .offset(page.offset)
+  return { rows: rows.map(toCommentDto), total }
+}
+
+export async function findComment(db: DbOrTx, id: string): Promise<CommentDto | undefined> {
+  const [row] = await db
+    .select(commentColumns)
+    .from(ticketComments)
+    .innerJoin(users, eq(users.id, ticketComments.authorId))
+    .where(eq(ticketComments.id, id))
+  return row && toCommentDto(row)
 }

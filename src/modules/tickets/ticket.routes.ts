@@ -1,5 +1,6 @@
 import Type from 'typebox'
-import { Envelope, ok, okPage, PagedEnvelope, RESOURCE_ERRORS } from '../../http/envelope.js'
+import { Envelope, errorResponses, ok, okPage, PagedEnvelope, RESOURCE_ERRORS } from '../../http/envelope.js'
+import { rateLimitHook } from '../../http/rate-limit.js'
 import { IdParams } from '../../http/schemas.js'
 import { trimFields } from '../../http/trim.js'
 import type { RoutePlugin } from '../../http/types.js'
@@ -9,6 +10,7 @@ import {
   CommentSchema,
   CreateCommentBody,
   CreateTicketBody,
+  ThreadPageQuery,
   TicketEventSchema,
   TicketListQuery,
   TicketSchema,
@@ -20,18 +22,31 @@ import * as ticketService from './ticket.service.js'
 const errors = RESOURCE_ERRORS
 
 /** /api/tickets — tickets-module.md plus api-contract.md's additions. `authenticate` runs in the parent scope. */
-export const ticketRoutes: RoutePlugin = async (app, { database, queue, notifier }) => {
+export const ticketRoutes: RoutePlugin = async (app, { config, database, queue, notifier }) => {
   const { db } = database
+  // Per signed-in user, not per address: each new ticket or comment emails someone, so one
+  // account must not be able to flood staff (or a requester) with them.
+  const ticketLimit = rateLimitHook(app, {
+    max: config.ticketRateLimit,
+    key: (request) => `tickets:${currentUser(request).id}`,
+    what: 'too many new tickets',
+  })
+  const commentLimit = rateLimitHook(app, {
+    max: config.commentRateLimit,
+    key: (request) => `comments:${currentUser(request).id}`,
+    what: 'too many comments',
+  })
 
   app.post(
     '/',
     {
       preValidation: trimFields(['title', 'description']),
+      preHandler: ticketLimit,
       schema: {
         tags: ['tickets'],
         summary: 'File a ticket; analysis and assignment run in the background',
         body: CreateTicketBody,
-        response: { 201: Envelope(TicketSchema), ...errors },
+        response: { 201: Envelope(TicketSchema), ...errors, ...errorResponses(429) },
       },
     },
     async (request, reply) => {
@@ -133,30 +148,35 @@ export const ticketRoutes: RoutePlugin = async (app, { database, queue, notifier
     {
       schema: {
         tags: ['comments'],
-        summary: "The ticket's comments, oldest first",
+        summary: "The ticket's comments, oldest first, a page at a time (page, limit: default 50, max 100)",
         params: IdParams,
-        response: { 200: Envelope(Type.Array(CommentSchema)), ...errors },
+        querystring: ThreadPageQuery,
+        response: { 200: PagedEnvelope(CommentSchema), ...errors },
       },
     },
-    async (request) =>
-      ok(
-        200,
-        'Comments retrieved successfully',
-        await ticketService.listComments(db, currentUser(request), request.params.id),
-      ),
+    async (request) => {
+      const { rows, meta } = await ticketService.listComments(
+        db,
+        currentUser(request),
+        request.params.id,
+        request.query,
+      )
+      return okPage('Comments retrieved successfully', rows, meta)
+    },
   )
 
   app.post(
     '/:id/comments',
     {
       preValidation: trimFields(['body']),
+      preHandler: commentLimit,
       schema: {
         tags: ['comments'],
         summary:
-          "Comment on a ticket (its creator or a moderator/admin); the creator's reply resumes a waiting ticket",
+          "Comment on a ticket (its creator or a moderator/admin); the creator's reply resumes a waiting ticket. `internal: true` (moderator/admin only) writes a staff-only note",
         params: IdParams,
         body: CreateCommentBody,
-        response: { 201: Envelope(CommentSchema), ...errors },
+        response: { 201: Envelope(CommentSchema), ...errors, ...errorResponses(429) },
       },
     },
     async (request, reply) => {
@@ -166,6 +186,7 @@ export const ticketRoutes: RoutePlugin = async (app, { database, queue, notifier
         currentUser(request),
         request.params.id,
         request.body.body,
+        request.body.internal ?? false,
       )
       return reply.code(201).send(ok(201, 'Comment added successfully', comment))
     },
@@ -176,17 +197,22 @@ export const ticketRoutes: RoutePlugin = async (app, { database, queue, notifier
     {
       schema: {
         tags: ['tickets'],
-        summary: 'Who changed what and when, oldest first',
+        summary:
+          'Who changed what and when, oldest first, a page at a time (page, limit: default 50, max 100)',
         params: IdParams,
-        response: { 200: Envelope(Type.Array(TicketEventSchema)), ...errors },
+        querystring: ThreadPageQuery,
+        response: { 200: PagedEnvelope(TicketEventSchema), ...errors },
       },
     },
-    async (request) =>
-      ok(
-        200,
-        'Ticket history retrieved successfully',
-        await ticketService.listHistory(db, currentUser(request), request.params.id),
-      ),
+    async (request) => {
+      const { rows, meta } = await ticketService.listHistory(
+        db,
+        currentUser(request),
+        request.params.id,
+        request.query,
+      )
+      return okPage('Ticket history retrieved successfully', rows, meta)
+    },
   )
 
   for (const decision of ['confirm', 'reopen'] as const) {

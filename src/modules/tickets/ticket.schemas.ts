@@ -1,5 +1,6 @@
 import Type, { type Static } from 'typebox'
 import {
+  COMMENT_CHANNELS,
   PROCESSING_STATUSES,
   TICKET_EVENT_TYPES,
   TICKET_PRIORITIES,
@@ -18,6 +19,7 @@ export const PrioritySchema = StringEnum(TICKET_PRIORITIES, 'priority must be lo
 export const TicketSchema = Type.Object(
   {
     id: Type.String({ format: 'uuid' }),
+    number: Type.Integer({ minimum: 1, description: 'Sequential ticket number, shown as #1042' }),
     title: Type.String(),
     description: Type.String(),
     status: StatusSchema,
@@ -99,6 +101,25 @@ export const TicketListQuery = Type.Object({
 })
 export type TicketListInput = Static<typeof TicketListQuery>
 
+/** `page`/`limit` for a ticket's comments and history: the list rules, 50 a page by default. */
+export const ThreadPageQuery = Type.Object({
+  page: PaginationQuery.page,
+  limit: Type.Optional(Type.Integer({ ...PaginationQuery.limit, default: 50 })),
+})
+export type ThreadPageInput = Static<typeof ThreadPageQuery>
+/** A file on a ticket or comment (api-contract.md, "Attachments"); comments carry none yet. */
+export const AttachmentSchema = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  ticket_id: Type.String({ format: 'uuid' }),
+  comment_id: Nullable(Type.String({ format: 'uuid' })),
+  filename: Type.String(),
+  content_type: Type.String(),
+  size: Type.Integer({ minimum: 0 }),
+  sha256: Type.String(),
+  created_at: DateTime,
+})
+export type AttachmentDto = Static<typeof AttachmentSchema>
+
 export const CommentSchema = Type.Object(
   {
     id: Type.String({ format: 'uuid' }),
@@ -110,6 +131,9 @@ export const CommentSchema = Type.Object(
       role: RoleSchema,
     }),
     body: Type.String(),
+    internal: Type.Boolean({ description: 'A staff-only note: never shown or emailed to the requester' }),
+    channel: StringEnum(COMMENT_CHANNELS, '', 'Where the comment came from'),
+    attachments: Type.Array(AttachmentSchema),
     created_at: DateTime,
   },
   { $id: 'Comment' },
@@ -117,7 +141,15 @@ export const CommentSchema = Type.Object(
 export type CommentDto = Static<typeof CommentSchema>
 
 export const CreateCommentBody = Type.Object(
-  { body: Type.String({ minLength: 1, maxLength: 5000 }) },
+  {
+    body: Type.String({ minLength: 1, maxLength: 5000 }),
+    internal: Type.Optional(
+      Type.Boolean({
+        errorMessage: 'internal must be true or false',
+        description: 'A staff-only note (moderators and admins only)',
+      }),
+    ),
+  },
   { additionalProperties: false },
 )
 

@@ -14,6 +14,7 @@ import * as repo from './ticket.repository.js'
 import type {
   CommentDto,
   CreateTicketInput,
+  ThreadPageInput,
   TicketDto,
   TicketEventDto,
   TicketListInput,
@@ -176,19 +177,44 @@ export async function deleteTicket(db: Db, user: Actor, id: string): Promise<voi
   if (!(await repo.deleteTicket(db, id))) throw notFound(TICKET_NOT_FOUND)
 }
 
-export async function listHistory(db: Db, user: Actor, id: string): Promise<TicketEventDto[]> {
-  const ticket = await loadVisibleTicket(db, user, id)
-  return repo.listEvents(db, ticket.id)
+/** A ticket's comments and history come in pages too: one ticket may gather thousands of them. */
+function threadWindow(query: ThreadPageInput) {
+  const page = query.page ?? 1
+  const limit = query.limit ?? 50
+  return { page, limit, window: { offset: (page - 1) * limit, limit } }
 }
 
-export async function listComments(db: Db, user: Actor, id: string): Promise<CommentDto[]> {
+export async function listHistory(db: Db, user: Actor, id: string, query: ThreadPageInput = {}) {
   const ticket = await loadVisibleTicket(db, user, id)
-  return repo.listComments(db, ticket.id)
+  const { page, limit, window } = threadWindow(query)
+  const staff = isStaff(user)
+  const { rows, total } = await repo.listEvents(db, ticket.id, { includeInternal: staff }, window)
+  return { rows: staff ? rows : rows.map(forRequester), meta: { total, page, limit } }
 }
 
 /**
+ * An assignment's reasons (scores, other moderators' workloads, matched skills) are staff matters:
+ * the requester sees who took the ticket and when, not why.
+ */
+function forRequester(event: TicketEventDto): TicketEventDto {
+  if (event.type !== 'assigned' || !event.details) return event
+  const { assignee_email } = event.details
+  return { ...event, details: assignee_email === undefined ? null : { assignee_email } }
+}
+
+export async function listComments(db: Db, user: Actor, id: string, query: ThreadPageInput = {}) {
+  const ticket = await loadVisibleTicket(db, user, id)
+  const { page, limit, window } = threadWindow(query)
+  const { rows, total } = await repo.listComments(db, ticket.id, { includeInternal: isStaff(user) }, window)
+  return { rows, meta: { total, page, limit } }
+}
+
+export const INTERNAL_NOTES_STAFF_ONLY = 'Only moderators and admins can write internal notes'
+
+/**
  * Adds a comment. The creator's reply to a ticket waiting for them moves it back to in_progress:
- * the ball is in the moderators' court again.
+ * the ball is in the moderators' court again. An internal note (staff only) is for staff alone:
+ * it moves nothing and emails nobody.
  */
 export async function addComment(
   db: Db,
@@ -196,10 +222,12 @@ export async function addComment(
   user: Actor,
   id: string,
   body: string,
+  internal = false,
 ): Promise<CommentDto> {
+  if (internal && !isStaff(user)) throw forbidden(INTERNAL_NOTES_STAFF_ONLY)
   return inTransaction(db, async (tx) => {
     const ticket = await loadVisibleTicket(tx, user, id, { forUpdate: true })
-    return postComment(tx, notifier, user, ticket, body, { reopenResolved: false })
+    return postComment(tx, notifier, user, ticket, body, { internal, channel: 'web', reopenResolved: false })
   })
 }
 
@@ -217,26 +245,38 @@ export async function commentFromEmail(
 ): Promise<CommentDto> {
   const ticket = await repo.findTicket(tx, ticketId, { forUpdate: true })
   if (!ticket) throw notFound(TICKET_NOT_FOUND)
-  return postComment(tx, notifier, user, ticket, body, { reopenResolved: true })
+  return postComment(tx, notifier, user, ticket, body, { internal: false, channel: 'email', reopenResolved: true })
 }
 
+/**
+ * The comment, its history, the status it resumes, and its emails. An internal note moves nothing
+ * and emails nobody; a public staff reply goes to the requester and the participants.
+ */
 async function postComment(
   tx: Tx,
   notifier: Notifier,
   user: Actor,
   ticket: TicketRow,
   body: string,
-  options: { reopenResolved: boolean },
+  options: { internal: boolean; channel: CommentDto['channel']; reopenResolved: boolean },
 ): Promise<CommentDto> {
-  const comment = await repo.insertComment(tx, { ticketId: ticket.id, authorId: user.id, body })
+  const { internal, channel } = options
+  const comment = await repo.insertComment(tx, { ticketId: ticket.id, authorId: user.id, body, internal, channel })
   const events: repo.NewTicketEvent[] = [
-    { ticketId: ticket.id, actorId: user.id, type: 'commented', details: { comment_id: comment.id } },
+    {
+      ticketId: ticket.id,
+      actorId: user.id,
+      type: 'commented',
+      // The history of a requester leaves out entries marked internal (repo.listEvents).
+      details: internal ? { comment_id: comment.id, internal: true } : { comment_id: comment.id },
+    },
   ]
   const customer = !isStaff(user)
   const resumes =
-    (ticket.status === 'waiting_for_customer' &&
+    !internal &&
+    ((ticket.status === 'waiting_for_customer' &&
       (ticket.createdBy === user.id || (customer && options.reopenResolved))) ||
-    (ticket.status === 'resolved' && customer && options.reopenResolved)
+      (ticket.status === 'resolved' && customer && options.reopenResolved))
   if (resumes) {
     await repo.updateTicket(tx, ticket.id, { status: 'in_progress' })
     events.push({
@@ -249,10 +289,9 @@ async function postComment(
     })
   }
   await repo.insertEvents(tx, events)
-  const comments = await repo.listComments(tx, ticket.id)
-  const created = comments.find((c) => c.id === comment.id)
+  const created = await repo.findComment(tx, comment.id)
   if (!created) throw new Error('comment vanished inside its transaction')
-  if (isStaff(user)) {
+  if (isStaff(user) && !internal) {
     await notifier.staffCommented(tx, ticket, user.id, created.author.name ?? created.author.email, body)
   }
   return created

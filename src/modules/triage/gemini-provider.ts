@@ -10,7 +10,7 @@ import {
   TransientError,
   withRetries,
 } from './remote-retry.js'
-import { TriageError, type TriageProvider } from './triage.types.js'
+import { InvalidOutputError, TriageError, type TriageProvider } from './triage.types.js'
 
 export type GeminiSettings = Config['ai']['gemini']
 
@@ -128,7 +128,7 @@ function answerText(response: GenerateContentResponse): string {
     .map((part) => part.text)
     .join('')
   if (reason === FinishReason.MAX_TOKENS)
-    throw new TriageError('gemini answer was cut off (MAX_TOKENS)', true)
-  if (text.trim() === '') throw new TriageError('gemini returned an empty answer', true)
+    throw new InvalidOutputError('gemini answer was cut off (MAX_TOKENS)')
+  if (text.trim() === '') throw new InvalidOutputError('gemini returned an empty answer')
   return text
 }

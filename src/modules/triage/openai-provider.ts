@@ -11,7 +11,7 @@ import {
   TransientError,
   withRetries,
 } from './remote-retry.js'
-import { TriageError, type TriageProvider } from './triage.types.js'
+import { InvalidOutputError, TriageError, type TriageProvider } from './triage.types.js'
 
 export type OpenAiSettings = Config['ai']['openai']
 
@@ -80,13 +80,13 @@ function classify(error: unknown): TriageError {
 
 function answerText(completion: ChatCompletion): string {
   const choice = completion.choices[0]
-  if (!choice) throw new TriageError('openai returned no choices', true)
+  if (!choice) throw new InvalidOutputError('openai returned no choices')
   const { message, finish_reason: reason } = choice
   if (message.refusal) throw new TriageError(`openai refused to answer: ${message.refusal}`, false)
   if (reason === 'content_filter')
     throw new TriageError('openai answer was withheld by its content filter', false)
   // A truncated answer is broken JSON; the next attempt may be shorter.
-  if (reason === 'length') throw new TriageError('openai answer was cut off (length)', true)
-  if (!message.content?.trim()) throw new TriageError('openai returned an empty answer', true)
+  if (reason === 'length') throw new InvalidOutputError('openai answer was cut off (length)')
+  if (!message.content?.trim()) throw new InvalidOutputError('openai returned an empty answer')
   return message.content
 }

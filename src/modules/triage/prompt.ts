@@ -4,10 +4,10 @@ import Type, { type TSchema } from 'typebox'
 import { Value } from 'typebox/value'
 import {
   type CatalogSkill,
+  InvalidOutputError,
   type TicketAnalysis,
   TicketAnalysisSchema,
   type TicketText,
-  TriageError,
 } from './triage.types.js'
 
 export const TICKET_DATA_START = '<<<TICKET_DATA'
@@ -147,15 +147,15 @@ function decode(raw: unknown): unknown {
   try {
     return JSON.parse(fenced?.[1] ?? raw)
   } catch (error) {
-    throw new TriageError('model output is not valid JSON', true, { cause: error })
+    throw new InvalidOutputError('model output is not valid JSON', { cause: error })
   }
 }
 
-function shapeError(schema: TSchema, value: unknown): TriageError {
+function shapeError(schema: TSchema, value: unknown): InvalidOutputError {
   const [first] = Value.Errors(schema, value)
   const where = first ? `${first.instancePath || '/'} ${first.message}` : 'unknown problem'
   // Retryable: model output varies, so another attempt may well produce a valid object.
-  return new TriageError(`model output does not match the analysis schema: ${where}`, true)
+  return new InvalidOutputError(`model output does not match the analysis schema: ${where}`)
 }
 
 /**

@@ -2,7 +2,7 @@
 // The SDKs' own retries are switched off: they know nothing of bad model output, and ours must count
 // every kind of failed attempt against one budget.
 import { setTimeout as sleep } from 'node:timers/promises'
-import { TriageError } from './triage.types.js'
+import { InvalidOutputError, TriageError } from './triage.types.js'
 
 export interface RemoteOptions {
   /** Per-attempt request timeout. */
@@ -87,7 +87,10 @@ export async function withRetries<T>(
       if (!error.retryable) throw error
       const cause = { cause: error }
       if (n >= options.maxAttempts) {
-        throw new TriageError(`${label}: ${error.message} (gave up after ${n} attempts)`, true, cause)
+        // Unusable answers to the end: final, so the workflow falls back now (the spec's defaults)
+        // instead of after the job's retries. A transient failure last stays retryable.
+        const retryable = !(error instanceof InvalidOutputError)
+        throw new TriageError(`${label}: ${error.message} (gave up after ${n} attempts)`, retryable, cause)
       }
       const asked = error instanceof TransientError ? error.retryAfterMs : undefined
       if (asked !== undefined && asked > options.maxDelayMs) {

@@ -63,3 +63,16 @@ export class TriageError extends Error {
     this.name = 'TriageError'
   }
 }
+
+/**
+ * The model answered, but not with a usable analysis (not JSON, the wrong shape, empty, cut off).
+ * Another request within the same analysis may do better, so the provider's own attempts retry
+ * it; once they are spent it is final: a model that keeps answering nonsense is not a passing
+ * outage, and the job's retries (tens of seconds of backoff) would only delay the fallback.
+ */
+export class InvalidOutputError extends TriageError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, true, options)
+    this.name = 'InvalidOutputError'
+  }
+}

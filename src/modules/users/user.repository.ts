@@ -54,6 +54,11 @@ export async function updateUser(
   return row
 }
 
+/** Sets (or first gives) a user's password. */
+export async function setPasswordHash(db: DbOrTx, id: string, passwordHash: string): Promise<void> {
+  await db.update(users).set({ passwordHash, updatedAt: sql`now()` }).where(eq(users.id, id))
+}
+
 /** Counts active admins, locking their rows so two admins demoting each other at once cannot both succeed. */
 export async function lockAndCountActiveAdmins(db: DbOrTx): Promise<number> {
   const rows = await db

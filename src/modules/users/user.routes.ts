@@ -2,7 +2,7 @@ import { Envelope, ok, okPage, PagedEnvelope, RESOURCE_ERRORS } from '../../http
 import { IdParams } from '../../http/schemas.js'
 import { trimFields } from '../../http/trim.js'
 import type { RoutePlugin } from '../../http/types.js'
-import { requireRole } from '../auth/auth.hooks.js'
+import { currentUser, requireRole } from '../auth/auth.hooks.js'
 import { listUsers } from './user.repository.js'
 import { CreateUserBody, ListUsersQuery, SetSkillsBody, UpdateUserBody, UserSchema } from './user.schemas.js'
 import * as userService from './user.service.js'
@@ -10,7 +10,7 @@ import * as userService from './user.service.js'
 const errors = RESOURCE_ERRORS
 
 /** Admin-only user management. `authenticate` runs in the parent scope. */
-export const userRoutes: RoutePlugin = async (app, { database }) => {
+export const userRoutes: RoutePlugin = async (app, { database, queue }) => {
   const { db } = database
   app.addHook('onRequest', requireRole(['admin'], 'Only admins can manage users'))
 
@@ -78,7 +78,13 @@ export const userRoutes: RoutePlugin = async (app, { database }) => {
       ok(
         200,
         'User updated successfully',
-        await userService.updateUserByAdmin(db, request.params.id, request.body),
+        await userService.updateUserByAdmin(
+          db,
+          queue,
+          currentUser(request).id,
+          request.params.id,
+          request.body,
+        ),
       ),
   )
 

@@ -2,7 +2,10 @@ import type { Db, DbOrTx } from '../../db/client.js'
 import { inTransaction } from '../../db/transaction.js'
 import { AppError, badRequest, notFound } from '../../errors.js'
 import { isUuid } from '../../http/schemas.js'
+import { type JobQueue, QUEUES } from '../../jobs/queue.js'
+import { releaseTicketsOf } from '../assignment/assignment.service.js'
 import { hashPassword } from '../auth/password.js'
+import { announceAccessChange } from '../events/access-changes.js'
 import { findSkillsByNameOrId } from '../skills/skill.repository.js'
 import * as userRepo from './user.repository.js'
 import type { CreateUserInput, SetSkillsInput, UpdateUserInput, UserDto } from './user.schemas.js'
@@ -30,10 +33,18 @@ export async function getUser(db: DbOrTx, id: string): Promise<UserDto> {
 
 /**
  * An admin changes a user's role, activity or name. Deactivation revokes the user's sessions in the
- * same transaction; demotion to `user` drops their skills (users have none); the last active admin
- * cannot demote or deactivate themself out of the system.
+ * same transaction; demotion to `user` drops their skills (users have none); a moderator or admin
+ * who stops being active staff hands their open tickets back to automatic assignment (a job per
+ * ticket, enqueued here); the last active admin cannot demote or deactivate themself out of the
+ * system.
  */
-export async function updateUserByAdmin(db: Db, id: string, input: UpdateUserInput): Promise<UserDto> {
+export async function updateUserByAdmin(
+  db: Db,
+  queue: JobQueue,
+  actorId: string | null,
+  id: string,
+  input: UpdateUserInput,
+): Promise<UserDto> {
   if (!isUuid(id)) throw notFound(USER_NOT_FOUND)
   return inTransaction(db, async (tx) => {
     const current = await userRepo.findUserById(tx, id)
@@ -53,7 +64,22 @@ export async function updateUserByAdmin(db: Db, id: string, input: UpdateUserInp
       name: input.name === undefined ? undefined : input.name?.trim() || null,
     })
     if (input.is_active === false) await userRepo.revokeUserSessions(tx, id)
+    const rightsChanged =
+      (input.role !== undefined && input.role !== current.role) ||
+      (input.is_active !== undefined && input.is_active !== current.isActive)
+    if (rightsChanged) await announceAccessChange(tx, { userId: id })
     if (input.role === 'user') await userRepo.replaceUserSkills(tx, id, [])
+    const wasStaff = current.isActive && current.role !== 'user'
+    const deactivated = input.is_active === false
+    if (wasStaff && (deactivated || input.role === 'user')) {
+      await releaseTicketsOf(
+        tx,
+        id,
+        actorId,
+        deactivated ? 'assignee deactivated' : 'assignee demoted',
+        (ticketId) => queue.enqueue(tx, QUEUES.ticketReassignment, { ticketId }, { singletonKey: ticketId }),
+      )
+    }
     return getUser(tx, id)
   })
 }

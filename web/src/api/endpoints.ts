@@ -46,6 +46,11 @@ export const auth = {
   logout: async () => {
     await call<null>('POST', '/api/auth/logout')
   },
+  /** Always the same answer, whether or not the account exists. */
+  forgotPassword: async (email: string) =>
+    (await call<null>('POST', '/api/auth/password/forgot', { email })).message,
+  resetPassword: async (token: string, password: string) =>
+    (await call<User>('POST', '/api/auth/password/reset', { token, password })).data,
 }
 
 export const tickets = {
@@ -59,10 +64,19 @@ export const tickets = {
   remove: async (id: string) => {
     await call<null>('DELETE', `/api/tickets/${encodeURIComponent(id)}`)
   },
-  comments: (id: string) => get<Comment[]>(`/api/tickets/${encodeURIComponent(id)}/comments`),
-  addComment: async (id: string, body: string) =>
-    (await call<Comment>('POST', `/api/tickets/${encodeURIComponent(id)}/comments`, { body })).data,
-  history: (id: string) => get<TicketEvent[]>(`/api/tickets/${encodeURIComponent(id)}/history`),
+  /** One page of the conversation, oldest first (limit at most 100). */
+  comments: (id: string, n: number, limit: number) =>
+    page<Comment>(withQuery(`/api/tickets/${encodeURIComponent(id)}/comments`, { page: n, limit })),
+  addComment: async (id: string, body: string, internal = false) =>
+    (
+      await call<Comment>('POST', `/api/tickets/${encodeURIComponent(id)}/comments`, {
+        body,
+        ...(internal ? { internal: true } : {}),
+      })
+    ).data,
+  /** One page of the history, oldest first (limit at most 100). */
+  history: (id: string, n: number, limit: number) =>
+    page<TicketEvent>(withQuery(`/api/tickets/${encodeURIComponent(id)}/history`, { page: n, limit })),
   decide: async (id: string, decision: 'confirm' | 'reopen') =>
     (await call<Ticket>('POST', `/api/tickets/${encodeURIComponent(id)}/${decision}`)).data,
 }

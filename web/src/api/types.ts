@@ -1,6 +1,18 @@
-// The API's shapes as the browser sees them (JSON: dates are ISO strings). Mirrors the route
-// schemas in src/modules/*/*.schemas.ts; the UI depends on nothing but the public API.
+// The API's shapes as the browser sees them, derived from the server's route schemas (the TypeBox
+// schemas in src/modules/*/*.schemas.ts that validate, serialise and document every response,
+// and produce /openapi.json): a field added, renamed or retyped there is a type error here, with
+// nothing to regenerate. The imports are type-only, so no server code reaches the bundle.
 
+import type { PageMeta as ServerPageMeta } from '../../../src/http/envelope'
+import type { EmailDto } from '../../../src/modules/notifications/email.schemas'
+import type { SkillDto } from '../../../src/modules/skills/skill.schemas'
+import type {
+  CommentDto,
+  TicketDto,
+  TicketEventDto,
+  TicketWithPeopleDto,
+} from '../../../src/modules/tickets/ticket.schemas'
+import type { UserDto, UserSkillDto } from '../../../src/modules/users/user.schemas'
 import type { ProcessingStatus, TicketPriority, TicketStatus, UserRole } from '../../../src/shared/vocabulary'
 
 // One definition for server and browser: the shared vocabulary.
@@ -14,101 +26,27 @@ export type { ProcessingStatus, TicketStatus }
 export type Priority = TicketPriority
 export type Role = UserRole
 
-export interface Ticket {
-  id: string
-  title: string
-  description: string
-  status: TicketStatus
-  priority: Priority
-  created_by: string
-  assigned_to: string | null
-  summary: string | null
-  helpful_notes: string | null
-  related_skills: string[] | null
-  processing_status: ProcessingStatus
-  created_at: string
-  updated_at: string
-}
+/** A value as it arrives in JSON: the server's `Date`s are ISO strings by then. */
+export type Json<T> = T extends Date
+  ? string
+  : T extends readonly (infer Item)[]
+    ? Json<Item>[]
+    : T extends object
+      ? { [Key in keyof T]: Json<T[Key]> }
+      : T
 
+export type Ticket = Json<TicketDto>
 /** GET /api/tickets/all adds the people's emails. */
-export interface StaffTicket extends Ticket {
-  assignee: { email: string } | null
-  creator: { email: string }
-}
-
-export interface UserSkill {
-  id: string
-  name: string
-  proficiency: number
-}
-
-export interface User {
-  id: string
-  email: string
-  name: string | null
-  role: Role
-  is_active: boolean
-  skills: UserSkill[]
-  created_at: string
-  updated_at: string
-}
-
-export interface Skill {
-  id: string
-  name: string
-  description: string | null
-  keywords: string[]
-  moderator_count: number
-}
-
-export interface Comment {
-  id: string
-  ticket_id: string
-  author: { id: string; email: string; name: string | null; role: Role }
-  body: string
-  created_at: string
-}
-
-export type TicketEventType =
-  | 'created'
-  | 'status_changed'
-  | 'priority_changed'
-  | 'assigned'
-  | 'notes_changed'
-  | 'commented'
-  | 'analysed'
-
-export interface TicketEvent {
-  id: string
-  type: TicketEventType
-  /** null: the system (background analysis and assignment). */
-  actor: { id: string; email: string } | null
-  from: string | null
-  to: string | null
-  details: Record<string, unknown> | null
-  created_at: string
-}
-
-export type EmailStatus = 'pending' | 'sent' | 'failed' | 'skipped'
-
-export interface Email {
-  id: string
-  to: string
-  subject: string
-  text: string
-  status: EmailStatus
-  attempts: number
-  last_error: string | null
-  ticket_id: string | null
-  created_at: string
-  sent_at: string | null
-}
-
-export interface PageMeta {
-  total: number
-  page: number
-  limit: number
-}
+export type StaffTicket = Json<TicketWithPeopleDto>
+export type UserSkill = Json<UserSkillDto>
+export type User = Json<UserDto>
+export type Skill = Json<SkillDto>
+export type Comment = Json<CommentDto>
+export type TicketEvent = Json<TicketEventDto>
+export type TicketEventType = TicketEvent['type']
+export type Email = Json<EmailDto>
+export type EmailStatus = Email['status']
+export type PageMeta = ServerPageMeta
 
 export interface Page<T> {
   items: T[]

@@ -23,7 +23,7 @@ const COLUMNS: Column<Ticket>[] = [
     cell: (t) => (
       <>
         <Link class="row-title" href={`/tickets/${t.id}`}>
-          {t.title}
+          <span class="ticket-number">#{t.number}</span> {t.title}
         </Link>
         {t.summary && <span class="row-sub">{t.summary}</span>}
       </>

@@ -34,7 +34,7 @@ function columns(viewerId: string): Column<StaffTicket>[] {
       cell: (t) => (
         <>
           <Link class="row-title" href={`/tickets/${t.id}`}>
-            {t.title}
+            <span class="ticket-number">#{t.number}</span> {t.title}
           </Link>
           <span class="row-sub">{t.creator.email}</span>
         </>

@@ -17,6 +17,7 @@ export interface Specifics {
 
 const MAX_EACH = 3
 const MAX_LENGTH = 80
+const LONG_RUN = /\S{101,}/g
 
 function uniq(values: Iterable<string>): string[] {
   const out: string[] = []
@@ -34,8 +35,10 @@ function all(re: RegExp, text: string, group = 0): string[] {
 }
 
 export function extractSpecifics(text: string): Specifics {
-  // Bounded so a pathological 5000-character ticket cannot make the regexes expensive.
-  const t = text.slice(0, 5000)
+  // Bounded so a pathological 5000-character ticket cannot make the regexes expensive: several
+  // backtrack across a run of "ab-ab-ab…" or "ab.ab.ab…" in time quadratic in its length (130 ms
+  // for one 6,000-character run), and no specific worth quoting is longer than MAX_RUN.
+  const t = text.slice(0, 5000).replace(LONG_RUN, ' ')
   const messages = uniq([
     ...all(/(?:^|[\s(:])'([^'\n]{4,80})'(?=[\s.,;:!?)]|$)/g, t, 1),
     ...all(/"([^"\n]{4,80})"/g, t, 1),

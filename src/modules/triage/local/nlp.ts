@@ -57,6 +57,7 @@ const stemCache = new Map<string, string>()
 const STEM_CACHE_SIZE = 50_000
 
 export function stem(word: string): string {
+  work.stemCalls++
   const cached = stemCache.get(word)
   if (cached !== undefined) return cached
   engine()
@@ -72,8 +73,29 @@ export function stem(word: string): string {
 // space ends a phrase.
 const JOINERS = new Set(['-', '/', '–', '_', '+', '&'])
 
+// Bounds on what reaches wink and the stemmer. Both cost more than linear time in the length of
+// one run of non-space characters (wink's tokenizer re-splits a run at each punctuation mark;
+// Porter stemming is quadratic in a word's length): one 6,000-character "word" took over a
+// second. No word of a real ticket is that long: the longest in the labelled sets is 34
+// characters. A run longer than MAX_CHUNK_CHARS (a hash, a base64 blob, "!!!!…") carries nothing
+// the analyser can use and is left out of the analysis, leaving a sentence break behind; a token
+// longer than MAX_TOKEN_CHARS inside a shorter run is skipped the same way. extract.ts still sees
+// the raw text (URLs, paths, error codes).
+export const MAX_CHUNK_CHARS = 64
+export const MAX_TOKEN_CHARS = 40
+const LONG_CHUNK = new RegExp(`\\S{${MAX_CHUNK_CHARS + 1},}`, 'g')
+
+/** How many tokens the stemmer has been asked for since start: lets tests count the work done. */
+export const work = { stemCalls: 0 }
+
+/** `text` without its over-long runs of non-space characters (each becomes a sentence break). */
+export function withoutLongChunks(text: string): string {
+  return text.replace(LONG_CHUNK, ' . ')
+}
+
 /** Tokenises, sentence-splits, lemmatises and stems `text`. */
-export function analyse(text: string, inTitle = false): Analysed {
+export function analyse(rawText: string, inTitle = false): Analysed {
+  const text = withoutLongChunks(rawText)
   const w = engine()
   const its = w.its
   // wink's typings give `its.lemma` the model addons as third parameter where the token-level
@@ -100,6 +122,10 @@ export function analyse(text: string, inTitle = false): Analysed {
         continue
       }
       if (type === 'tabCRLF' || type === 'space') continue
+      if (value.length > MAX_TOKEN_CHARS) {
+        brk = true
+        continue
+      }
       const norm = (norms[i] ?? value).toLowerCase()
       const lemma = (lemmas[i] ?? norm).toLowerCase()
       const tok: Token = {

@@ -50,6 +50,9 @@ export function Login() {
           onInput={setPassword}
           required
         />
+        <p class="auth-forgot">
+          <Link href="/forgot-password">Forgot password?</Link>
+        </p>
         <button type="submit" class="button button-primary button-block" disabled={busy}>
           {busy ? 'Signing in…' : 'Sign in'}
         </button>

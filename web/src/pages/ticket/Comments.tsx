@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks'
 import type { ApiError } from '../../api/client'
 import { tickets } from '../../api/endpoints'
 import type { Comment, Ticket } from '../../api/types'
+import { EarlierButton } from '../../components/EarlierButton'
 import { ErrorMessage } from '../../components/ErrorMessage'
 import { Field, lengthProblem } from '../../components/Field'
 import { Skeleton } from '../../components/States'
@@ -9,18 +10,22 @@ import { RelativeTime } from '../../components/Time'
 import { announce } from '../../lib/announce'
 import { personName } from '../../lib/format'
 import { useUser } from '../../lib/session'
-import { type Async, toApiError } from '../../lib/useAsync'
+import { toApiError } from '../../lib/useAsync'
+import type { Thread } from '../../lib/useThread'
 import { isStaff } from '../../lib/workflow'
 
 const BODY_RULE = { min: 1, max: 5000 }
 
 function CommentItem({ comment, mine }: { comment: Comment; mine: boolean }) {
   const staff = isStaff(comment.author.role)
+  const kind = comment.internal ? ' comment-internal' : staff ? ' comment-staff' : ''
   return (
-    <li class={`comment${staff ? ' comment-staff' : ''}${mine ? ' comment-mine' : ''}`}>
+    <li class={`comment${kind}${mine ? ' comment-mine' : ''}`}>
       <div class="comment-head">
         <span class="comment-author">{mine ? 'You' : personName(comment.author)}</span>
-        {staff && <span class="badge role-moderator">Support</span>}
+        {/* Said in words, not only by the background: the customer never sees this one. */}
+        {comment.internal && <span class="badge badge-internal">Internal note · staff only</span>}
+        {staff && !comment.internal && <span class="badge role-moderator">Support</span>}
         <span class="comment-time">
           <RelativeTime iso={comment.created_at} />
         </span>
@@ -30,15 +35,19 @@ function CommentItem({ comment, mine }: { comment: Comment; mine: boolean }) {
   )
 }
 
-export function Comments(props: { ticket: Ticket; comments: Async<Comment[]>; onPosted: () => void }) {
+export function Comments(props: { ticket: Ticket; comments: Thread<Comment>; onPosted: () => void }) {
   const { ticket, comments } = props
   const user = useUser()
   const [body, setBody] = useState('')
   const [tried, setTried] = useState(false)
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<ApiError>()
-  const problem = lengthProblem('Reply', body, BODY_RULE)
-  const creatorReplyResumes = ticket.created_by === user.id && ticket.status === 'waiting_for_customer'
+  const [internal, setInternal] = useState(false)
+  const staffUser = isStaff(user.role)
+  const asNote = staffUser && internal
+  const problem = lengthProblem(asNote ? 'Note' : 'Reply', body, BODY_RULE)
+  const creatorReplyResumes =
+    !asNote && ticket.created_by === user.id && ticket.status === 'waiting_for_customer'
 
   const submit = async (event: Event) => {
     event.preventDefault()
@@ -47,11 +56,11 @@ export function Comments(props: { ticket: Ticket; comments: Async<Comment[]>; on
     setBusy(true)
     setError(undefined)
     try {
-      const comment = await tickets.addComment(ticket.id, body.trim())
+      const comment = await tickets.addComment(ticket.id, body.trim(), asNote)
       comments.setData([...(comments.data ?? []), comment])
       setBody('')
       setTried(false)
-      announce('Reply posted.', 'success')
+      announce(asNote ? 'Internal note added.' : 'Reply posted.', 'success')
       props.onPosted()
     } catch (e) {
       setError(toApiError(e))
@@ -60,7 +69,7 @@ export function Comments(props: { ticket: Ticket; comments: Async<Comment[]>; on
     }
   }
 
-  const count = comments.data?.length
+  const count = comments.data && comments.earlier + comments.data.length
   return (
     <section class="card" aria-labelledby="comments-title">
       <h2 id="comments-title" class="card-title">
@@ -69,6 +78,7 @@ export function Comments(props: { ticket: Ticket; comments: Async<Comment[]>; on
       <ErrorMessage error={comments.error} title="Could not load the comments." />
       {!comments.data && !comments.error && <Skeleton lines={3} label="Loading comments…" />}
       {comments.data?.length === 0 && <p class="muted">No messages yet.</p>}
+      <EarlierButton thread={comments} what="messages" />
       {comments.data && comments.data.length > 0 && (
         <ol class="comments">
           {comments.data.map((c) => (
@@ -76,11 +86,30 @@ export function Comments(props: { ticket: Ticket; comments: Async<Comment[]>; on
           ))}
         </ol>
       )}
-      <form class="reply" onSubmit={submit} noValidate>
-        <ErrorMessage error={error} title="Could not post the reply." />
+      <form class={`reply${asNote ? ' reply-internal' : ''}`} onSubmit={submit} noValidate>
+        <ErrorMessage
+          error={error}
+          title={asNote ? 'Could not add the note.' : 'Could not post the reply.'}
+        />
+        {staffUser && (
+          <label class="check">
+            <input
+              type="checkbox"
+              checked={internal}
+              onChange={(e) => setInternal((e.currentTarget as HTMLInputElement).checked)}
+            />
+            Internal note <span class="muted">(staff only; the customer is not told)</span>
+          </label>
+        )}
         <Field
           id="reply-body"
-          label={isStaff(user.role) && ticket.created_by !== user.id ? 'Reply to the customer' : 'Your reply'}
+          label={
+            asNote
+              ? 'Internal note'
+              : staffUser && ticket.created_by !== user.id
+                ? 'Reply to the customer'
+                : 'Your reply'
+          }
           multiline
           rows={3}
           value={body}
@@ -96,7 +125,7 @@ export function Comments(props: { ticket: Ticket; comments: Async<Comment[]>; on
         />
         <div class="form-actions">
           <button type="submit" class="button button-primary" disabled={busy}>
-            {busy ? 'Posting…' : 'Post reply'}
+            {busy ? 'Posting…' : asNote ? 'Add internal note' : 'Post reply'}
           </button>
         </div>
       </form>

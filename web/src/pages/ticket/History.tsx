@@ -1,8 +1,9 @@
 import type { TicketEvent, TicketStatus } from '../../api/types'
+import { EarlierButton } from '../../components/EarlierButton'
 import { ErrorMessage } from '../../components/ErrorMessage'
 import { Skeleton } from '../../components/States'
 import { RelativeTime } from '../../components/Time'
-import type { Async } from '../../lib/useAsync'
+import type { Thread } from '../../lib/useThread'
 import { PRIORITY_LABEL, STATUS_LABEL } from '../../lib/workflow'
 import { capitalise, type Directory, nameOf } from './people'
 
@@ -45,13 +46,13 @@ function sentence(event: TicketEvent, directory: Directory): string {
     case 'notes_changed':
       return `${who} ${event.to ? 'edited' : 'cleared'} the helpful notes`
     case 'commented':
-      return `${who} commented`
+      return event.details?.internal === true ? `${who} added an internal note` : `${who} commented`
     default:
       return `${who}: ${event.type}`
   }
 }
 
-export function History({ history, directory }: { history: Async<TicketEvent[]>; directory: Directory }) {
+export function History({ history, directory }: { history: Thread<TicketEvent>; directory: Directory }) {
   return (
     <section class="card" aria-labelledby="history-title">
       <h2 id="history-title" class="card-title">
@@ -59,6 +60,7 @@ export function History({ history, directory }: { history: Async<TicketEvent[]>;
       </h2>
       <ErrorMessage error={history.error} title="Could not load the history." />
       {!history.data && !history.error && <Skeleton lines={4} label="Loading history…" />}
+      <EarlierButton thread={history} what="events" />
       {history.data && (
         <ol class="timeline">
           {history.data.map((event) => (

@@ -13,6 +13,7 @@ import { useLiveRefetch } from '../../lib/live'
 import { navigate } from '../../lib/router'
 import { useUser } from '../../lib/session'
 import { toApiError, useAsync } from '../../lib/useAsync'
+import { useThread } from '../../lib/useThread'
 import { isStaff } from '../../lib/workflow'
 import { Comments } from './Comments'
 import { describeChange } from './changes'
@@ -35,8 +36,8 @@ export function TicketPage({ id }: { id: string }) {
   const viewer = useUser()
   const staff = isStaff(viewer.role)
   const ticket = useAsync(() => tickets.get(id), [id])
-  const comments = useAsync(() => tickets.comments(id), [id])
-  const history = useAsync(() => tickets.history(id), [id])
+  const comments = useThread((n, limit) => tickets.comments(id, n, limit), [id])
+  const history = useThread((n, limit) => tickets.history(id, n, limit), [id])
   const staffList = useAsync(async () => (viewer.role === 'admin' ? loadStaff() : undefined), [viewer.role])
   const [deleted, setDeleted] = useState(false)
   const [confirmDelete, setConfirmDelete] = useState(false)
@@ -119,12 +120,12 @@ export function TicketPage({ id }: { id: string }) {
       </p>
       <PageHeader
         title={t?.title ?? 'Loading ticket…'}
-        documentTitle={t?.title ?? 'Ticket'}
+        documentTitle={t ? `#${t.number} ${t.title}` : 'Ticket'}
         subtitle={
           t ? (
             <>
               Filed <RelativeTime iso={t.created_at} /> by {creator} ·{' '}
-              <span class="mono">#{t.id.slice(0, 8)}</span>
+              <span class="ticket-number">#{t.number}</span>
             </>
           ) : (
             '\u00a0'
