@@ -32,6 +32,7 @@ import { messageIdDomain } from './modules/notifications/message-ids.js'
 import { createNotifier } from './modules/notifications/notifier.js'
 import { skillRoutes } from './modules/skills/skill.routes.js'
 import { ticketRoutes } from './modules/tickets/ticket.routes.js'
+import { ticketIdByNumber } from './modules/tickets/ticket.service.js'
 import { userRoutes } from './modules/users/user.routes.js'
 
 export interface AppOptions {
@@ -134,7 +135,7 @@ export async function buildApp({ config, database, queue, logger, metrics = crea
   // Bearer-token auth of its own (relay services have no session).
   await app.register(inboundEmailRoute, {
     ...deps,
-    intake: { db: database.db, queue, notifier, config },
+    intake: { db: database.db, queue, notifier, config, ticketIdByNumber },
     prefix: '/api/inbound',
   })
   await app.register(

@@ -5,6 +5,7 @@ import nodemailer from 'nodemailer'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type SmtpListener, startSmtpListener } from '../src/modules/inbound/smtp-listener.js'
 import { createNotifier } from '../src/modules/notifications/notifier.js'
+import { ticketIdByNumber } from '../src/modules/tickets/ticket.service.js'
 import { call, createTestContext, signedInUser, type TestContext, type TestUser } from './helpers/app.js'
 
 const MAX_BYTES = 100_000
@@ -23,7 +24,7 @@ beforeAll(async () => {
   admin = await signedInUser(ctx, 'admin')
   const notifier = createNotifier({ queue: ctx.queue, appUrl: ctx.config.appUrl, smtpEnabled: false })
   listener = await startSmtpListener({
-    intake: { db: ctx.database.db, queue: ctx.queue, notifier, config: ctx.config },
+    intake: { db: ctx.database.db, queue: ctx.queue, notifier, config: ctx.config, ticketIdByNumber },
     address: 'support@helpdesk.test',
     host: '127.0.0.1',
     port: 0,

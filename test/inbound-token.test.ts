@@ -1,8 +1,10 @@
 // The pieces of the intake that need no mail server: the `[#N]` subject token, titles, quoted
-// text, our own Message-IDs, and threading by token through an injected number lookup.
+// text, our own Message-IDs, and threading by token through the tickets service's number lookup.
 import { randomUUID } from 'node:crypto'
+import { eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadConfig } from '../src/config.js'
+import { tickets } from '../src/db/schema.js'
 import { verifyPassword } from '../src/modules/auth/password.js'
 import { createIntakeDeps } from '../src/modules/inbound/channels.js'
 import { parseImapUrl } from '../src/modules/inbound/imap-poller.js'
@@ -10,6 +12,7 @@ import { receiveMessage } from '../src/modules/inbound/intake.js'
 import { parseTicketToken } from '../src/modules/inbound/subject-token.js'
 import { titleFrom, visibleText } from '../src/modules/inbound/text.js'
 import { parseOwnMessageId } from '../src/modules/notifications/message-ids.js'
+import { ticketIdByNumber } from '../src/modules/tickets/ticket.service.js'
 import { NO_PASSWORD } from '../src/modules/users/user.service.js'
 import { createTestContext, type TestContext } from './helpers/app.js'
 import { composeMail } from './helpers/mail.js'
@@ -105,34 +108,42 @@ describe('threading by subject token', () => {
     await ctx.close()
   })
 
+  async function ticketIdByNumberOf(ticketId: string): Promise<number> {
+    const [row] = await ctx.database.db
+      .select({ number: tickets.number })
+      .from(tickets)
+      .where(eq(tickets.id, ticketId))
+    if (!row) throw new Error('no such ticket')
+    expect(await ticketIdByNumber(ctx.database.db, row.number)).toBe(ticketId)
+    return row.number
+  }
+
   it('adds a reply without references to the ticket its [#N] names, only for its people', async () => {
-    const numbers = new Map<number, string>()
-    const deps = {
-      ...createIntakeDeps(ctx.config, ctx.database, ctx.queue),
-      ticketIdByNumber: async (_tx: unknown, number: number) => numbers.get(number),
-    }
+    const deps = createIntakeDeps(ctx.config, ctx.database, ctx.queue)
     const requester = `req-${randomUUID().slice(0, 6)}@example.org`
     const filed = await receiveMessage(deps, await composeMail({ from: requester }), 'http')
-    numbers.set(7, String(filed.ticketId))
+    const number = await ticketIdByNumberOf(String(filed.ticketId))
 
     const reply = await receiveMessage(
       deps,
-      await composeMail({ from: requester, subject: 'Re: [#7] Received' }),
+      await composeMail({ from: requester, subject: `Re: [#${number}] Received` }),
       'http',
     )
     expect(reply).toMatchObject({ outcome: 'comment_added', ticketId: filed.ticketId })
     const stranger = await receiveMessage(
       deps,
-      await composeMail({ from: 'x@evil.example', subject: 'Re: [#7] hi' }),
+      await composeMail({ from: 'x@evil.example', subject: `Re: [#${number}] hi` }),
       'http',
     )
     expect(stranger.outcome).toBe('ticket_created')
     expect(stranger.ticketId).not.toBe(filed.ticketId)
     const unknown = await receiveMessage(
       deps,
-      await composeMail({ from: requester, subject: 'Re: [#8] Received' }),
+      await composeMail({ from: requester, subject: `Re: [#${number + 1000}] Received` }),
       'http',
     )
     expect(unknown.outcome).toBe('ticket_created')
+    // Past the integer column: names no ticket, and no database error either.
+    expect(await ticketIdByNumber(ctx.database.db, 99_999_999_999)).toBeUndefined()
   })
 })

@@ -70,6 +70,7 @@ async function outboxFor(to: string) {
   return response.body.data as unknown as {
     id: string
     subject: string
+    text: string
     status: string
     message_id: string
     ticket_id: string
@@ -166,7 +167,9 @@ describe('a new message', () => {
     expect(ack).toMatchObject({
       ticket_id: ticket.id,
       message_id: expect.stringMatching(/^<sts-e-.+@helpdesk\.test>$/),
+      subject: `[#${ticket.number}] Received: VPN drops every ten minutes`,
     })
+    expect(ack?.text).toContain(`filed it as ticket #${ticket.number}`)
   })
 
   it('files an existing user’s mail under their account, whatever the case of the address', async () => {
@@ -381,6 +384,27 @@ describe('threading', () => {
     expect(reply).toMatchObject({ outcome: 'comment_added', ticket_id: t.ticketId })
     const comments = await commentsOf(t.ticketId)
     expect(comments.map((c) => c.body)).toEqual(['Still broken after the restart.'])
+    expect(comments[0]).toMatchObject({ channel: 'email', internal: false })
+  })
+
+  it('threads by the [#N] subject token only for the requester, a participant or staff', async () => {
+    const cc = address('token-cc')
+    const t = await newTicket({ cc })
+    const { number } = await ticketOf(t.ticketId)
+    // No In-Reply-To/References: a mail client that dropped them, or a new message quoting [#N].
+    const subject = `Re: [#${number}] Received`
+    for (const from of [t.sender, cc, moderator.email]) {
+      const reply = await file({ from, subject, text: `From ${from}` })
+      expect(reply).toMatchObject({ outcome: 'comment_added', ticket_id: t.ticketId })
+    }
+    const comments = await commentsOf(t.ticketId)
+    expect(comments.map((c) => c.body)).toEqual([`From ${t.sender}`, `From ${cc}`, `From ${moderator.email}`])
+    expect(comments.map((c) => c.channel)).toEqual(['email', 'email', 'email'])
+
+    const stranger = await file({ from: address('token-stranger'), subject })
+    expect(stranger.outcome).toBe('ticket_created')
+    expect(stranger.ticket_id).not.toBe(t.ticketId)
+    expect((await commentsOf(t.ticketId)).length).toBe(3)
   })
 
   it('threads by References to a message we received for the ticket, and our thread root', async () => {
@@ -481,7 +505,7 @@ describe('GET /api/admin/inbound', () => {
       received_via: 'http',
       outcome: 'ticket_created',
       ticket_id: received.ticket_id,
-      ticket_number: null,
+      ticket_number: (await ticketOf(String(received.ticket_id))).number,
       error: null,
     })
     expect(response.body.meta).toMatchObject({ page: 1, limit: 5 })

@@ -353,9 +353,10 @@ export const ticketParticipants = pgTable(
   ],
 )
 
-const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
+// Bytes as both drivers hand them over (node-postgres: a Buffer, PGlite: a Uint8Array; a Buffer is
+// one). Typed without Node's Buffer: the web UI type-checks this file too (web/src/api/types.ts).
+const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({
   dataType: () => 'bytea',
-  fromDriver: (value) => (Buffer.isBuffer(value) ? value : Buffer.from(value)),
 })
 
 export const INBOUND_CHANNELS = ['smtp', 'imap', 'http'] as const

@@ -5,6 +5,7 @@ import type { Database } from '../../db/client.js'
 import type { JobQueue } from '../../jobs/queue.js'
 import { messageIdDomain } from '../notifications/message-ids.js'
 import { createNotifier } from '../notifications/notifier.js'
+import { ticketIdByNumber } from '../tickets/ticket.service.js'
 import { parseImapUrl, startImapPoller } from './imap-poller.js'
 import type { IntakeDeps } from './intake.js'
 import { type ListenerLogger, startSmtpListener } from './smtp-listener.js'
@@ -20,7 +21,7 @@ export function createIntakeDeps(config: Config, database: Database, queue: JobQ
     smtpEnabled: config.mail.smtpUrl !== undefined,
     messageDomain: messageIdDomain(config),
   })
-  return { db: database.db, queue, notifier, config }
+  return { db: database.db, queue, notifier, config, ticketIdByNumber }
 }
 
 export async function startInboundChannels(options: {

@@ -135,7 +135,10 @@ export function startImapPoller(options: {
         const message = error instanceof Error ? error.message : String(error)
         if (!stopped) {
           log.warn({ err: error, mailbox: source.name }, 'IMAP fetch failed; reconnecting')
-          await recordFetch(intake.db, source.name, message).catch(() => undefined)
+          // The database may be what failed: the warning above already tells, so go on to retry.
+          await recordFetch(intake.db, source.name, message).catch((recordError: unknown) =>
+            log.warn({ err: recordError, mailbox: source.name }, 'IMAP: could not record the fetch error'),
+          )
         }
       } finally {
         imap.close()

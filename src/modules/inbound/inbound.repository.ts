@@ -7,6 +7,7 @@ import {
   type InboundOutcome,
   inboundFetchState,
   inboundMessages,
+  tickets,
 } from '../../db/schema.js'
 
 export interface NewInboundMessage {
@@ -110,10 +111,13 @@ export async function listMessages(db: DbOrTx, page: { offset: number; limit: nu
       receivedVia: inboundMessages.receivedVia,
       outcome: inboundMessages.outcome,
       ticketId: inboundMessages.ticketId,
+      // The number admins know the ticket by; a join on the primary key, one row per message.
+      ticketNumber: tickets.number,
       error: inboundMessages.error,
       receivedAt: inboundMessages.receivedAt,
     })
     .from(inboundMessages)
+    .leftJoin(tickets, eq(tickets.id, inboundMessages.ticketId))
     .orderBy(desc(inboundMessages.receivedAt), desc(inboundMessages.id))
     .limit(page.limit)
     .offset(page.offset)

@@ -145,8 +145,7 @@ export const inboundAdminRoutes: RoutePlugin = async (app, { database, config })
         received_via: m.receivedVia,
         outcome: m.outcome,
         ticket_id: m.ticketId,
-        // Ticket numbers arrive with their own part of the email channel.
-        ticket_number: null,
+        ticket_number: m.ticketNumber,
         error: m.error,
         received_at: m.receivedAt,
       }))

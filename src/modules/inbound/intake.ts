@@ -24,11 +24,8 @@ export interface IntakeDeps {
   queue: JobQueue
   notifier: Notifier
   config: Pick<Config, 'inbound' | 'mail' | 'appUrl'>
-  /**
-   * The ticket a `[#number]` subject token names. Ticket numbers are their own part of the email
-   * channel; without this lookup, replies thread by In-Reply-To/References only.
-   */
-  ticketIdByNumber?: (tx: Tx, number: number) => Promise<string | undefined>
+  /** The ticket a `[#number]` subject token names (the tickets service's ticketIdByNumber). */
+  ticketIdByNumber: (tx: Tx, number: number) => Promise<string | undefined>
 }
 
 export interface IntakeResult {
@@ -248,7 +245,7 @@ async function ticketByReferences(tx: Tx, message: InboundMessage): Promise<stri
 
 async function ticketByToken(deps: IntakeDeps, tx: Tx, message: InboundMessage): Promise<string | undefined> {
   const number = parseTicketToken(message.subject)
-  if (number === undefined || !deps.ticketIdByNumber) return undefined
+  if (number === undefined) return undefined
   return deps.ticketIdByNumber(tx, number)
 }
 
@@ -286,7 +283,12 @@ export async function recordOversized(
   via: InboundChannel,
   maxBytes: number,
 ): Promise<IntakeResult> {
-  const message = await parseMessage(headers).catch(() => undefined)
+  // Headers that do not even parse are still recorded (by their hash), and say why.
+  let unreadable = ''
+  const message = await parseMessage(headers).catch((error: unknown) => {
+    unreadable = `; headers unreadable: ${errorText(error)}`
+    return undefined
+  })
   const record: repo.NewInboundMessage = {
     messageId: message?.messageId?.slice(0, 998) ?? null,
     fromAddress: message?.from?.address.slice(0, 254) ?? null,
@@ -300,7 +302,7 @@ export async function recordOversized(
   const effect: Effect = {
     outcome: 'rejected',
     ticketId: null,
-    error: `larger than INBOUND_MAX_BYTES (${maxBytes} bytes)`,
+    error: `larger than INBOUND_MAX_BYTES (${maxBytes} bytes)${unreadable}`,
   }
   await repo.finishMessage(deps.db, row.id, effect)
   return { id: row.id, ...effect }

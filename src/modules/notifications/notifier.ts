@@ -35,7 +35,10 @@ export interface Notifier {
   /** Status became waiting_for_customer, resolved or closed: tell the creator (unless they made the change). */
   statusChanged(tx: DbOrTx, ticket: TicketRow, status: TicketStatus, actorId: string | null): Promise<void>
   /** A ticket filed by email: tell its requester it arrived (an automatic notice). */
-  ticketAcknowledged(tx: DbOrTx, ticket: Pick<TicketRow, 'id' | 'number' | 'title' | 'createdBy'>): Promise<void>
+  ticketAcknowledged(
+    tx: DbOrTx,
+    ticket: Pick<TicketRow, 'id' | 'number' | 'title' | 'createdBy'>,
+  ): Promise<void>
   /** A password reset link, to the address it was asked for. */
   passwordReset(tx: DbOrTx, to: string, link: string, validMinutes: number): Promise<void>
 }

@@ -245,7 +245,11 @@ export async function commentFromEmail(
 ): Promise<CommentDto> {
   const ticket = await repo.findTicket(tx, ticketId, { forUpdate: true })
   if (!ticket) throw notFound(TICKET_NOT_FOUND)
-  return postComment(tx, notifier, user, ticket, body, { internal: false, channel: 'email', reopenResolved: true })
+  return postComment(tx, notifier, user, ticket, body, {
+    internal: false,
+    channel: 'email',
+    reopenResolved: true,
+  })
 }
 
 /**
@@ -261,7 +265,13 @@ async function postComment(
   options: { internal: boolean; channel: CommentDto['channel']; reopenResolved: boolean },
 ): Promise<CommentDto> {
   const { internal, channel } = options
-  const comment = await repo.insertComment(tx, { ticketId: ticket.id, authorId: user.id, body, internal, channel })
+  const comment = await repo.insertComment(tx, {
+    ticketId: ticket.id,
+    authorId: user.id,
+    body,
+    internal,
+    channel,
+  })
   const events: repo.NewTicketEvent[] = [
     {
       ticketId: ticket.id,
@@ -335,6 +345,16 @@ export async function creatorDecision(
     await notifier.statusChanged(tx, row, to, user.id)
     return repo.toTicketDto(row)
   })
+}
+
+/**
+ * The ticket a `[#number]` subject token names, for the email intake. It says nothing about who
+ * may use it: the intake threads by it only when the sender belongs to the ticket (belongsToTicket).
+ */
+export async function ticketIdByNumber(db: DbOrTx, number: number): Promise<string | undefined> {
+  // The column is an integer: a larger number names no ticket (and must not reach PostgreSQL).
+  if (!Number.isSafeInteger(number) || number < 1 || number > 2_147_483_647) return undefined
+  return repo.findTicketIdByNumber(db, number)
 }
 
 /** A ticket by id inside `tx`, locked: the email intake decides what a reply does to it. */
