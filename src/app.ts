@@ -26,10 +26,13 @@ import { authenticate } from './modules/auth/auth.hooks.js'
 import { authRoutes } from './modules/auth/auth.routes.js'
 import { eventRoutes } from './modules/events/events.routes.js'
 import { startTicketChangeBus } from './modules/events/ticket-change-bus.js'
+import { inboundAdminRoutes, inboundEmailRoute } from './modules/inbound/inbound.routes.js'
 import { emailRoutes } from './modules/notifications/email.routes.js'
+import { messageIdDomain } from './modules/notifications/message-ids.js'
 import { createNotifier } from './modules/notifications/notifier.js'
 import { skillRoutes } from './modules/skills/skill.routes.js'
 import { ticketRoutes } from './modules/tickets/ticket.routes.js'
+import { ticketIdByNumber } from './modules/tickets/ticket.service.js'
 import { userRoutes } from './modules/users/user.routes.js'
 
 export interface AppOptions {
@@ -124,10 +127,17 @@ export async function buildApp({ config, database, queue, logger, metrics = crea
     queue,
     appUrl: config.appUrl,
     smtpEnabled: config.mail.smtpUrl !== undefined,
+    messageDomain: messageIdDomain(config),
   })
   const deps: RouteDeps = { config, database, queue, notifier }
   await app.register(healthRoutes, deps)
   await app.register(authRoutes, { ...deps, prefix: '/api/auth' })
+  // Bearer-token auth of its own (relay services have no session).
+  await app.register(inboundEmailRoute, {
+    ...deps,
+    intake: { db: database.db, queue, notifier, config, ticketIdByNumber },
+    prefix: '/api/inbound',
+  })
   await app.register(
     async (api) => {
       // Everything below needs a signed-in user; auth, health and docs are registered outside.
@@ -136,6 +146,7 @@ export async function buildApp({ config, database, queue, logger, metrics = crea
       await api.register(userRoutes, { ...deps, prefix: '/users' })
       await api.register(skillRoutes, { ...deps, prefix: '/skills' })
       await api.register(emailRoutes, { ...deps, prefix: '/admin' })
+      await api.register(inboundAdminRoutes, { ...deps, prefix: '/admin' })
       await api.register(eventRoutes, { ...deps, bus })
     },
     { prefix: '/api' },

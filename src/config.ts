@@ -39,6 +39,14 @@ const EnvSchema = Type.Object({
   WORKFLOW_STEPS_RETENTION_DAYS: Type.Optional(Type.Integer({ minimum: 1 })),
   AUTO_CLOSE_DAYS: Type.Optional(Type.Integer({ minimum: 0 })),
   TRUST_PROXY: Type.Optional(Type.String()),
+  INBOUND_ADDRESS: Type.Optional(Type.String({ pattern: '^[^@\\s<>]+@[^@\\s<>]+$' })),
+  INBOUND_SMTP_PORT: Type.Optional(Port),
+  INBOUND_SMTP_HOST: Type.Optional(Type.String({ minLength: 1 })),
+  INBOUND_MAX_BYTES: Type.Optional(Type.Integer({ minimum: 1024 })),
+  INBOUND_SENDER_RATE: Type.Optional(Type.Integer({ minimum: 1 })),
+  IMAP_URL: Type.Optional(Type.String({ pattern: '^imaps?://' })),
+  IMAP_POLL_SECONDS: Type.Optional(Type.Integer({ minimum: 1 })),
+  INBOUND_TOKEN: Type.Optional(Type.String({ minLength: 16 })),
   METRICS_TOKEN: Type.Optional(Type.String({ minLength: 16, maxLength: 512 })),
   REQUEST_TIMEOUT_MS: Type.Optional(Type.Integer({ minimum: 100 })),
   HEADERS_TIMEOUT_MS: Type.Optional(Type.Integer({ minimum: 100 })),
@@ -86,6 +94,16 @@ export interface Config {
   }
   /** Fastify's trustProxy: false, true (any proxy), or the proxies' addresses/CIDRs. */
   trustProxy: boolean | string[]
+  inbound: {
+    /** The support address, lower-case: accepted by the SMTP listener, Reply-To of what we send. */
+    address: string | undefined
+    smtp: { port: number; host: string } | undefined
+    maxBytes: number
+    /** Messages one sender may have filed (tickets and comments) per hour. */
+    senderRatePerHour: number
+    imap: { url: string; pollSeconds: number } | undefined
+    token: string | undefined
+  }
   /** Bearer token /metrics asks for; unset: /metrics does not exist. */
   metricsToken: string | undefined
   /** How long a client may take, so slow or silent clients cannot hold connections open. */
@@ -128,6 +146,11 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   }
   if ((env.ADMIN_EMAIL === undefined) !== (env.ADMIN_PASSWORD === undefined)) {
     throw new ConfigError('Invalid configuration: set both ADMIN_EMAIL and ADMIN_PASSWORD, or neither')
+  }
+  if (env.INBOUND_SMTP_PORT !== undefined && env.INBOUND_ADDRESS === undefined) {
+    throw new ConfigError(
+      'Invalid configuration: INBOUND_SMTP_PORT needs INBOUND_ADDRESS (the address it accepts mail for)',
+    )
   }
   // The first admin's password follows the same rule as any other (api-contract.md: 8-128).
   if (env.ADMIN_PASSWORD !== undefined && [...env.ADMIN_PASSWORD].length < 8) {
@@ -194,6 +217,17 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       autoCloseDays: env.AUTO_CLOSE_DAYS ?? 7,
     },
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
+    inbound: {
+      address: env.INBOUND_ADDRESS?.trim().toLowerCase(),
+      smtp:
+        env.INBOUND_SMTP_PORT === undefined
+          ? undefined
+          : { port: env.INBOUND_SMTP_PORT, host: env.INBOUND_SMTP_HOST ?? host },
+      maxBytes: env.INBOUND_MAX_BYTES ?? 26_214_400,
+      senderRatePerHour: env.INBOUND_SENDER_RATE ?? 20,
+      imap: env.IMAP_URL ? { url: env.IMAP_URL, pollSeconds: env.IMAP_POLL_SECONDS ?? 60 } : undefined,
+      token: env.INBOUND_TOKEN,
+    },
     metricsToken: env.METRICS_TOKEN,
     http: httpTimeouts(env),
     sse: { maxPerUser: env.SSE_MAX_PER_USER ?? 5 },

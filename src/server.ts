@@ -5,6 +5,7 @@ import { createJobQueue } from './jobs/queue.js'
 import { runWorkers } from './jobs/run-workers.js'
 import type { Worker } from './jobs/worker.js'
 import { createMetrics } from './metrics.js'
+import { startInboundChannels } from './modules/inbound/channels.js'
 import { ensureAdmin } from './modules/users/user.service.js'
 import { openRuntime } from './runtime.js'
 
@@ -19,6 +20,13 @@ if (config.admin) {
   if (created) app.log.info({ email: config.admin.email }, 'created the admin from ADMIN_EMAIL')
 }
 
+const inbound = await startInboundChannels({
+  config,
+  database,
+  queue,
+  log: app.log.child({ role: 'inbound' }),
+})
+
 let worker: Worker | undefined
 if (config.worker === 'embedded') {
   worker = await runWorkers({ config, database, queue, metrics, log: app.log.child({ role: 'worker' }) })
@@ -32,6 +40,7 @@ async function shutdown(signal: string) {
   // Hard stop if something hangs: better a restart than a process that never exits.
   setTimeout(() => process.exit(1), 15_000).unref()
   try {
+    await inbound.stop()
     await app.close()
     await worker?.stop()
     await queue.stop()

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net'
 import net from 'node:net'
 import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { addParticipants } from '../src/modules/tickets/participants.js'
 import {
   call,
   createTestContext,
@@ -123,6 +124,24 @@ describe('GET /api/events', () => {
     expect(bobStream.events.some((e) => e.data.ticket_id === ticket.id)).toBe(false)
     expect(aliceStream.events.some((e) => e.data.ticket_id === own.id)).toBe(false)
     for (const stream of [aliceStream, bobStream, staffStream]) stream.close()
+  })
+
+  it("streams a ticket's changes to its participants (an email's Cc) too", async () => {
+    const carol = await signedInUser(ctx, 'user')
+    const ticket = await createTicket(ctx, alice, { title: 'Shared with Carol' })
+    await addParticipants(ctx.database.db, ticket.id, [carol.id])
+    const carolStream = subscribe(carol)
+    const bobStream = subscribe(bob)
+    await Promise.all([carolStream.opened, bobStream.opened])
+    await carolStream.waitFor((e) => e.event === 'ready')
+    await bobStream.waitFor((e) => e.event === 'ready')
+    await call(ctx, moderator, 'POST', `/api/tickets/${ticket.id}/comments`, { body: 'Looking into it' })
+    await carolStream.waitFor((e) => e.event === 'ticket.comment' && e.data.ticket_id === ticket.id)
+    const own = await createTicket(ctx, bob, { title: "Bob's marker ticket" })
+    await bobStream.waitFor((e) => e.data.ticket_id === own.id)
+    expect(bobStream.events.some((e) => e.data.ticket_id === ticket.id)).toBe(false)
+    carolStream.close()
+    bobStream.close()
   })
 
   it('sends nothing for a change that rolled back', async () => {

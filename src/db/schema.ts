@@ -5,6 +5,7 @@ import {
   bigint,
   boolean,
   check,
+  customType,
   index,
   integer,
   jsonb,
@@ -297,7 +298,8 @@ export const workflowSteps = pgTable(
   ],
 )
 
-export const EMAIL_STATUSES = ['pending', 'sent', 'failed', 'skipped'] as const
+// bounced: a delivery status notification came back for it (see the inbound module).
+export const EMAIL_STATUSES = ['pending', 'sent', 'failed', 'skipped', 'bounced'] as const
 export type EmailStatus = (typeof EMAIL_STATUSES)[number]
 
 // The outbox: every email is recorded with the change that causes it, then delivered by a job.
@@ -310,6 +312,13 @@ export const emails = pgTable(
     text: text('text').notNull(),
     html: text('html').notNull(),
     ticketId: uuid('ticket_id').references(() => tickets.id, { onDelete: 'set null' }),
+    // The Message-ID header, fixed when the email is recorded: stable across retries, and what a
+    // reply's In-Reply-To/References point at (inbound threading). Null only on rows older than it.
+    messageId: varchar('message_id', { length: 300 }),
+    // The thread this email continues: In-Reply-To is the last of them.
+    references: text('references').array(),
+    // RFC 3834: automatic notices say so, so that auto-responders do not answer them.
+    autoSubmitted: boolean('auto_submitted').notNull().default(true),
     status: varchar('status', { length: 10 }).$type<EmailStatus>().notNull().default('pending'),
     attempts: integer('attempts').notNull().default(0),
     lastError: text('last_error'),
@@ -319,8 +328,92 @@ export const emails = pgTable(
   (t) => [
     index('emails_created_at_idx').on(t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
     index('emails_to_idx').on(t.to),
+    uniqueIndex('emails_message_id_key').on(t.messageId),
     check('emails_status_check', sql`${t.status} IN (${inList(EMAIL_STATUSES)})`),
   ],
 )
 
 export type EmailRow = typeof emails.$inferSelect
+
+// Who else follows a ticket: addresses in an email's Cc. They see the ticket and its public emails.
+export const ticketParticipants = pgTable(
+  'ticket_participants',
+  {
+    ticketId: uuid('ticket_id')
+      .notNull()
+      .references(() => tickets.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    createdAt: createdAt().notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.ticketId, t.userId] }),
+    index('ticket_participants_user_id_idx').on(t.userId),
+  ],
+)
+
+// Bytes as both drivers hand them over (node-postgres: a Buffer, PGlite: a Uint8Array; a Buffer is
+// one). Typed without Node's Buffer: the web UI type-checks this file too (web/src/api/types.ts).
+const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({
+  dataType: () => 'bytea',
+})
+
+export const INBOUND_CHANNELS = ['smtp', 'imap', 'http'] as const
+export type InboundChannel = (typeof INBOUND_CHANNELS)[number]
+export const INBOUND_OUTCOMES = [
+  'ticket_created',
+  'comment_added',
+  'ignored_auto_reply',
+  'ignored_loop',
+  'bounce',
+  'rejected',
+  'duplicate',
+] as const
+export type InboundOutcome = (typeof INBOUND_OUTCOMES)[number]
+
+// Every message that came in, with what it did; written in the same transaction as its effect.
+// The unique indexes skip `duplicate` rows: they decide, even between concurrent deliveries of
+// one message, that exactly one of them is filed.
+export const inboundMessages = pgTable(
+  'inbound_messages',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    messageId: varchar('message_id', { length: 998 }),
+    fromAddress: varchar('from_address', { length: 254 }),
+    subject: text('subject'),
+    receivedVia: varchar('received_via', { length: 10 }).$type<InboundChannel>().notNull(),
+    outcome: varchar('outcome', { length: 30 }).$type<InboundOutcome>().notNull(),
+    ticketId: uuid('ticket_id').references(() => tickets.id, { onDelete: 'set null' }),
+    error: text('error'),
+    contentHash: varchar('content_hash', { length: 64 }).notNull(),
+    // The original, byte for byte, for staff ("show original") and for re-parsing later.
+    raw: bytea('raw').notNull(),
+    receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('inbound_messages_message_id_key')
+      .on(t.messageId)
+      .where(sql`${t.messageId} IS NOT NULL AND ${t.outcome} <> 'duplicate'`),
+    uniqueIndex('inbound_messages_content_hash_key')
+      .on(t.contentHash)
+      .where(sql`${t.outcome} <> 'duplicate'`),
+    index('inbound_messages_received_at_idx').on(t.receivedAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
+    index('inbound_messages_ticket_id_idx').on(t.ticketId),
+    index('inbound_messages_from_received_at_idx').on(t.fromAddress, t.receivedAt),
+    check('inbound_messages_received_via_check', sql`${t.receivedVia} IN (${inList(INBOUND_CHANNELS)})`),
+    check('inbound_messages_outcome_check', sql`${t.outcome} IN (${inList(INBOUND_OUTCOMES)})`),
+  ],
+)
+
+// The mailbox poller's last fetch and last error, per source (one row per IMAP_URL's mailbox),
+// so admins see a fetch that silently stopped, whichever process runs it.
+export const inboundFetchState = pgTable('inbound_fetch_state', {
+  source: varchar('source', { length: 300 }).primaryKey(),
+  lastFetchAt: timestamp('last_fetch_at', { withTimezone: true }),
+  lastErrorAt: timestamp('last_error_at', { withTimezone: true }),
+  lastError: text('last_error'),
+})
+
+export type TicketParticipantRow = typeof ticketParticipants.$inferSelect
+export type InboundMessageRow = typeof inboundMessages.$inferSelect

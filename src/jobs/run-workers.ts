@@ -4,6 +4,7 @@ import type { Config } from '../config.js'
 import type { Database } from '../db/client.js'
 import type { Metrics } from '../metrics.js'
 import { createMailer } from '../modules/notifications/mailer.js'
+import { messageIdDomain } from '../modules/notifications/message-ids.js'
 import { createNotifier } from '../modules/notifications/notifier.js'
 import { createLocalProvider } from '../modules/triage/local/local-provider.js'
 import { createTriageProvider } from '../modules/triage/provider.js'
@@ -28,8 +29,11 @@ export async function runWorkers(options: {
     queue,
     appUrl: config.appUrl,
     smtpEnabled: config.mail.smtpUrl !== undefined,
+    messageDomain: messageIdDomain(config),
   })
-  const mailer = config.mail.smtpUrl ? createMailer(config.mail.smtpUrl, config.mail.from) : undefined
+  const mailer = config.mail.smtpUrl
+    ? createMailer(config.mail.smtpUrl, config.mail.from, { replyTo: config.inbound.address })
+    : undefined
   const onStepTiming = (step: string, seconds: number) => metrics.stepDuration.observe({ step }, seconds)
   const worker = await startWorker({
     database,

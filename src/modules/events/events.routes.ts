@@ -1,4 +1,4 @@
-// GET /api/events: Server-Sent Events of ticket changes the caller may see — their own tickets
+// GET /api/events: Server-Sent Events of ticket changes the caller may see — their own tickets (and those they participate in)
 // for users, every ticket for moderators and admins (the same rule as GET /api/tickets/:id).
 // Each event names the ticket and what happened; the client fetches what it shows through the
 // API, so an event carries nothing the caller could not read anyway.
@@ -11,6 +11,7 @@
 import type { RoutePlugin } from '../../http/types.js'
 import { currentUser, sessionToken } from '../auth/auth.hooks.js'
 import { findSessionUser } from '../auth/session.repository.js'
+import { participatingTicketIds } from '../tickets/participants.js'
 import { isStaff } from '../users/roles.js'
 import type { TicketChangeBus, TicketRowChange } from './ticket-change-bus.js'
 
@@ -56,9 +57,12 @@ export const eventRoutes: RoutePlugin<{ bus: TicketChangeBus }> = async (app, { 
     async (request, reply) => {
       const user = currentUser(request)
       const token = sessionToken(request)
+      // Tickets the user follows as a participant (an email's Cc), re-read at every heartbeat.
+      let following = isStaff(user) ? new Set<string>() : await participatingTicketIds(database.db, user.id)
       // An internal note is news to staff only: the requester must not even learn one was written.
       const visible = (change: TicketRowChange) =>
-        isStaff(user) || (change.created_by === user.id && change.internal !== true)
+        isStaff(user) ||
+        ((change.created_by === user.id || following.has(change.ticket_id)) && change.internal !== true)
 
       reply.hijack()
       // A stream is quiet between heartbeats by design: the server's idle timeout must not cut it.
@@ -119,8 +123,16 @@ export const eventRoutes: RoutePlugin<{ bus: TicketChangeBus }> = async (app, { 
               return undefined
             })
           : undefined
-        if (stillValid) write(': heartbeat\n\n')
-        else stream.end()
+        if (!stillValid) {
+          stream.end()
+          return
+        }
+        if (!isStaff(user))
+          following = await participatingTicketIds(database.db, user.id).catch((error: unknown) => {
+            request.log.warn({ err: error }, 'event stream: participant re-read failed; keeping the last set')
+            return following
+          })
+        write(': heartbeat\n\n')
       }
       const heartbeat = setInterval(() => void beat(), HEARTBEAT_MS)
       const close = () => {

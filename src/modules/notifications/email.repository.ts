@@ -1,4 +1,4 @@
-import { and, count, desc, eq, sql } from 'drizzle-orm'
+import { and, count, desc, eq, inArray, sql } from 'drizzle-orm'
 import type { DbOrTx } from '../../db/client.js'
 import { type EmailRow, type EmailStatus, emails } from '../../db/schema.js'
 
@@ -11,6 +11,10 @@ export async function insertEmail(
     html: string
     ticketId: string | null
     status: EmailStatus
+    id?: string
+    messageId?: string
+    references?: string[]
+    autoSubmitted?: boolean
   },
 ): Promise<EmailRow> {
   const [row] = await db.insert(emails).values(email).returning()
@@ -64,4 +68,27 @@ export async function listEmails(
     .limit(page.limit)
     .offset(page.offset)
   return { rows, total }
+}
+
+/** Marks the emails with these Message-IDs bounced (a delivery status notification named them). */
+export async function markEmailsBounced(
+  db: DbOrTx,
+  messageIds: string[],
+  reason: string,
+): Promise<EmailRow[]> {
+  if (messageIds.length === 0) return []
+  return db
+    .update(emails)
+    .set({ status: 'bounced', lastError: reason.slice(0, 1000) })
+    .where(inArray(emails.messageId, messageIds))
+    .returning()
+}
+
+/** The emails we sent with any of these Message-IDs (a reply's In-Reply-To/References). */
+export async function findEmailsByMessageIds(db: DbOrTx, messageIds: string[]) {
+  if (messageIds.length === 0) return []
+  return db
+    .select({ id: emails.id, messageId: emails.messageId, ticketId: emails.ticketId })
+    .from(emails)
+    .where(inArray(emails.messageId, messageIds))
 }

@@ -39,6 +39,7 @@ export const emailRoutes: RoutePlugin = async (app, { database }) => {
         attempts: e.attempts,
         last_error: e.lastError,
         ticket_id: e.ticketId,
+        message_id: e.messageId,
         created_at: e.createdAt,
         sent_at: e.sentAt,
       }))

@@ -12,6 +12,7 @@ export const EmailSchema = Type.Object(
     attempts: Type.Integer(),
     last_error: Nullable(Type.String()),
     ticket_id: Nullable(Type.String({ format: 'uuid' })),
+    message_id: Nullable(Type.String()),
     created_at: DateTime,
     sent_at: Nullable(DateTime),
   },

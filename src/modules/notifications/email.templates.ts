@@ -99,3 +99,11 @@ ${lines.map((line) => `<p>${escapeHtml(line)}</p>`).join('\n')}
 </body></html>`
   return { subject: 'Reset your password', text, html }
 }
+
+/** A ticket filed by email: its number, and how to add to it. */
+export function acknowledgementEmail(appUrl: string, ticket: TicketRef): EmailContent {
+  return render(appUrl, ticket, `${subjectTag(ticket)} Received: ${oneLine(ticket.title)}`, [
+    `We received your request "${ticket.title}" and filed it as ticket #${ticket.number}.`,
+    `Reply to this email to add to it; keep [#${ticket.number}] in the subject.`,
+  ])
+}

@@ -7,10 +7,15 @@ export interface Mailer {
   close(): void
 }
 
-export function createMailer(smtpUrl: string, from: string): Mailer {
+export function createMailer(
+  smtpUrl: string,
+  from: string,
+  options: { replyTo?: string | undefined } = {},
+): Mailer {
   const transport = nodemailer.createTransport(smtpUrl)
   return {
     async send(email) {
+      const references = email.references ?? []
       await transport.sendMail({
         from,
         to: email.to,
@@ -18,8 +23,13 @@ export function createMailer(smtpUrl: string, from: string): Mailer {
         text: email.text,
         html: email.html,
         // Stable across retries, so a receiving server can drop a duplicate if a worker died
-        // after the SMTP server accepted the message but before we recorded it as sent.
-        messageId: `<${email.id}@smart-ticket-system>`,
+        // after the SMTP server accepted the message but before we recorded it as sent; and what
+        // a reply's In-Reply-To names, so the reply finds its ticket. (Rows recorded before the
+        // column existed fall back to the id-derived form they were always sent with.)
+        messageId: email.messageId ?? `<${email.id}@smart-ticket-system>`,
+        ...(references.length > 0 ? { inReplyTo: references.at(-1), references: references.join(' ') } : {}),
+        ...(options.replyTo ? { replyTo: options.replyTo } : {}),
+        ...(email.autoSubmitted ? { headers: { 'Auto-Submitted': 'auto-generated' } } : {}),
       })
     },
     close: () => transport.close(),

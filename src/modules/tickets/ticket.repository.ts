@@ -1,5 +1,5 @@
 // Ticket rows, their comments and their history. Every function takes `db` or a transaction first.
-import { and, asc, desc, eq, type Placeholder, type SQL, sql } from 'drizzle-orm'
+import { and, asc, count, desc, eq, ne, type Placeholder, type SQL, sql } from 'drizzle-orm'
 import { alias } from 'drizzle-orm/pg-core'
 import type { DbOrTx } from '../../db/client.js'
 import {
@@ -10,6 +10,7 @@ import {
   ticketComments,
   ticketCounts,
   ticketEvents,
+  ticketParticipants,
   tickets,
   users,
 } from '../../db/schema.js'
@@ -49,6 +50,12 @@ export async function findTicket(db: DbOrTx, id: string, options: { forUpdate?: 
   const query = db.select().from(tickets).where(eq(tickets.id, id))
   const [row] = options.forUpdate ? await query.for('update') : await query
   return row
+}
+
+/** The id of the ticket with this number (tickets_number_key), if any. */
+export async function findTicketIdByNumber(db: DbOrTx, number: number): Promise<string | undefined> {
+  const [row] = await db.select({ id: tickets.id }).from(tickets).where(eq(tickets.number, number))
+  return row?.id
 }
 
 export async function updateTicket(
@@ -199,20 +206,69 @@ function memoByShape<Q>(
   }
 }
 
+/**
+ * How far a branch of the own list must read for the page: its rows up to the page's end. A
+ * literal on the first page (the page size), `:offset + size` on later ones.
+ */
+function branchLimit(limit: number, start: Start): Placeholder {
+  const size = literalLimit(limit)
+  if (start === 'first') return size
+  // bigint: the offset may be clamped to int4's maximum (MAX_OFFSET); adding the size must not overflow.
+  return sql`${sql.placeholder('offset')}::bigint + ${size}` as unknown as Placeholder
+}
+
 const ownTicketsQuery = memoByShape('own', (db, shape, limit, start, name) => {
-  const where = and(
-    eq(tickets.createdBy, sql.placeholder('userId')),
-    ...filterConditions({ ...shape, assignedTo: 'any' }),
-  )
+  const filters = filterConditions({ ...shape, assignedTo: 'any' })
+  const userId = sql.placeholder('userId')
+  const filed = and(eq(tickets.createdBy, userId), ...filters)
+  // Tickets the user follows (an email's Cc) and did not file: disjoint from `filed`, so the two
+  // counts add up and the pages merge without duplicates.
+  const followed = and(eq(ticketParticipants.userId, userId), ne(tickets.createdBy, userId), ...filters)
   const total = db.$with('total').as(
     db
-      .select({ n: sql<number>`count(*)::int`.as('n') })
-      .from(tickets)
-      .where(where),
+      .select({
+        n: sql<number>`(${db.select({ n: count() }).from(tickets).where(filed)})::int + (${db
+          .select({ n: count() })
+          .from(ticketParticipants)
+          .innerJoin(tickets, eq(tickets.id, ticketParticipants.ticketId))
+          .where(followed)})::int`.as('n'),
+      })
+      .from(sql`(VALUES (1)) AS one`),
   )
-  const ids = pageOfIds(db, and(where, pageExists(start)), limit, start)
+  // Each branch reads its own index in order (tickets_created_by_created_at_idx; the participant
+  // rows by ticket_participants_user_id_idx, then each ticket by its key), only as far as the
+  // page's end; the merge sorts at most twice the page.
+  const ownPage = db.$with('own_page').as(
+    db
+      .select({ id: tickets.id, createdAt: tickets.createdAt })
+      .from(tickets)
+      .where(and(filed, pageExists(start)))
+      .orderBy(...newestFirst)
+      .limit(branchLimit(limit, start)),
+  )
+  const followedPage = db.$with('followed_page').as(
+    db
+      .select({ id: tickets.id, createdAt: tickets.createdAt })
+      .from(ticketParticipants)
+      .innerJoin(tickets, eq(tickets.id, ticketParticipants.ticketId))
+      .where(and(followed, pageExists(start)))
+      .orderBy(...newestFirst)
+      .limit(branchLimit(limit, start)),
+  )
+  const merged = db
+    .select({ id: ownPage.id, createdAt: ownPage.createdAt })
+    .from(ownPage)
+    .unionAll(db.select({ id: followedPage.id, createdAt: followedPage.createdAt }).from(followedPage))
+    .as('merged')
+  const page = db
+    .select({ id: merged.id, createdAt: merged.createdAt })
+    .from(merged)
+    .orderBy(desc(merged.createdAt), desc(merged.id))
+    .limit(literalLimit(limit))
+    .$dynamic()
+  const ids = (start === 'first' ? page : page.offset(sql.placeholder('offset'))).as('page')
   return db
-    .with(total)
+    .with(total, ownPage, followedPage)
     .select({ total: total.n, ticket: tickets })
     .from(total)
     .leftJoin(ids, sql`true`)
@@ -222,8 +278,9 @@ const ownTicketsQuery = memoByShape('own', (db, shape, limit, start, name) => {
 })
 
 /**
- * A user's own tickets, and how many match, in one statement (one round trip, one snapshot). A
- * user's tickets are few enough that counting them is an index range scan.
+ * The tickets a requester sees: those they filed and those they follow as a participant, and how
+ * many match, in one statement (one round trip, one snapshot). A user's tickets are few enough
+ * that counting them is an index range scan.
  */
 export async function listOwnTickets(db: DbOrTx, userId: string, filter: TicketFilter, window: PageWindow) {
   const page = clamped(window)
@@ -397,7 +454,13 @@ export async function listEvents(
 
 export async function insertComment(
   db: DbOrTx,
-  comment: { ticketId: string; authorId: string; body: string; internal: boolean },
+  comment: {
+    ticketId: string
+    authorId: string
+    body: string
+    internal: boolean
+    channel?: CommentDto['channel']
+  },
 ): Promise<{ id: string; createdAt: Date }> {
   const [row] = await db
     .insert(ticketComments)

@@ -60,7 +60,7 @@ export const ticketRoutes: RoutePlugin = async (app, { config, database, queue, 
     {
       schema: {
         tags: ['tickets'],
-        summary: "The caller's own tickets, newest first",
+        summary: "The caller's tickets: those they filed and those they follow (participant), newest first",
         querystring: TicketListQuery,
         response: { 200: PagedEnvelope(TicketSchema), ...errors },
       },

@@ -32,6 +32,16 @@ export const TicketSchema = Type.Object(
     processing_status: StringEnum(PROCESSING_STATUSES, '', 'State of the background analysis and assignment'),
     created_at: DateTime,
     updated_at: DateTime,
+    // Single-ticket responses: who follows the ticket besides its requester (an email's Cc).
+    participants: Type.Optional(
+      Type.Array(
+        Type.Object({
+          id: Type.String({ format: 'uuid' }),
+          email: Type.String(),
+          name: Nullable(Type.String()),
+        }),
+      ),
+    ),
   },
   { $id: 'Ticket' },
 )

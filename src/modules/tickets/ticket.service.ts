@@ -9,6 +9,7 @@ import type { SessionUser } from '../auth/session.repository.js'
 import type { Notifier } from '../notifications/notifier.js'
 import { isStaff } from '../users/roles.js'
 import { findUserById } from '../users/user.repository.js'
+import { isParticipant, listParticipants } from './participants.js'
 import * as repo from './ticket.repository.js'
 import type {
   CommentDto,
@@ -31,10 +32,21 @@ export async function createTicket(db: Db, queue: JobQueue, user: Actor, input: 
   return inTransaction(db, (tx) => fileTicket(tx, queue, user, input))
 }
 
-/** Files a ticket inside `tx`: the ticket, its history and its workflow commit together. */
-export async function fileTicket(tx: Tx, queue: JobQueue, user: Actor, input: CreateTicketInput) {
+/**
+ * Files a ticket inside `tx`: the ticket, its history and its workflow commit together.
+ * `details` go on the `created` event (an emailed ticket's channel, the ticket it follows up).
+ */
+export async function fileTicket(
+  tx: Tx,
+  queue: JobQueue,
+  user: Actor,
+  input: CreateTicketInput,
+  details?: Record<string, unknown>,
+) {
   const row = await repo.insertTicket(tx, { ...input, createdBy: user.id })
-  await repo.insertEvents(tx, [{ ticketId: row.id, actorId: user.id, type: 'created', toValue: row.status }])
+  await repo.insertEvents(tx, [
+    { ticketId: row.id, actorId: user.id, type: 'created', toValue: row.status, details: details ?? null },
+  ])
   // singletonKey: one live workflow per ticket.
   await queue.enqueue(tx, QUEUES.ticketWorkflow, { ticketId: row.id }, { singletonKey: row.id })
   return repo.toTicketDto(row)
@@ -63,7 +75,10 @@ export async function listAllTickets(db: Db, query: TicketListInput) {
   return { rows, meta: { total, page, limit } }
 }
 
-/** The ticket if `user` may see it: its creator, or any moderator/admin. Not a UUID → 404, as for a missing ticket. */
+/**
+ * The ticket if `user` may see it: its creator, a participant, or any moderator/admin.
+ * Not a UUID → 404, as for a missing ticket.
+ */
 async function loadVisibleTicket(
   db: DbOrTx,
   user: Actor,
@@ -72,12 +87,14 @@ async function loadVisibleTicket(
 ): Promise<TicketRow> {
   const row = isUuid(id) ? await repo.findTicket(db, id, options) : undefined
   if (!row) throw notFound(TICKET_NOT_FOUND)
-  if (row.createdBy !== user.id && !isStaff(user)) throw forbidden(CANNOT_ACCESS)
+  if (row.createdBy !== user.id && !isStaff(user) && !(await isParticipant(db, row.id, user.id)))
+    throw forbidden(CANNOT_ACCESS)
   return row
 }
 
 export async function getTicket(db: Db, user: Actor, id: string): Promise<TicketDto> {
-  return repo.toTicketDto(await loadVisibleTicket(db, user, id))
+  const row = await loadVisibleTicket(db, user, id)
+  return { ...repo.toTicketDto(row), participants: await listParticipants(db, row.id) }
 }
 
 function invalidTransition(from: TicketRow['status'], to: TicketRow['status']) {
@@ -210,34 +227,84 @@ export async function addComment(
   if (internal && !isStaff(user)) throw forbidden(INTERNAL_NOTES_STAFF_ONLY)
   return inTransaction(db, async (tx) => {
     const ticket = await loadVisibleTicket(tx, user, id, { forUpdate: true })
-    const comment = await repo.insertComment(tx, { ticketId: ticket.id, authorId: user.id, body, internal })
-    const events: repo.NewTicketEvent[] = [
-      {
-        ticketId: ticket.id,
-        actorId: user.id,
-        type: 'commented',
-        // The history of a requester leaves out entries marked internal (repo.listEvents).
-        details: internal ? { comment_id: comment.id, internal: true } : { comment_id: comment.id },
-      },
-    ]
-    if (!internal && ticket.createdBy === user.id && ticket.status === 'waiting_for_customer') {
-      await repo.updateTicket(tx, ticket.id, { status: 'in_progress' })
-      events.push({
-        ticketId: ticket.id,
-        actorId: user.id,
-        type: 'status_changed',
-        fromValue: ticket.status,
-        toValue: 'in_progress',
-      })
-    }
-    await repo.insertEvents(tx, events)
-    const created = await repo.findComment(tx, comment.id)
-    if (!created) throw new Error('comment vanished inside its transaction')
-    if (isStaff(user) && !internal) {
-      await notifier.staffCommented(tx, ticket, user.id, created.author.name ?? created.author.email, body)
-    }
-    return created
+    return postComment(tx, notifier, user, ticket, body, { internal, channel: 'web', reopenResolved: false })
   })
+}
+
+/**
+ * A reply by email, inside the caller's transaction (the inbound message's record commits with
+ * it). The caller has decided the sender belongs to the ticket. A customer's reply also reopens a
+ * resolved ticket: answering "it still doesn't work" to the resolution notice means exactly that.
+ */
+export async function commentFromEmail(
+  tx: Tx,
+  notifier: Notifier,
+  user: Actor,
+  ticketId: string,
+  body: string,
+): Promise<CommentDto> {
+  const ticket = await repo.findTicket(tx, ticketId, { forUpdate: true })
+  if (!ticket) throw notFound(TICKET_NOT_FOUND)
+  return postComment(tx, notifier, user, ticket, body, {
+    internal: false,
+    channel: 'email',
+    reopenResolved: true,
+  })
+}
+
+/**
+ * The comment, its history, the status it resumes, and its emails. An internal note moves nothing
+ * and emails nobody; a public staff reply goes to the requester and the participants.
+ */
+async function postComment(
+  tx: Tx,
+  notifier: Notifier,
+  user: Actor,
+  ticket: TicketRow,
+  body: string,
+  options: { internal: boolean; channel: CommentDto['channel']; reopenResolved: boolean },
+): Promise<CommentDto> {
+  const { internal, channel } = options
+  const comment = await repo.insertComment(tx, {
+    ticketId: ticket.id,
+    authorId: user.id,
+    body,
+    internal,
+    channel,
+  })
+  const events: repo.NewTicketEvent[] = [
+    {
+      ticketId: ticket.id,
+      actorId: user.id,
+      type: 'commented',
+      // The history of a requester leaves out entries marked internal (repo.listEvents).
+      details: internal ? { comment_id: comment.id, internal: true } : { comment_id: comment.id },
+    },
+  ]
+  const customer = !isStaff(user)
+  const resumes =
+    !internal &&
+    ((ticket.status === 'waiting_for_customer' &&
+      (ticket.createdBy === user.id || (customer && options.reopenResolved))) ||
+      (ticket.status === 'resolved' && customer && options.reopenResolved))
+  if (resumes) {
+    await repo.updateTicket(tx, ticket.id, { status: 'in_progress' })
+    events.push({
+      ticketId: ticket.id,
+      actorId: user.id,
+      type: 'status_changed',
+      fromValue: ticket.status,
+      toValue: 'in_progress',
+      ...(ticket.status === 'resolved' ? { details: { reason: 'reopened_by_reply' } } : {}),
+    })
+  }
+  await repo.insertEvents(tx, events)
+  const created = await repo.findComment(tx, comment.id)
+  if (!created) throw new Error('comment vanished inside its transaction')
+  if (isStaff(user) && !internal) {
+    await notifier.staffCommented(tx, ticket, user.id, created.author.name ?? created.author.email, body)
+  }
+  return created
 }
 
 /** The creator's last word on a resolved ticket: confirm (→ closed) or reopen (→ in_progress). */
@@ -313,4 +380,24 @@ export async function autoCloseResolved(
     closed += count
     if (count < batchSize) return closed
   }
+}
+
+/**
+ * The ticket a `[#number]` subject token names, for the email intake. It says nothing about who
+ * may use it: the intake threads by it only when the sender belongs to the ticket (belongsToTicket).
+ */
+export async function ticketIdByNumber(db: DbOrTx, number: number): Promise<string | undefined> {
+  // The column is an integer: a larger number names no ticket (and must not reach PostgreSQL).
+  if (!Number.isSafeInteger(number) || number < 1 || number > 2_147_483_647) return undefined
+  return repo.findTicketIdByNumber(db, number)
+}
+
+/** A ticket by id inside `tx`, locked: the email intake decides what a reply does to it. */
+export async function lockTicket(tx: Tx, id: string): Promise<TicketRow | undefined> {
+  return repo.findTicket(tx, id, { forUpdate: true })
+}
+
+/** Whether `user` belongs to the ticket: its requester, a participant, or staff. */
+export async function belongsToTicket(tx: DbOrTx, ticket: TicketRow, user: Actor): Promise<boolean> {
+  return ticket.createdBy === user.id || isStaff(user) || isParticipant(tx, ticket.id, user.id)
 }

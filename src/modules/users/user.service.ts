@@ -129,3 +129,32 @@ export async function ensureAdmin(db: DbOrTx, admin: { email: string; password: 
   })
   return row !== undefined
 }
+
+/**
+ * Stands in users.password_hash (NOT NULL) for a person who has never set a password: not an
+ * argon2 string, so no password ever verifies against it; a password reset replaces it.
+ */
+export const NO_PASSWORD = '!no-password'
+
+/**
+ * The account behind an email address: the existing user (any case), or a new `user` without a
+ * password (someone who wrote to support; they sign in after setting one by password reset).
+ */
+export async function findOrCreateEmailUser(db: DbOrTx, address: string, name: string | undefined) {
+  const existing = await userRepo.findUserByEmail(db, address)
+  if (existing) return existing
+  const created = await userRepo.insertUser(db, {
+    email: address,
+    passwordHash: NO_PASSWORD,
+    name: name?.trim().slice(0, 100) || null,
+    role: 'user',
+  })
+  // Taken in between by a concurrent insert: that row is the account.
+  const row = created ?? (await userRepo.findUserByEmail(db, address))
+  if (!row) throw new Error(`user ${address} neither inserted nor found`)
+  return row
+}
+
+export async function findUserByAddress(db: DbOrTx, address: string) {
+  return userRepo.findUserByEmail(db, address)
+}

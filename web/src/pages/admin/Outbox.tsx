@@ -21,6 +21,7 @@ const STATUS_HELP: Record<Email['status'], string> = {
   sent: 'Sent',
   failed: 'Failed',
   skipped: 'Not sent (no SMTP)',
+  bounced: 'Bounced (a delivery report came back)',
 }
 
 const COLUMNS: Column<Email>[] = [

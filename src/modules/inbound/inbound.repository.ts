@@ -1,0 +1,140 @@
+// Inbound messages and the mailbox poller's state. Every function takes `db` or a transaction first.
+import { and, count, desc, eq, gt, inArray, isNotNull, or, sql } from 'drizzle-orm'
+import type { DbOrTx } from '../../db/client.js'
+import {
+  type InboundChannel,
+  type InboundMessageRow,
+  type InboundOutcome,
+  inboundFetchState,
+  inboundMessages,
+  tickets,
+} from '../../db/schema.js'
+
+export interface NewInboundMessage {
+  messageId: string | null
+  fromAddress: string | null
+  subject: string | null
+  receivedVia: InboundChannel
+  contentHash: string
+  raw: Buffer
+}
+
+/**
+ * Records a message as being filed (its outcome is set before the transaction commits). Undefined
+ * when the same message (Message-ID, or content hash) is already recorded: the unique indexes
+ * decide, so of two deliveries racing each other exactly one gets here with a row.
+ */
+export async function claimMessage(
+  db: DbOrTx,
+  message: NewInboundMessage,
+): Promise<InboundMessageRow | undefined> {
+  const [row] = await db
+    .insert(inboundMessages)
+    .values({ ...message, outcome: 'rejected', error: 'being filed' })
+    .onConflictDoNothing()
+    .returning()
+  return row
+}
+
+/** The first recording of a message, by Message-ID or content hash. */
+export async function findOriginal(db: DbOrTx, messageId: string | null, contentHash: string) {
+  const [row] = await db
+    .select({ id: inboundMessages.id, ticketId: inboundMessages.ticketId })
+    .from(inboundMessages)
+    .where(
+      and(
+        sql`${inboundMessages.outcome} <> 'duplicate'`,
+        messageId === null
+          ? eq(inboundMessages.contentHash, contentHash)
+          : or(eq(inboundMessages.messageId, messageId), eq(inboundMessages.contentHash, contentHash)),
+      ),
+    )
+    .limit(1)
+  return row
+}
+
+export async function recordMessage(
+  db: DbOrTx,
+  message: NewInboundMessage & { outcome: InboundOutcome; ticketId: string | null; error: string | null },
+): Promise<InboundMessageRow> {
+  const [row] = await db.insert(inboundMessages).values(message).returning()
+  if (!row) throw new Error('insert returned no row')
+  return row
+}
+
+export async function finishMessage(
+  db: DbOrTx,
+  id: string,
+  result: { outcome: InboundOutcome; ticketId: string | null; error: string | null },
+): Promise<void> {
+  await db.update(inboundMessages).set(result).where(eq(inboundMessages.id, id))
+}
+
+/** How many tickets and comments this sender's mail filed since `since`. */
+export async function countFiledSince(db: DbOrTx, fromAddress: string, since: Date): Promise<number> {
+  const [row] = await db
+    .select({ n: count() })
+    .from(inboundMessages)
+    .where(
+      and(
+        eq(inboundMessages.fromAddress, fromAddress),
+        gt(inboundMessages.receivedAt, since),
+        inArray(inboundMessages.outcome, ['ticket_created', 'comment_added']),
+      ),
+    )
+  return row?.n ?? 0
+}
+
+/** Message-ID → ticket id, for messages we received and filed with these ids. */
+export async function ticketsOfReceivedMessages(
+  db: DbOrTx,
+  messageIds: string[],
+): Promise<Map<string, string>> {
+  if (messageIds.length === 0) return new Map()
+  const rows = await db
+    .select({ messageId: inboundMessages.messageId, ticketId: inboundMessages.ticketId })
+    .from(inboundMessages)
+    .where(and(inArray(inboundMessages.messageId, messageIds), isNotNull(inboundMessages.ticketId)))
+  return new Map(rows.flatMap((r) => (r.messageId && r.ticketId ? [[r.messageId, r.ticketId] as const] : [])))
+}
+
+export async function listMessages(db: DbOrTx, page: { offset: number; limit: number }) {
+  const [counted] = await db.select({ n: count() }).from(inboundMessages)
+  const total = counted?.n ?? 0
+  if (page.offset >= total) return { rows: [], total }
+  const rows = await db
+    .select({
+      id: inboundMessages.id,
+      messageId: inboundMessages.messageId,
+      fromAddress: inboundMessages.fromAddress,
+      subject: inboundMessages.subject,
+      receivedVia: inboundMessages.receivedVia,
+      outcome: inboundMessages.outcome,
+      ticketId: inboundMessages.ticketId,
+      // The number admins know the ticket by; a join on the primary key, one row per message.
+      ticketNumber: tickets.number,
+      error: inboundMessages.error,
+      receivedAt: inboundMessages.receivedAt,
+    })
+    .from(inboundMessages)
+    .leftJoin(tickets, eq(tickets.id, inboundMessages.ticketId))
+    .orderBy(desc(inboundMessages.receivedAt), desc(inboundMessages.id))
+    .limit(page.limit)
+    .offset(page.offset)
+  return { rows, total }
+}
+
+export async function recordFetch(db: DbOrTx, source: string, error: string | null): Promise<void> {
+  const values =
+    error === null
+      ? { lastFetchAt: sql`now()` }
+      : { lastErrorAt: sql`now()`, lastError: error.slice(0, 1000) }
+  await db
+    .insert(inboundFetchState)
+    .values({ source, ...values })
+    .onConflictDoUpdate({ target: inboundFetchState.source, set: values })
+}
+
+export async function listFetchStates(db: DbOrTx) {
+  return db.select().from(inboundFetchState).orderBy(inboundFetchState.source)
+}

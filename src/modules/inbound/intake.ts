@@ -1,0 +1,309 @@
+// One intake for every way mail comes in (SMTP listener, IMAP mailbox, HTTP relay): a raw message
+// in, its outcome out. The message's record and its effect (ticket, comment, bounce) commit in
+// one transaction, so a message is either filed and recorded, or neither (and comes again).
+import type { Config } from '../../config.js'
+import type { Db, Tx } from '../../db/client.js'
+import type { InboundChannel, InboundOutcome, TicketRow, UserRow } from '../../db/schema.js'
+import { inTransaction } from '../../db/transaction.js'
+import type { JobQueue } from '../../jobs/queue.js'
+import { bareAddress, parseOwnMessageId } from '../notifications/message-ids.js'
+import type { Notifier } from '../notifications/notifier.js'
+import { markBounced, ticketsOfSentMessages } from '../notifications/outbox.js'
+import { addParticipants } from '../tickets/participants.js'
+import { belongsToTicket, commentFromEmail, fileTicket, lockTicket } from '../tickets/ticket.service.js'
+import { isStaff } from '../users/roles.js'
+import { findOrCreateEmailUser, findUserByAddress } from '../users/user.service.js'
+import * as repo from './inbound.repository.js'
+import { loopVerdict } from './loop-rules.js'
+import { type Address, type InboundMessage, parseMessage, rawHash } from './parse.js'
+import { parseTicketToken } from './subject-token.js'
+import { bodyFromText, titleFrom } from './text.js'
+
+export interface IntakeDeps {
+  db: Db
+  queue: JobQueue
+  notifier: Notifier
+  config: Pick<Config, 'inbound' | 'mail' | 'appUrl'>
+  /** The ticket a `[#number]` subject token names (the tickets service's ticketIdByNumber). */
+  ticketIdByNumber: (tx: Tx, number: number) => Promise<string | undefined>
+}
+
+export interface IntakeResult {
+  /** The inbound_messages row. */
+  id: string
+  outcome: InboundOutcome
+  ticketId: string | null
+  error: string | null
+}
+
+/** Cc'd addresses becoming participants, per message: enough for a real Cc line, not a mailing. */
+const MAX_PARTICIPANTS_PER_MESSAGE = 20
+const HOUR_MS = 3_600_000
+
+type Effect = { outcome: InboundOutcome; ticketId: string | null; error: string | null }
+
+export async function receiveMessage(
+  deps: IntakeDeps,
+  raw: Buffer,
+  via: InboundChannel,
+): Promise<IntakeResult> {
+  let message: InboundMessage
+  try {
+    message = await parseMessage(raw)
+  } catch (error) {
+    return recordUnreadable(deps, raw, via, error)
+  }
+  const record: repo.NewInboundMessage = {
+    messageId: message.messageId?.slice(0, 998) ?? null,
+    fromAddress: message.from?.address.slice(0, 254) ?? null,
+    subject: message.subject || null,
+    receivedVia: via,
+    contentHash: message.contentHash,
+    raw,
+  }
+  try {
+    const filed = await inTransaction(deps.db, async (tx) => {
+      const claimed = await repo.claimMessage(tx, record)
+      if (!claimed) return undefined
+      // The record names its ticket before the emails its effect causes are written: they
+      // continue the thread from this message (References).
+      const mark = (effect: Effect) => repo.finishMessage(tx, claimed.id, effect)
+      const effect = await decide(deps, tx, message, mark)
+      await repo.finishMessage(tx, claimed.id, effect)
+      return { id: claimed.id, ...effect }
+    })
+    return filed ?? (await recordDuplicate(deps.db, record))
+  } catch (error) {
+    // Something in filing failed (not a conflict: those are retried above). Keep the message,
+    // with why, rather than lose it or have the sender retry it forever.
+    return inTransaction(deps.db, async (tx) => {
+      const row = await repo.claimMessage(tx, record)
+      if (!row) return undefined
+      const effect: Effect = { outcome: 'rejected', ticketId: null, error: errorText(error) }
+      await repo.finishMessage(tx, row.id, effect)
+      return { id: row.id, ...effect }
+    }).then((result) => result ?? recordDuplicate(deps.db, record))
+  }
+}
+
+const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error)).slice(0, 1000)
+
+async function recordUnreadable(deps: IntakeDeps, raw: Buffer, via: InboundChannel, error: unknown) {
+  const record = {
+    messageId: null,
+    fromAddress: null,
+    subject: null,
+    receivedVia: via,
+    contentHash: rawHash(raw),
+    raw,
+  }
+  const row = await repo.claimMessage(deps.db, record)
+  if (!row) return recordDuplicate(deps.db, record)
+  const effect: Effect = {
+    outcome: 'rejected',
+    ticketId: null,
+    error: `unreadable message: ${errorText(error)}`,
+  }
+  await repo.finishMessage(deps.db, row.id, effect)
+  return { id: row.id, ...effect }
+}
+
+/** A message already recorded: noted as a duplicate (without its bytes: the first copy has them). */
+async function recordDuplicate(db: Db, record: repo.NewInboundMessage): Promise<IntakeResult> {
+  const original = await repo.findOriginal(db, record.messageId, record.contentHash)
+  const row = await repo.recordMessage(db, {
+    ...record,
+    raw: Buffer.alloc(0),
+    outcome: 'duplicate',
+    ticketId: original?.ticketId ?? null,
+    error: null,
+  })
+  return { id: row.id, outcome: 'duplicate', ticketId: row.ticketId, error: null }
+}
+
+function ownAddresses(config: IntakeDeps['config']): string[] {
+  return [bareAddress(config.mail.from), ...(config.inbound.address ? [config.inbound.address] : [])]
+}
+
+/** What the message does, inside the transaction that records it. */
+async function decide(
+  deps: IntakeDeps,
+  tx: Tx,
+  message: InboundMessage,
+  mark: (effect: Effect) => Promise<void>,
+): Promise<Effect> {
+  if (message.isDeliveryReport) {
+    const found = await markBounced(
+      tx,
+      message.reportedMessageIds,
+      `bounced: ${message.subject || 'delivery report'}`,
+    )
+    return {
+      outcome: 'bounce',
+      ticketId: null,
+      error: found === 0 ? 'no email of ours named in the report' : null,
+    }
+  }
+  const loop = loopVerdict(message, ownAddresses(deps.config))
+  if (loop) return { outcome: loop.outcome, ticketId: null, error: loop.reason }
+  const from = message.from
+  if (!from) return { outcome: 'rejected', ticketId: null, error: 'no sender address (From)' }
+
+  const existing = await findUserByAddress(tx, from.address)
+  if (existing && !existing.isActive)
+    return { outcome: 'rejected', ticketId: null, error: 'the sender’s account is deactivated' }
+  if (!existing || !isStaff(existing)) {
+    const limit = deps.config.inbound.senderRatePerHour
+    const recent = await repo.countFiledSince(tx, from.address, new Date(Date.now() - HOUR_MS))
+    if (recent >= limit)
+      return {
+        outcome: 'rejected',
+        ticketId: null,
+        error: `sender over the rate of ${limit} messages per hour`,
+      }
+  }
+  const sender = existing ?? (await findOrCreateEmailUser(tx, from.address, from.name))
+
+  const answered = await threadTicket(deps, tx, message, sender)
+  if (answered && !(isClosed(answered) && !isStaff(sender))) {
+    const body = bodyFromText(message.text, '(The email had no text.)')
+    await mark({ outcome: 'comment_added', ticketId: answered.id, error: null })
+    await commentFromEmail(tx, deps.notifier, sender, answered.id, body)
+    await addParticipants(
+      tx,
+      answered.id,
+      await participantIds(deps, tx, message, sender, answered.createdBy),
+    )
+    return { outcome: 'comment_added', ticketId: answered.id, error: null }
+  }
+  return fileNewTicket(deps, tx, message, sender, answered, mark)
+}
+
+const isClosed = (ticket: TicketRow) => ticket.status === 'closed' || ticket.status === 'cancelled'
+
+async function fileNewTicket(
+  deps: IntakeDeps,
+  tx: Tx,
+  message: InboundMessage,
+  sender: UserRow,
+  followsUp: TicketRow | undefined,
+  mark: (effect: Effect) => Promise<void>,
+): Promise<Effect> {
+  const text = bodyFromText(message.text, '')
+  const link = followsUp
+    ? `Follow-up to the ${followsUp.status} ticket "${followsUp.title}": ${deps.config.appUrl}/tickets/${followsUp.id}\n\n`
+    : ''
+  const description = `${link}${text === '' ? '(The email had no text.)' : text}`
+  const title = titleFrom(message.subject, text, sender.email)
+  const ticket = await fileTicket(
+    tx,
+    deps.queue,
+    sender,
+    { title, description },
+    { channel: 'email', ...(followsUp ? { follows_up: followsUp.id } : {}) },
+  )
+  await addParticipants(tx, ticket.id, await participantIds(deps, tx, message, sender, sender.id))
+  await mark({ outcome: 'ticket_created', ticketId: ticket.id, error: null })
+  await deps.notifier.ticketAcknowledged(tx, {
+    id: ticket.id,
+    number: ticket.number,
+    title: ticket.title,
+    createdBy: sender.id,
+  })
+  return { outcome: 'ticket_created', ticketId: ticket.id, error: null }
+}
+
+/** The ticket this message answers, if the sender belongs to it. */
+async function threadTicket(
+  deps: IntakeDeps,
+  tx: Tx,
+  message: InboundMessage,
+  sender: UserRow,
+): Promise<TicketRow | undefined> {
+  const ticketId = (await ticketByReferences(tx, message)) ?? (await ticketByToken(deps, tx, message))
+  if (!ticketId) return undefined
+  const ticket = await lockTicket(tx, ticketId)
+  // Never onto someone else's ticket: a stranger's reply (a forwarded notice, a guessed token)
+  // becomes a ticket of their own.
+  if (!ticket || !(await belongsToTicket(tx, ticket, sender))) return undefined
+  return ticket
+}
+
+/** By In-Reply-To first, then References from the newest: against every id we sent or received. */
+async function ticketByReferences(tx: Tx, message: InboundMessage): Promise<string | undefined> {
+  const candidates = [...new Set([...message.inReplyTo, ...[...message.references].reverse()])]
+  if (candidates.length === 0) return undefined
+  const sent = await ticketsOfSentMessages(tx, candidates)
+  const received = await repo.ticketsOfReceivedMessages(tx, candidates)
+  for (const id of candidates) {
+    const own = parseOwnMessageId(id)
+    const ticketId = sent.get(id) ?? received.get(id) ?? (own?.kind === 'ticket' ? own.id : undefined)
+    if (ticketId) return ticketId
+  }
+  return undefined
+}
+
+async function ticketByToken(deps: IntakeDeps, tx: Tx, message: InboundMessage): Promise<string | undefined> {
+  const number = parseTicketToken(message.subject)
+  if (number === undefined) return undefined
+  return deps.ticketIdByNumber(tx, number)
+}
+
+/**
+ * Cc → participants: accounts for them, never us, the sender, the requester or staff. Only Cc: the
+ * To line names the mailbox itself, under whatever address the mail reached it.
+ */
+async function participantIds(
+  deps: IntakeDeps,
+  tx: Tx,
+  message: InboundMessage,
+  sender: UserRow,
+  requesterId: string,
+): Promise<string[]> {
+  const skip = new Set([...ownAddresses(deps.config), sender.email.toLowerCase()])
+  const people = new Map<string, Address>()
+  for (const person of message.cc) {
+    if (!skip.has(person.address) && !people.has(person.address)) people.set(person.address, person)
+  }
+  const ids: string[] = []
+  for (const person of [...people.values()].slice(0, MAX_PARTICIPANTS_PER_MESSAGE)) {
+    const user = await findOrCreateEmailUser(tx, person.address, person.name)
+    if (user.id !== requesterId && !isStaff(user)) ids.push(user.id)
+  }
+  return ids
+}
+
+/**
+ * A message too large to take (the mailbox has it; we fetched only its headers): recorded as
+ * rejected, with the headers, so admins see it came and why it was not filed.
+ */
+export async function recordOversized(
+  deps: IntakeDeps,
+  headers: Buffer,
+  via: InboundChannel,
+  maxBytes: number,
+): Promise<IntakeResult> {
+  // Headers that do not even parse are still recorded (by their hash), and say why.
+  let unreadable = ''
+  const message = await parseMessage(headers).catch((error: unknown) => {
+    unreadable = `; headers unreadable: ${errorText(error)}`
+    return undefined
+  })
+  const record: repo.NewInboundMessage = {
+    messageId: message?.messageId?.slice(0, 998) ?? null,
+    fromAddress: message?.from?.address.slice(0, 254) ?? null,
+    subject: message?.subject || null,
+    receivedVia: via,
+    contentHash: message?.contentHash ?? rawHash(headers),
+    raw: headers,
+  }
+  const row = await repo.claimMessage(deps.db, record)
+  if (!row) return recordDuplicate(deps.db, record)
+  const effect: Effect = {
+    outcome: 'rejected',
+    ticketId: null,
+    error: `larger than INBOUND_MAX_BYTES (${maxBytes} bytes)${unreadable}`,
+  }
+  await repo.finishMessage(deps.db, row.id, effect)
+  return { id: row.id, ...effect }
+}

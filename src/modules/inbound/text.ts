@@ -1,0 +1,44 @@
+// What an email's text becomes on a ticket: the reply without quoted history or signature, and a
+// title when the subject is missing or too short.
+import EmailReplyParser from 'email-reply-parser'
+
+export const TITLE_MIN = 5
+export const TITLE_MAX = 200
+/** The web form's limit; the whole original stays in inbound_messages.raw for staff. */
+export const BODY_MAX = 5000
+const SHORTENED = '\n\n[…] (shortened: the full message is kept with the original email)'
+
+const clamp = (value: string, max: number, marker = '…') =>
+  value.length > max ? `${value.slice(0, max - marker.length).trimEnd()}${marker}` : value
+
+/** The new part of a reply: quoted history ("On … wrote:", "> …") and the signature cut off. */
+export function visibleText(text: string): string {
+  const full = text.replace(/\r\n?/g, '\n').trim()
+  if (full === '') return ''
+  let visible: string
+  try {
+    visible = new EmailReplyParser().read(full).getVisibleText().trim()
+  } catch {
+    visible = full
+  }
+  // All of it quoted (a forward, a reply typed below the quote): keep everything.
+  return visible === '' ? full : visible
+}
+
+/** A ticket's or comment's body from an email's text, within the web's length limit. */
+export function bodyFromText(text: string, emptyFallback: string): string {
+  const visible = visibleText(text)
+  return clamp(visible === '' ? emptyFallback : visible, BODY_MAX, SHORTENED)
+}
+
+/** The subject; or the body's first words when the subject is empty or too short; never too long. */
+export function titleFrom(subject: string, body: string, sender: string): string {
+  const flat = (value: string) => value.replace(/\s+/g, ' ').trim()
+  const fromSubject = flat(subject)
+  if (fromSubject.length >= TITLE_MIN) return clamp(fromSubject, TITLE_MAX)
+  const firstWords = flat(body).slice(0, 80)
+  const cut = firstWords.length === 80 ? firstWords.replace(/\s+\S*$/, '') : firstWords
+  const fromBody = flat(`${fromSubject} ${cut}`)
+  if (fromBody.length >= TITLE_MIN) return clamp(fromBody, TITLE_MAX)
+  return clamp(`Email from ${sender}`, TITLE_MAX)
+}
