@@ -1,4 +1,5 @@
-// Real worker processes (`src/worker.ts`) for tests that kill them or run several at once.
+// Real worker and server processes (`src/worker.ts`, `src/server.ts`) for tests that kill them or
+// run several at once.
 import { type ChildProcess, spawn } from 'node:child_process'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -15,7 +16,16 @@ export interface WorkerProcess {
 }
 
 export function spawnWorker(env: Record<string, string>): WorkerProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/worker.ts')], {
+  return spawnEntry('src/worker.ts', env, (msg) => msg === 'job workers started')
+}
+
+/** `npm start`'s server; ready once it listens for HTTP (after its SMTP listener, if any, started). */
+export function spawnServer(env: Record<string, string>): WorkerProcess {
+  return spawnEntry('src/server.ts', env, (msg) => msg.startsWith('Smart Ticket System on http'))
+}
+
+function spawnEntry(entry: string, env: Record<string, string>, isReady: (msg: string) => boolean) {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(root, entry)], {
     cwd: root,
     env: { ...process.env, LOG_LEVEL: 'debug', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -34,7 +44,7 @@ export function spawnWorker(env: Record<string, string>): WorkerProcess {
       try {
         const entry = JSON.parse(line) as Record<string, unknown>
         logs.push(entry)
-        if (entry.msg === 'job workers started') markReady()
+        if (typeof entry.msg === 'string' && isReady(entry.msg)) markReady()
       } catch {
         // not a log line
       }
