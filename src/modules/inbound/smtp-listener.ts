@@ -1,7 +1,14 @@
 // The built-in SMTP listener (INBOUND_SMTP_PORT): mail for INBOUND_ADDRESS only, at most
-// INBOUND_MAX_BYTES (announced with the SIZE extension, counted while the data streams, and never
-// kept past the limit), and 250 only once the message and its effect are committed.
+// INBOUND_MAX_BYTES (announced with the SIZE extension, counted while the data streams into a temp
+// file, and never kept past the limit), and 250 only once the message and its effect are committed.
+import { randomUUID } from 'node:crypto'
+import { createWriteStream } from 'node:fs'
+import { readFile, rm } from 'node:fs/promises'
 import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { Transform } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
 import { SMTPServer } from 'smtp-server'
 import { type IntakeDeps, receiveMessage } from './intake.js'
 
@@ -43,34 +50,40 @@ export async function startSmtpListener(options: {
       callback(smtpError(550, `5.1.1 <${recipient.address}>: no such mailbox here`))
     },
     onData(stream, session, callback) {
-      const chunks: Buffer[] = []
+      // The data goes to a private temp file as it arrives, not into memory: a message over the
+      // limit (a client need not announce SIZE) is never held, and a large one is read back once.
+      const spool = join(tmpdir(), `sts-inbound-${randomUUID()}.eml`)
       let size = 0
-      stream.on('data', (chunk: Buffer) => {
-        size += chunk.length
-        // Past the limit the rest is read (the client is still sending it) but not kept.
-        if (size <= maxBytes) chunks.push(chunk)
-        else chunks.length = 0
+      // Past the limit the rest is read (the client is still sending it) but not kept.
+      const upToLimit = new Transform({
+        transform(chunk: Buffer, _encoding, done) {
+          size += chunk.length
+          done(null, size <= maxBytes ? chunk : undefined)
+        },
       })
-      stream.on('end', () => {
-        if (stream.sizeExceeded || size > maxBytes) {
-          callback(smtpError(552, `5.3.4 message exceeds the fixed maximum size of ${maxBytes} bytes`))
-          return
-        }
-        receiveMessage(intake, Buffer.concat(chunks), 'smtp').then(
-          (result) => {
-            log.info(
-              { inbound: result.id, outcome: result.outcome, remote: session.remoteAddress },
-              'mail received',
-            )
-            callback(null, `2.0.0 accepted as ${result.id}`)
-          },
-          (error: unknown) => {
-            // Nothing committed: the sending server keeps the message and tries again later.
-            log.error({ err: error }, 'incoming mail could not be recorded')
-            callback(smtpError(451, '4.3.0 temporary failure, try again later'))
-          },
-        )
-      })
+      const received = async (): Promise<Buffer | undefined> => {
+        await pipeline(stream, upToLimit, createWriteStream(spool, { flags: 'wx', mode: 0o600 }))
+        return stream.sizeExceeded || size > maxBytes ? undefined : await readFile(spool)
+      }
+      received()
+        .finally(() => rm(spool, { force: true }))
+        .then(async (raw) => {
+          if (!raw) {
+            callback(smtpError(552, `5.3.4 message exceeds the fixed maximum size of ${maxBytes} bytes`))
+            return
+          }
+          const result = await receiveMessage(intake, raw, 'smtp')
+          log.info(
+            { inbound: result.id, outcome: result.outcome, remote: session.remoteAddress },
+            'mail received',
+          )
+          callback(null, `2.0.0 accepted as ${result.id}`)
+        })
+        .catch((error: unknown) => {
+          // Nothing committed: the sending server keeps the message and tries again later.
+          log.error({ err: error }, 'incoming mail could not be recorded')
+          callback(smtpError(451, '4.3.0 temporary failure, try again later'))
+        })
     },
   })
   server.on('error', (error) => log.warn({ err: error }, 'SMTP listener connection error'))
