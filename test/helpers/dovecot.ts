@@ -35,6 +35,8 @@ export interface Dovecot {
   url: string
   start(): Promise<void>
   stop(): Promise<void>
+  /** Drops the user's IMAP connections from the server side (`doveadm kick`); Dovecot keeps running. */
+  kick(): Promise<void>
   /** A client for the test's own APPENDs and checks. */
   client(): Promise<ImapFlow>
   append(raw: Buffer | string): Promise<void>
@@ -153,6 +155,7 @@ service anvil {
     url: `imap://${user}:${password}@127.0.0.1:${port}/INBOX`,
     start,
     stop,
+    kick: async () => void (await run('doveadm', ['-c', config, 'kick', user])),
     client,
     append: (raw) => withClient(async (imap) => void (await imap.append('INBOX', raw))),
     unseen: () =>
