@@ -57,7 +57,8 @@ async function eventually(check: () => Promise<boolean>, what: string, ms = 60_0
 async function mailboxCount(): Promise<number> {
   const imap = await dovecot.client()
   try {
-    return (await imap.status('INBOX', { messages: true })).messages ?? -1
+    const status = await imap.status('INBOX', { messages: true })
+    return status === false ? -1 : (status.messages ?? -1)
   } finally {
     await imap.logout()
   }
