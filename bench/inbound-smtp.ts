@@ -211,7 +211,7 @@ const server = await startServer({
   INBOUND_ADDRESS: ADDRESS,
   INBOUND_SENDER_RATE: '1000000',
   AI_PROVIDER: 'local',
-  LOG_LEVEL: 'warn',
+  LOG_LEVEL: 'info',
 })
 const pid = server.pid
 if (pid === undefined) throw new Error('server has no pid')
