@@ -319,6 +319,9 @@ export const emails = pgTable(
     references: text('references').array(),
     // RFC 3834: automatic notices say so, so that auto-responders do not answer them.
     autoSubmitted: boolean('auto_submitted').notNull().default(true),
+    // Files that go with it (a staff reply's attachments), by reference: the bytes stay in
+    // attachment_blobs and are read when the email is sent.
+    attachmentIds: uuid('attachment_ids').array(),
     status: varchar('status', { length: 10 }).$type<EmailStatus>().notNull().default('pending'),
     attempts: integer('attempts').notNull().default(0),
     lastError: text('last_error'),

@@ -190,7 +190,10 @@ function keptFiles(deps: IntakeDeps, message: InboundMessage): { kept: IncomingF
   const kept = message.attachments.filter((a) => a.content.byteLength <= max)
   const skipped = message.attachments.filter((a) => a.content.byteLength > max)
   const note = skipped
-    .map((a) => `\n\n[Attachment "${a.filename ?? 'unnamed'}" (${a.content.byteLength} bytes) was not kept: larger than ${max} bytes.]`)
+    .map(
+      (a) =>
+        `\n\n[Attachment "${a.filename ?? 'unnamed'}" (${a.content.byteLength} bytes) was not kept: larger than ${max} bytes.]`,
+    )
     .join('')
   return { kept, note }
 }

@@ -74,6 +74,15 @@ export async function listForComments(db: DbOrTx, commentIds: string[]): Promise
     .orderBy(asc(attachments.createdAt), asc(attachments.id))
 }
 
+export async function findByIds(db: DbOrTx, ids: string[]): Promise<AttachmentRow[]> {
+  if (ids.length === 0) return []
+  return db
+    .select()
+    .from(attachments)
+    .where(inArray(attachments.id, ids))
+    .orderBy(asc(attachments.createdAt), asc(attachments.id))
+}
+
 /** The ticket's own attachments (not on a comment), oldest first. */
 export async function listForTicket(db: DbOrTx, ticketId: string): Promise<AttachmentRow[]> {
   return db

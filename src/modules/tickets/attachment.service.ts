@@ -145,6 +145,23 @@ export async function downloadAttachment(db: Db, user: Actor, id: string) {
   return { attachment, content }
 }
 
+/** Attachments with their bytes, for an outgoing email; ids that no longer exist are skipped. */
+export async function attachmentFiles(
+  db: DbOrTx,
+  ids: string[],
+): Promise<{ filename: string; contentType: string; content: Uint8Array }[]> {
+  if (ids.length === 0) return []
+  const rows = await repo.findByIds(db, ids)
+  const contents = await repo.findContents(
+    db,
+    rows.map((r) => r.sha256),
+  )
+  return rows.flatMap((row) => {
+    const content = contents.get(row.sha256)
+    return content ? [{ filename: row.filename, contentType: row.contentType, content }] : []
+  })
+}
+
 /** RFC 6266/5987: the UTF-8 name, percent-encoded, plus an ASCII fallback for old clients. */
 export function contentDisposition(filename: string): string {
   const encoded = encodeURIComponent(filename).replace(

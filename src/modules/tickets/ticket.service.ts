@@ -344,7 +344,14 @@ async function postComment(
   const [created] = await withAttachments(tx, [found])
   if (!created) throw new Error('comment vanished inside its transaction')
   if (isStaff(user) && !internal) {
-    await notifier.staffCommented(tx, ticket, user.id, created.author.name ?? created.author.email, body)
+    await notifier.staffCommented(
+      tx,
+      ticket,
+      user.id,
+      created.author.name ?? created.author.email,
+      body,
+      created.attachments.map((a) => a.id),
+    )
   }
   return created
 }
