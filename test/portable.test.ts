@@ -176,6 +176,19 @@ async function person(ctx: TestContext, role: 'admin' | 'moderator' | 'user', em
   return { id: user.id, email, password: PASSWORD, role, cookie: await login(ctx, email, PASSWORD) }
 }
 
+/** Uploads one file to a ticket (multipart), returning its attachment id. */
+async function upload(ctx: TestContext, who: TestUser, ticketId: string, filename: string, text: string) {
+  const boundary = '----portable-boundary'
+  const response = await ctx.app.inject({
+    method: 'POST',
+    url: `/api/tickets/${ticketId}/attachments`,
+    headers: { cookie: who.cookie, 'content-type': `multipart/form-data; boundary=${boundary}` },
+    payload: `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\n\r\n${text}\r\n--${boundary}--\r\n`,
+  })
+  if (response.statusCode !== 201) throw new Error(`upload failed: ${response.body}`)
+  return String((JSON.parse(response.body) as { data: { id: string }[] }).data[0]?.id)
+}
+
 async function waitForWorkflows(ctx: TestContext, who: TestUser, count: number) {
   for (let i = 0; i < 200; i++) {
     const { body } = await call(ctx, who, 'GET', '/api/tickets/all?limit=100')
@@ -227,7 +240,13 @@ beforeAll(async () => {
     status: 'in_progress',
     assigned_to: moderator.id,
   })
-  await call(source, moderator, 'POST', `/api/tickets/${first}/comments`, { body: 'Looking into it.' })
+  // Files: one on the ticket itself, one on a staff reply (its bytes, once, in attachment_blobs).
+  await upload(source, requester, first, 'screenshot.txt', 'the error dialog says 0x80070005')
+  const fix = await upload(source, moderator, first, 'fix.txt', 'run the repair tool')
+  await call(source, moderator, 'POST', `/api/tickets/${first}/comments`, {
+    body: 'Looking into it.',
+    attachment_ids: [fix],
+  })
   await call(source, requester, 'POST', `/api/tickets/${first}/comments`, { body: 'Thanks!' })
   await call(source, moderator, 'PATCH', `/api/tickets/${second}`, {
     status: 'resolved',
