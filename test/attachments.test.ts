@@ -325,6 +325,19 @@ describe('attachments on comments', () => {
     expect(JSON.stringify(requesterView.body)).not.toContain(file.id)
   })
 
+  it('keeps a staff upload no comment has claimed yet from the requester (it may be for a note)', async () => {
+    const ticket = await createTicket(ctx, user)
+    const draft = await uploadOne(moderator, ticket.id, {
+      filename: 'draft.txt',
+      content: Buffer.from('not yet'),
+    })
+    expect((await download(user, draft.id)).statusCode).toBe(404)
+    const requesterView = await call(ctx, user, 'GET', `/api/tickets/${ticket.id}`)
+    expect(filesOf(requesterView.body.data)).toEqual([])
+    const staffView = await call(ctx, moderator, 'GET', `/api/tickets/${ticket.id}`)
+    expect(filesOf(staffView.body.data).map((a) => a.id)).toEqual([draft.id])
+  })
+
   it("lets the requester download files on public comments and the ticket's own", async () => {
     const ticket = await createTicket(ctx, user)
     const own = await uploadOne(user, ticket.id, { filename: 'own.txt', content: Buffer.from('own') })

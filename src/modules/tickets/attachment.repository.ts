@@ -1,7 +1,15 @@
 // Attachment rows and their content-addressed bytes. Every function takes `db` or a transaction first.
-import { and, asc, eq, inArray, isNull } from 'drizzle-orm'
+import { and, asc, eq, inArray, isNull, notInArray, or } from 'drizzle-orm'
 import type { DbOrTx } from '../../db/client.js'
-import { type AttachmentRow, attachmentBlobs, attachments, ticketComments, tickets } from '../../db/schema.js'
+import {
+  type AttachmentRow,
+  attachmentBlobs,
+  attachments,
+  ticketComments,
+  tickets,
+  users,
+} from '../../db/schema.js'
+import { STAFF_ROLES } from '../users/roles.js'
 import type { AttachmentDto } from './ticket.schemas.js'
 
 export function toAttachmentDto(row: AttachmentRow): AttachmentDto {
@@ -83,13 +91,31 @@ export async function findByIds(db: DbOrTx, ids: string[]): Promise<AttachmentRo
     .orderBy(asc(attachments.createdAt), asc(attachments.id))
 }
 
-/** The ticket's own attachments (not on a comment), oldest first. */
-export async function listForTicket(db: DbOrTx, ticketId: string): Promise<AttachmentRow[]> {
-  return db
-    .select()
+/**
+ * The ticket's own attachments (on no comment), oldest first. Without `includeStaffUploads`, files
+ * staff uploaded and no comment has claimed yet are left out: they may be meant for an internal
+ * note, and only the comment that claims them decides who sees them.
+ */
+export async function listForTicket(
+  db: DbOrTx,
+  ticketId: string,
+  options: { includeStaffUploads: boolean },
+): Promise<AttachmentRow[]> {
+  const rows = await db
+    .select({ attachment: attachments })
     .from(attachments)
-    .where(and(eq(attachments.ticketId, ticketId), isNull(attachments.commentId)))
+    .leftJoin(users, eq(users.id, attachments.uploadedBy))
+    .where(
+      and(
+        eq(attachments.ticketId, ticketId),
+        isNull(attachments.commentId),
+        options.includeStaffUploads
+          ? undefined
+          : or(isNull(users.role), notInArray(users.role, [...STAFF_ROLES])),
+      ),
+    )
     .orderBy(asc(attachments.createdAt), asc(attachments.id))
+  return rows.map((r) => r.attachment)
 }
 
 /** An attachment with what decides who may read it: its ticket's requester and its comment's visibility. */
@@ -99,9 +125,11 @@ export async function findWithAccess(db: DbOrTx, id: string) {
       attachment: attachments,
       ticketCreatedBy: tickets.createdBy,
       internal: ticketComments.internal,
+      uploaderRole: users.role,
     })
     .from(attachments)
     .innerJoin(tickets, eq(tickets.id, attachments.ticketId))
+    .leftJoin(users, eq(users.id, attachments.uploadedBy))
     .leftJoin(ticketComments, eq(ticketComments.id, attachments.commentId))
     .where(eq(attachments.id, id))
   return row

@@ -134,10 +134,14 @@ export async function attachToComment(
 export async function downloadAttachment(db: Db, user: Actor, id: string) {
   const found = isUuid(id) ? await repo.findWithAccess(db, id) : undefined
   if (!found) throw notFound(ATTACHMENT_NOT_FOUND)
-  const { attachment, ticketCreatedBy, internal } = found
+  const { attachment, ticketCreatedBy, internal, uploaderRole } = found
+  // Staff uploads no comment has claimed yet may be meant for an internal note: staff only until then.
+  const unclaimedStaffUpload =
+    attachment.commentId === null && uploaderRole !== null && isStaff({ role: uploaderRole })
   const allowed =
     isStaff(user) ||
     (internal !== true &&
+      !unclaimedStaffUpload &&
       (ticketCreatedBy === user.id || (await isParticipant(db, attachment.ticketId, user.id))))
   if (!allowed) throw notFound(ATTACHMENT_NOT_FOUND)
   const content = await repo.findContent(db, attachment.sha256)

@@ -99,7 +99,9 @@ export async function getTicket(db: Db, user: Actor, id: string): Promise<Ticket
   return {
     ...repo.toTicketDto(row),
     participants: await listParticipants(db, row.id),
-    attachments: (await attachmentRepo.listForTicket(db, row.id)).map(attachmentRepo.toAttachmentDto),
+    attachments: (await attachmentRepo.listForTicket(db, row.id, { includeStaffUploads: isStaff(user) })).map(
+      attachmentRepo.toAttachmentDto,
+    ),
   }
 }
 
