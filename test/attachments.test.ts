@@ -1,7 +1,7 @@
 // Attachments: upload (multipart), type from the bytes, dedupe, size limit, access, download
 // headers, and comments that claim uploads by attachment_ids.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { contentDisposition } from '../src/modules/tickets/attachment.service.js'
+import { contentDisposition, pruneOrphanBlobs } from '../src/modules/tickets/attachment.service.js'
 import {
   call,
   createTestContext,
@@ -200,6 +200,27 @@ describe('uploading attachments', () => {
       { filename: 'a.txt', content: Buffer.from('a') },
     ])
     expect(unknown.status).toBe(404)
+  })
+})
+
+describe('orphaned bytes', () => {
+  it('go with housekeeping once no attachment uses them; shared bytes stay', async () => {
+    const doomed = await createTicket(ctx, user)
+    const kept = await createTicket(ctx, user)
+    const only = await uploadOne(user, doomed.id, {
+      filename: 'only.txt',
+      content: Buffer.from(`only ${Date.now()}`),
+    })
+    const sharedBytes = Buffer.from(`shared ${Date.now()}`)
+    const shared = await uploadOne(user, doomed.id, { filename: 'shared.txt', content: sharedBytes })
+    await uploadOne(user, kept.id, { filename: 'shared.txt', content: sharedBytes })
+    expect((await call(ctx, moderator, 'DELETE', `/api/tickets/${doomed.id}`)).status).toBe(200)
+    // Just stored: an upload may still be about to use them.
+    await pruneOrphanBlobs(ctx.database.db)
+    expect(await blobCount(only.sha256)).toBe(1)
+    await pruneOrphanBlobs(ctx.database.db, new Date(Date.now() + 2 * 3_600_000))
+    expect(await blobCount(only.sha256)).toBe(0)
+    expect(await blobCount(shared.sha256)).toBe(1)
   })
 })
 

@@ -1,5 +1,5 @@
 // Attachment rows and their content-addressed bytes. Every function takes `db` or a transaction first.
-import { and, asc, eq, inArray, isNull, notInArray, or } from 'drizzle-orm'
+import { and, asc, eq, inArray, isNull, lt, notExists, notInArray, or, sql } from 'drizzle-orm'
 import type { DbOrTx } from '../../db/client.js'
 import {
   type AttachmentRow,
@@ -25,12 +25,31 @@ export function toAttachmentDto(row: AttachmentRow): AttachmentDto {
   }
 }
 
-/** Stores the bytes once: a second copy of the same content is a no-op. */
+/**
+ * Stores the bytes once. A second copy only renews `created_at` (the bytes stay): that row lock
+ * and the newer time keep housekeeping (deleteOrphanBlobs) from removing a blob being reused.
+ */
 export async function insertBlob(db: DbOrTx, blob: { sha256: string; content: Uint8Array }): Promise<void> {
   await db
     .insert(attachmentBlobs)
     .values({ sha256: blob.sha256, size: blob.content.byteLength, content: blob.content })
-    .onConflictDoNothing()
+    .onConflictDoUpdate({ target: attachmentBlobs.sha256, set: { createdAt: sql`now()` } })
+}
+
+/** Blobs no attachment uses any more (their tickets were deleted), last stored before `before`. */
+export async function deleteOrphanBlobs(db: DbOrTx, before: Date): Promise<number> {
+  const rows = await db
+    .delete(attachmentBlobs)
+    .where(
+      and(
+        lt(attachmentBlobs.createdAt, before),
+        notExists(
+          db.select({ one: sql`1` }).from(attachments).where(eq(attachments.sha256, attachmentBlobs.sha256)),
+        ),
+      ),
+    )
+    .returning({ sha256: attachmentBlobs.sha256 })
+  return rows.length
 }
 
 export interface NewAttachment {

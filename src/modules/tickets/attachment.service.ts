@@ -166,6 +166,14 @@ export async function attachmentFiles(
   })
 }
 
+/**
+ * Housekeeping: bytes no attachment uses any more go. Only those stored over an hour ago: a blob
+ * just stored (or reused) may be about to get its attachment row in a transaction still open.
+ */
+export async function pruneOrphanBlobs(db: DbOrTx, now = new Date()): Promise<number> {
+  return repo.deleteOrphanBlobs(db, new Date(now.getTime() - 3_600_000))
+}
+
 /** RFC 6266/5987: the UTF-8 name, percent-encoded, plus an ASCII fallback for old clients. */
 export function contentDisposition(filename: string): string {
   const encoded = encodeURIComponent(filename).replace(
