@@ -15,6 +15,9 @@ import { importDatabase } from '../src/db/portable/import.js'
 import { createJobQueue } from '../src/jobs/queue.js'
 import { runWorkers } from '../src/jobs/run-workers.js'
 import { createMetrics } from '../src/metrics.js'
+import { createIntakeDeps } from '../src/modules/inbound/channels.js'
+import { recordFetch } from '../src/modules/inbound/inbound.repository.js'
+import { receiveMessage } from '../src/modules/inbound/intake.js'
 import { createUser } from '../src/modules/users/user.service.js'
 import { call, login, type TestContext, type TestUser } from './helpers/app.js'
 
@@ -233,7 +236,19 @@ beforeAll(async () => {
     })
     ids.push(String(body.data.id))
   }
-  await waitForWorkflows(source, admin, ids.length)
+  // An emailed ticket through the real intake (its inbound record, a Cc participant) and the
+  // mailbox poller's last fetch.
+  await receiveMessage(
+    createIntakeDeps(source.config, source.database, source.queue),
+    Buffer.from(
+      'From: Carol <carol@example.com>\r\nTo: support@example.com\r\nCc: dave@example.com\r\n' +
+        'Subject: Projector in room 4 is dead\r\nMessage-ID: <portable-1@example.com>\r\n\r\n' +
+        'The projector shows no picture since this morning.\r\n',
+    ),
+    'http',
+  )
+  await waitForWorkflows(source, admin, ids.length + 1)
+  await recordFetch(source.database.db, 'imap://support@mail.example.com/INBOX', null)
   await worker.stop()
   const [first, second, third] = ids as [string, string, string]
   await call(source, moderator, 'PATCH', `/api/tickets/${first}`, {
