@@ -53,6 +53,7 @@ const EnvSchema = Type.Object({
   IDLE_TIMEOUT_MS: Type.Optional(Type.Integer({ minimum: 100 })),
   KEEP_ALIVE_TIMEOUT_MS: Type.Optional(Type.Integer({ minimum: 100 })),
   SSE_MAX_PER_USER: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
+  ATTACHMENT_MAX_BYTES: Type.Optional(Type.Integer({ minimum: 1 })),
 })
 type Env = Static<typeof EnvSchema>
 
@@ -119,6 +120,8 @@ export interface Config {
   }
   /** Live event streams (GET /api/events): how many one user may hold open at once. */
   sse: { maxPerUser: number }
+  /** The largest file one attachment may be (upload or email); larger ones are refused (413) or skipped. */
+  attachmentMaxBytes: number
 }
 
 export class ConfigError extends Error {}
@@ -231,6 +234,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     metricsToken: env.METRICS_TOKEN,
     http: httpTimeouts(env),
     sse: { maxPerUser: env.SSE_MAX_PER_USER ?? 5 },
+    attachmentMaxBytes: env.ATTACHMENT_MAX_BYTES ?? 10_485_760,
   }
 }
 

@@ -8,6 +8,8 @@ export type ErrorCode =
   | 'CONFLICT'
   | 'INVALID_TRANSITION'
   | 'RATE_LIMITED'
+  | 'TOO_LARGE'
+  | 'UNSUPPORTED_MEDIA_TYPE'
   | 'UNAVAILABLE'
 
 export class AppError extends Error {

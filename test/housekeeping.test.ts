@@ -55,6 +55,7 @@ describe('housekeeping', () => {
       sessionsDeleted: 2,
       resetTokensDeleted: 0,
       ticketsAutoClosed: 0,
+      attachmentBlobsDeleted: 0,
     })
     expect(await countSteps()).toBe(1)
     expect((await call(ctx, user, 'GET', '/api/auth/me')).status).toBe(200)

@@ -15,6 +15,9 @@ import { importDatabase } from '../src/db/portable/import.js'
 import { createJobQueue } from '../src/jobs/queue.js'
 import { runWorkers } from '../src/jobs/run-workers.js'
 import { createMetrics } from '../src/metrics.js'
+import { createIntakeDeps } from '../src/modules/inbound/channels.js'
+import { recordFetch } from '../src/modules/inbound/inbound.repository.js'
+import { receiveMessage } from '../src/modules/inbound/intake.js'
 import { createUser } from '../src/modules/users/user.service.js'
 import { call, login, type TestContext, type TestUser } from './helpers/app.js'
 
@@ -176,6 +179,19 @@ async function person(ctx: TestContext, role: 'admin' | 'moderator' | 'user', em
   return { id: user.id, email, password: PASSWORD, role, cookie: await login(ctx, email, PASSWORD) }
 }
 
+/** Uploads one file to a ticket (multipart), returning its attachment id. */
+async function upload(ctx: TestContext, who: TestUser, ticketId: string, filename: string, text: string) {
+  const boundary = '----portable-boundary'
+  const response = await ctx.app.inject({
+    method: 'POST',
+    url: `/api/tickets/${ticketId}/attachments`,
+    headers: { cookie: who.cookie, 'content-type': `multipart/form-data; boundary=${boundary}` },
+    payload: `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\n\r\n${text}\r\n--${boundary}--\r\n`,
+  })
+  if (response.statusCode !== 201) throw new Error(`upload failed: ${response.body}`)
+  return String((JSON.parse(response.body) as { data: { id: string }[] }).data[0]?.id)
+}
+
 async function waitForWorkflows(ctx: TestContext, who: TestUser, count: number) {
   for (let i = 0; i < 200; i++) {
     const { body } = await call(ctx, who, 'GET', '/api/tickets/all?limit=100')
@@ -220,14 +236,32 @@ beforeAll(async () => {
     })
     ids.push(String(body.data.id))
   }
-  await waitForWorkflows(source, admin, ids.length)
+  // An emailed ticket through the real intake (its inbound record, a Cc participant) and the
+  // mailbox poller's last fetch.
+  await receiveMessage(
+    createIntakeDeps(source.config, source.database, source.queue),
+    Buffer.from(
+      'From: Carol <carol@example.com>\r\nTo: support@example.com\r\nCc: dave@example.com\r\n' +
+        'Subject: Projector in room 4 is dead\r\nMessage-ID: <portable-1@example.com>\r\n\r\n' +
+        'The projector shows no picture since this morning.\r\n',
+    ),
+    'http',
+  )
+  await waitForWorkflows(source, admin, ids.length + 1)
+  await recordFetch(source.database.db, 'imap://support@mail.example.com/INBOX', null)
   await worker.stop()
   const [first, second, third] = ids as [string, string, string]
   await call(source, moderator, 'PATCH', `/api/tickets/${first}`, {
     status: 'in_progress',
     assigned_to: moderator.id,
   })
-  await call(source, moderator, 'POST', `/api/tickets/${first}/comments`, { body: 'Looking into it.' })
+  // Files: one on the ticket itself, one on a staff reply (its bytes, once, in attachment_blobs).
+  await upload(source, requester, first, 'screenshot.txt', 'the error dialog says 0x80070005')
+  const fix = await upload(source, moderator, first, 'fix.txt', 'run the repair tool')
+  await call(source, moderator, 'POST', `/api/tickets/${first}/comments`, {
+    body: 'Looking into it.',
+    attachment_ids: [fix],
+  })
   await call(source, requester, 'POST', `/api/tickets/${first}/comments`, { body: 'Thanks!' })
   await call(source, moderator, 'PATCH', `/api/tickets/${second}`, {
     status: 'resolved',

@@ -319,6 +319,9 @@ export const emails = pgTable(
     references: text('references').array(),
     // RFC 3834: automatic notices say so, so that auto-responders do not answer them.
     autoSubmitted: boolean('auto_submitted').notNull().default(true),
+    // Files that go with it (a staff reply's attachments), by reference: the bytes stay in
+    // attachment_blobs and are read when the email is sent.
+    attachmentIds: uuid('attachment_ids').array(),
     status: varchar('status', { length: 10 }).$type<EmailStatus>().notNull().default('pending'),
     attempts: integer('attempts').notNull().default(0),
     lastError: text('last_error'),
@@ -417,3 +420,41 @@ export const inboundFetchState = pgTable('inbound_fetch_state', {
 
 export type TicketParticipantRow = typeof ticketParticipants.$inferSelect
 export type InboundMessageRow = typeof inboundMessages.$inferSelect
+
+// Attachment bytes, content-addressed: the same file sent twice (a forwarded thread, a logo in
+// every signature) is stored once. Kept in the database so backups and several servers need
+// nothing more (Zammad's default store).
+export const attachmentBlobs = pgTable('attachment_blobs', {
+  sha256: varchar('sha256', { length: 64 }).primaryKey(),
+  size: bigint('size', { mode: 'number' }).notNull(),
+  content: bytea('content').notNull(),
+  createdAt: createdAt().notNull(),
+})
+
+// A file on a ticket: uploaded (comment_id null until a comment claims it) or from an email.
+// content_type is what the bytes say (file-type), never what the client said.
+export const attachments = pgTable(
+  'attachments',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    ticketId: uuid('ticket_id')
+      .notNull()
+      .references(() => tickets.id, { onDelete: 'cascade' }),
+    commentId: uuid('comment_id').references(() => ticketComments.id, { onDelete: 'cascade' }),
+    uploadedBy: uuid('uploaded_by').references(() => users.id, { onDelete: 'set null' }),
+    filename: varchar('filename', { length: 255 }).notNull(),
+    contentType: varchar('content_type', { length: 255 }).notNull(),
+    size: bigint('size', { mode: 'number' }).notNull(),
+    sha256: varchar('sha256', { length: 64 })
+      .notNull()
+      .references(() => attachmentBlobs.sha256),
+    createdAt: createdAt().notNull(),
+  },
+  (t) => [
+    index('attachments_ticket_id_idx').on(t.ticketId, t.createdAt),
+    index('attachments_comment_id_idx').on(t.commentId),
+    index('attachments_sha256_idx').on(t.sha256),
+  ],
+)
+
+export type AttachmentRow = typeof attachments.$inferSelect

@@ -7,6 +7,7 @@ import {
   markEmailSent,
 } from '../modules/notifications/email.repository.js'
 import type { Mailer } from '../modules/notifications/mailer.js'
+import { attachmentFiles } from '../modules/tickets/attachment.service.js'
 import { defineJob, isLastAttempt } from './job.js'
 import { JOB_PAYLOADS } from './payloads.js'
 import { QUEUES } from './queue.js'
@@ -24,7 +25,8 @@ export const emailDelivery = defineJob({
     if (email?.status !== 'pending') return { outcome: 'nothing to send' }
     if (!mailer) throw new Error('SMTP is not configured in this worker (set SMTP_URL)')
     try {
-      await mailer.send(email)
+      // Read at sending time: a file whose ticket was deleted since is simply not sent.
+      await mailer.send(email, await attachmentFiles(db, email.attachmentIds ?? []))
     } catch (error) {
       const final = isLastAttempt(job)
       await markEmailAttemptFailed(

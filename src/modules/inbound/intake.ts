@@ -9,6 +9,7 @@ import type { JobQueue } from '../../jobs/queue.js'
 import { bareAddress, parseOwnMessageId } from '../notifications/message-ids.js'
 import type { Notifier } from '../notifications/notifier.js'
 import { markBounced, ticketsOfSentMessages } from '../notifications/outbox.js'
+import { type IncomingFile, storeAttachments } from '../tickets/attachment.service.js'
 import { addParticipants } from '../tickets/participants.js'
 import { belongsToTicket, commentFromEmail, fileTicket, lockTicket } from '../tickets/ticket.service.js'
 import { isStaff } from '../users/roles.js'
@@ -23,7 +24,7 @@ export interface IntakeDeps {
   db: Db
   queue: JobQueue
   notifier: Notifier
-  config: Pick<Config, 'inbound' | 'mail' | 'appUrl'>
+  config: Pick<Config, 'inbound' | 'mail' | 'appUrl' | 'attachmentMaxBytes'>
   /** The ticket a `[#number]` subject token names (the tickets service's ticketIdByNumber). */
   ticketIdByNumber: (tx: Tx, number: number) => Promise<string | undefined>
 }
@@ -166,9 +167,10 @@ async function decide(
 
   const answered = await threadTicket(deps, tx, message, sender)
   if (answered && !(isClosed(answered) && !isStaff(sender))) {
-    const body = bodyFromText(message.text, '(The email had no text.)')
+    const files = keptFiles(deps, message)
+    const body = `${bodyFromText(message.text, '(The email had no text.)')}${files.note}`
     await mark({ outcome: 'comment_added', ticketId: answered.id, error: null })
-    await commentFromEmail(tx, deps.notifier, sender, answered.id, body)
+    await commentFromEmail(tx, deps.notifier, sender, answered.id, body, files.kept)
     await addParticipants(
       tx,
       answered.id,
@@ -177,6 +179,23 @@ async function decide(
     return { outcome: 'comment_added', ticketId: answered.id, error: null }
   }
   return fileNewTicket(deps, tx, message, sender, answered, mark)
+}
+
+/**
+ * The message's files within ATTACHMENT_MAX_BYTES each; larger ones are left out, and a note in
+ * the text says which, so staff know to ask for them another way.
+ */
+function keptFiles(deps: IntakeDeps, message: InboundMessage): { kept: IncomingFile[]; note: string } {
+  const max = deps.config.attachmentMaxBytes
+  const kept = message.attachments.filter((a) => a.content.byteLength <= max)
+  const skipped = message.attachments.filter((a) => a.content.byteLength > max)
+  const note = skipped
+    .map(
+      (a) =>
+        `\n\n[Attachment "${a.filename ?? 'unnamed'}" (${a.content.byteLength} bytes) was not kept: larger than ${max} bytes.]`,
+    )
+    .join('')
+  return { kept, note }
 }
 
 const isClosed = (ticket: TicketRow) => ticket.status === 'closed' || ticket.status === 'cancelled'
@@ -193,7 +212,8 @@ async function fileNewTicket(
   const link = followsUp
     ? `Follow-up to the ${followsUp.status} ticket "${followsUp.title}": ${deps.config.appUrl}/tickets/${followsUp.id}\n\n`
     : ''
-  const description = `${link}${text === '' ? '(The email had no text.)' : text}`
+  const files = keptFiles(deps, message)
+  const description = `${link}${text === '' ? '(The email had no text.)' : text}${files.note}`
   const title = titleFrom(message.subject, text, sender.email)
   const ticket = await fileTicket(
     tx,
@@ -202,6 +222,7 @@ async function fileNewTicket(
     { title, description },
     { channel: 'email', ...(followsUp ? { follows_up: followsUp.id } : {}) },
   )
+  await storeAttachments(tx, { ticketId: ticket.id, commentId: null, uploadedBy: sender.id }, files.kept)
   await addParticipants(tx, ticket.id, await participantIds(deps, tx, message, sender, sender.id))
   await mark({ outcome: 'ticket_created', ticketId: ticket.id, error: null })
   await deps.notifier.ticketAcknowledged(tx, {

@@ -23,8 +23,15 @@ export interface InboundMessage {
   isDeliveryReport: boolean
   /** Message-IDs a delivery report names (its In-Reply-To/References and the returned headers). */
   reportedMessageIds: string[]
+  /** Attachments and inline images, as sent (the intake stores them, within ATTACHMENT_MAX_BYTES). */
+  attachments: MessageAttachment[]
   /** Same message → same hash, however often and by whichever way it arrives. */
   contentHash: string
+}
+
+export interface MessageAttachment {
+  filename: string | undefined
+  content: Buffer
 }
 
 const MESSAGE_ID = /<[^<>\s]+>/g
@@ -100,6 +107,10 @@ export async function parseMessage(raw: Buffer): Promise<InboundMessage> {
     reportedMessageIds: isDeliveryReport
       ? [...new Set([...returnedMessageIds(parsed), ...inReplyTo, ...references])]
       : [],
+    // A delivery report's returned message is evidence for the bounce, not a file for anyone.
+    attachments: isDeliveryReport
+      ? []
+      : parsed.attachments.map((a) => ({ filename: a.filename, content: a.content })),
     contentHash,
   }
 }

@@ -15,6 +15,7 @@ export async function insertEmail(
     messageId?: string
     references?: string[]
     autoSubmitted?: boolean
+    attachmentIds?: string[]
   },
 ): Promise<EmailRow> {
   const [row] = await db.insert(emails).values(email).returning()

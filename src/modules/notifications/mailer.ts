@@ -2,8 +2,15 @@
 import nodemailer from 'nodemailer'
 import type { EmailRow } from '../../db/schema.js'
 
+/** A file sent with an email (a staff reply's attachment). */
+export interface MailAttachment {
+  filename: string
+  contentType: string
+  content: Uint8Array
+}
+
 export interface Mailer {
-  send(email: EmailRow): Promise<void>
+  send(email: EmailRow, attachments?: MailAttachment[]): Promise<void>
   close(): void
 }
 
@@ -14,7 +21,7 @@ export function createMailer(
 ): Mailer {
   const transport = nodemailer.createTransport(smtpUrl)
   return {
-    async send(email) {
+    async send(email, attachments = []) {
       const references = email.references ?? []
       await transport.sendMail({
         from,
@@ -29,6 +36,15 @@ export function createMailer(
         messageId: email.messageId ?? `<${email.id}@smart-ticket-system>`,
         ...(references.length > 0 ? { inReplyTo: references.at(-1), references: references.join(' ') } : {}),
         ...(options.replyTo ? { replyTo: options.replyTo } : {}),
+        ...(attachments.length > 0
+          ? {
+              attachments: attachments.map((a) => ({
+                filename: a.filename,
+                contentType: a.contentType,
+                content: Buffer.from(a.content.buffer, a.content.byteOffset, a.content.byteLength),
+              })),
+            }
+          : {}),
         ...(email.autoSubmitted ? { headers: { 'Auto-Submitted': 'auto-generated' } } : {}),
       })
     },

@@ -31,6 +31,8 @@ export interface Notifier {
     authorId: string,
     authorName: string,
     body: string,
+    /** The comment's files: they go with the email. */
+    attachmentIds?: string[],
   ): Promise<void>
   /** Status became waiting_for_customer, resolved or closed: tell the creator (unless they made the change). */
   statusChanged(tx: DbOrTx, ticket: TicketRow, status: TicketStatus, actorId: string | null): Promise<void>
@@ -59,6 +61,7 @@ export function createNotifier(options: {
     content: EmailContent,
     ticketId: string | null,
     autoSubmitted = true,
+    attachmentIds: string[] = [],
   ) {
     const id = randomUUID()
     // An email about no ticket (a password reset) starts no thread.
@@ -75,6 +78,7 @@ export function createNotifier(options: {
       messageId: emailMessageId(id, domain),
       references,
       autoSubmitted,
+      ...(attachmentIds.length > 0 ? { attachmentIds } : {}),
       status: smtpEnabled ? 'pending' : 'skipped',
     })
     if (smtpEnabled)
@@ -90,13 +94,13 @@ export function createNotifier(options: {
   return {
     ticketAssigned: (tx, ticket, assignee) =>
       recordTo(tx, assignee.email, assignedEmail(appUrl, ticket), ticket.id),
-    async staffCommented(tx, ticket, authorId, authorName, body) {
+    async staffCommented(tx, ticket, authorId, authorName, body, attachmentIds = []) {
       const content = commentEmail(appUrl, ticket, authorName, body)
       const requester = ticket.createdBy === authorId ? undefined : await findUserById(tx, ticket.createdBy)
       const others = (await listParticipants(tx, ticket.id)).filter((p) => p.id !== authorId)
       const addresses = new Set([...(requester ? [requester.email] : []), ...others.map((p) => p.email)])
       // A person's reply, not an automatic notice: no Auto-Submitted (RFC 3834 §5).
-      for (const to of addresses) await recordTo(tx, to, content, ticket.id, false)
+      for (const to of addresses) await recordTo(tx, to, content, ticket.id, false, attachmentIds)
     },
     async statusChanged(tx, ticket, status, actorId) {
       if (!STATUSES_THAT_EMAIL.includes(status) || actorId === ticket.createdBy) return

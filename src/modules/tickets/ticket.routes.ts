@@ -187,6 +187,7 @@ export const ticketRoutes: RoutePlugin = async (app, { config, database, queue, 
         request.params.id,
         request.body.body,
         request.body.internal ?? false,
+        request.body.attachment_ids ?? [],
       )
       return reply.code(201).send(ok(201, 'Comment added successfully', comment))
     },

@@ -16,6 +16,19 @@ import { RoleSchema } from '../users/user.schemas.js'
 export const StatusSchema = StringEnum(TICKET_STATUSES, 'status must be a valid ticket status')
 export const PrioritySchema = StringEnum(TICKET_PRIORITIES, 'priority must be low, medium, or high')
 
+/** A file on a ticket or comment (api-contract.md, "Attachments"). */
+export const AttachmentSchema = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  ticket_id: Type.String({ format: 'uuid' }),
+  comment_id: Nullable(Type.String({ format: 'uuid' })),
+  filename: Type.String(),
+  content_type: Type.String(),
+  size: Type.Integer({ minimum: 0 }),
+  sha256: Type.String(),
+  created_at: DateTime,
+})
+export type AttachmentDto = Static<typeof AttachmentSchema>
+
 export const TicketSchema = Type.Object(
   {
     id: Type.String({ format: 'uuid' }),
@@ -32,6 +45,8 @@ export const TicketSchema = Type.Object(
     processing_status: StringEnum(PROCESSING_STATUSES, '', 'State of the background analysis and assignment'),
     created_at: DateTime,
     updated_at: DateTime,
+    // Single-ticket responses: the ticket's own files (those on comments come with the comments).
+    attachments: Type.Optional(Type.Array(AttachmentSchema)),
     // Single-ticket responses: who follows the ticket besides its requester (an email's Cc).
     participants: Type.Optional(
       Type.Array(
@@ -107,18 +122,6 @@ export const ThreadPageQuery = Type.Object({
   limit: Type.Optional(Type.Integer({ ...PaginationQuery.limit, default: 50 })),
 })
 export type ThreadPageInput = Static<typeof ThreadPageQuery>
-/** A file on a ticket or comment (api-contract.md, "Attachments"); comments carry none yet. */
-export const AttachmentSchema = Type.Object({
-  id: Type.String({ format: 'uuid' }),
-  ticket_id: Type.String({ format: 'uuid' }),
-  comment_id: Nullable(Type.String({ format: 'uuid' })),
-  filename: Type.String(),
-  content_type: Type.String(),
-  size: Type.Integer({ minimum: 0 }),
-  sha256: Type.String(),
-  created_at: DateTime,
-})
-export type AttachmentDto = Static<typeof AttachmentSchema>
 
 export const CommentSchema = Type.Object(
   {
@@ -147,6 +150,14 @@ export const CreateCommentBody = Type.Object(
       Type.Boolean({
         errorMessage: 'internal must be true or false',
         description: 'A staff-only note (moderators and admins only)',
+      }),
+    ),
+    attachment_ids: Type.Optional(
+      Type.Array(Type.String({ format: 'uuid' }), {
+        maxItems: 20,
+        errorMessage: 'attachment_ids must be a list of at most 20 attachment ids (UUIDs)',
+        description:
+          'Files you uploaded to this ticket (POST /api/tickets/:id/attachments) and have not used yet',
       }),
     ),
   },

@@ -9,6 +9,8 @@ import type { SessionUser } from '../auth/session.repository.js'
 import type { Notifier } from '../notifications/notifier.js'
 import { isStaff } from '../users/roles.js'
 import { findUserById } from '../users/user.repository.js'
+import * as attachmentRepo from './attachment.repository.js'
+import { attachToComment, type IncomingFile, storeAttachments } from './attachment.service.js'
 import { isParticipant, listParticipants } from './participants.js'
 import * as repo from './ticket.repository.js'
 import type {
@@ -79,7 +81,7 @@ export async function listAllTickets(db: Db, query: TicketListInput) {
  * The ticket if `user` may see it: its creator, a participant, or any moderator/admin.
  * Not a UUID → 404, as for a missing ticket.
  */
-async function loadVisibleTicket(
+export async function loadVisibleTicket(
   db: DbOrTx,
   user: Actor,
   id: string,
@@ -94,7 +96,13 @@ async function loadVisibleTicket(
 
 export async function getTicket(db: Db, user: Actor, id: string): Promise<TicketDto> {
   const row = await loadVisibleTicket(db, user, id)
-  return { ...repo.toTicketDto(row), participants: await listParticipants(db, row.id) }
+  return {
+    ...repo.toTicketDto(row),
+    participants: await listParticipants(db, row.id),
+    attachments: (await attachmentRepo.listForTicket(db, row.id, { includeStaffUploads: isStaff(user) })).map(
+      attachmentRepo.toAttachmentDto,
+    ),
+  }
 }
 
 function invalidTransition(from: TicketRow['status'], to: TicketRow['status']) {
@@ -206,7 +214,23 @@ export async function listComments(db: Db, user: Actor, id: string, query: Threa
   const ticket = await loadVisibleTicket(db, user, id)
   const { page, limit, window } = threadWindow(query)
   const { rows, total } = await repo.listComments(db, ticket.id, { includeInternal: isStaff(user) }, window)
-  return { rows, meta: { total, page, limit } }
+  return { rows: await withAttachments(db, rows), meta: { total, page, limit } }
+}
+
+/** The page's comments with their attachments: one statement for the whole page. */
+async function withAttachments(db: DbOrTx, comments: CommentDto[]): Promise<CommentDto[]> {
+  const files = await attachmentRepo.listForComments(
+    db,
+    comments.map((c) => c.id),
+  )
+  const byComment = new Map<string, CommentDto['attachments']>()
+  for (const file of files) {
+    if (!file.commentId) continue
+    const list = byComment.get(file.commentId) ?? []
+    list.push(attachmentRepo.toAttachmentDto(file))
+    byComment.set(file.commentId, list)
+  }
+  return comments.map((c) => ({ ...c, attachments: byComment.get(c.id) ?? [] }))
 }
 
 export const INTERNAL_NOTES_STAFF_ONLY = 'Only moderators and admins can write internal notes'
@@ -223,11 +247,18 @@ export async function addComment(
   id: string,
   body: string,
   internal = false,
+  attachmentIds: string[] = [],
 ): Promise<CommentDto> {
   if (internal && !isStaff(user)) throw forbidden(INTERNAL_NOTES_STAFF_ONLY)
   return inTransaction(db, async (tx) => {
     const ticket = await loadVisibleTicket(tx, user, id, { forUpdate: true })
-    return postComment(tx, notifier, user, ticket, body, { internal, channel: 'web', reopenResolved: false })
+    return postComment(tx, notifier, user, ticket, body, {
+      internal,
+      channel: 'web',
+      reopenResolved: false,
+      attach: (commentId) =>
+        attachToComment(tx, { ids: attachmentIds, ticketId: ticket.id, authorId: user.id, commentId }),
+    })
   })
 }
 
@@ -242,6 +273,7 @@ export async function commentFromEmail(
   user: Actor,
   ticketId: string,
   body: string,
+  files: IncomingFile[] = [],
 ): Promise<CommentDto> {
   const ticket = await repo.findTicket(tx, ticketId, { forUpdate: true })
   if (!ticket) throw notFound(TICKET_NOT_FOUND)
@@ -249,6 +281,9 @@ export async function commentFromEmail(
     internal: false,
     channel: 'email',
     reopenResolved: true,
+    attach: async (commentId) => {
+      await storeAttachments(tx, { ticketId: ticket.id, commentId, uploadedBy: user.id }, files)
+    },
   })
 }
 
@@ -262,7 +297,13 @@ async function postComment(
   user: Actor,
   ticket: TicketRow,
   body: string,
-  options: { internal: boolean; channel: CommentDto['channel']; reopenResolved: boolean },
+  options: {
+    internal: boolean
+    channel: CommentDto['channel']
+    reopenResolved: boolean
+    /** Puts the comment's files on it (uploads it names, or an email's attachments). */
+    attach: (commentId: string) => Promise<void>
+  },
 ): Promise<CommentDto> {
   const { internal, channel } = options
   const comment = await repo.insertComment(tx, {
@@ -272,6 +313,7 @@ async function postComment(
     internal,
     channel,
   })
+  await options.attach(comment.id)
   const events: repo.NewTicketEvent[] = [
     {
       ticketId: ticket.id,
@@ -299,10 +341,19 @@ async function postComment(
     })
   }
   await repo.insertEvents(tx, events)
-  const created = await repo.findComment(tx, comment.id)
+  const found = await repo.findComment(tx, comment.id)
+  if (!found) throw new Error('comment vanished inside its transaction')
+  const [created] = await withAttachments(tx, [found])
   if (!created) throw new Error('comment vanished inside its transaction')
   if (isStaff(user) && !internal) {
-    await notifier.staffCommented(tx, ticket, user.id, created.author.name ?? created.author.email, body)
+    await notifier.staffCommented(
+      tx,
+      ticket,
+      user.id,
+      created.author.name ?? created.author.email,
+      body,
+      created.attachments.map((a) => a.id),
+    )
   }
   return created
 }

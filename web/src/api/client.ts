@@ -63,11 +63,14 @@ export async function call<T>(
 ): Promise<{ data: T; meta?: PageMeta; message: string }> {
   let response: Response
   try {
+    // Files go as multipart/form-data: the browser writes the Content-Type with its boundary.
+    const form = body instanceof FormData
     response = await fetch(path, {
       method,
       credentials: 'same-origin',
-      headers: body === undefined ? { accept: 'application/json' } : { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
+      headers:
+        body === undefined || form ? { accept: 'application/json' } : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : form ? body : JSON.stringify(body),
     })
   } catch {
     throw new ApiError(0, 'Cannot reach the server', 'check your connection and try again')

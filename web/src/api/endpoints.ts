@@ -1,6 +1,7 @@
 // One function per API endpoint the UI uses (api-contract.md, tickets-module.md).
 import { call, get, withQuery } from './client'
 import type {
+  Attachment,
   Comment,
   Email,
   Page,
@@ -67,13 +68,20 @@ export const tickets = {
   /** One page of the conversation, oldest first (limit at most 100). */
   comments: (id: string, n: number, limit: number) =>
     page<Comment>(withQuery(`/api/tickets/${encodeURIComponent(id)}/comments`, { page: n, limit })),
-  addComment: async (id: string, body: string, internal = false) =>
+  addComment: async (id: string, body: string, internal = false, attachmentIds: string[] = []) =>
     (
       await call<Comment>('POST', `/api/tickets/${encodeURIComponent(id)}/comments`, {
         body,
         ...(internal ? { internal: true } : {}),
+        ...(attachmentIds.length > 0 ? { attachment_ids: attachmentIds } : {}),
       })
     ).data,
+  /** Uploads files to the ticket; a comment then claims them by id (attachment_ids). */
+  uploadAttachments: async (id: string, files: File[]) => {
+    const form = new FormData()
+    for (const file of files) form.append('file', file, file.name)
+    return (await call<Attachment[]>('POST', `/api/tickets/${encodeURIComponent(id)}/attachments`, form)).data
+  },
   /** One page of the history, oldest first (limit at most 100). */
   history: (id: string, n: number, limit: number) =>
     page<TicketEvent>(withQuery(`/api/tickets/${encodeURIComponent(id)}/history`, { page: n, limit })),

@@ -7,6 +7,7 @@ import type { PageMeta as ServerPageMeta } from '../../../src/http/envelope'
 import type { EmailDto } from '../../../src/modules/notifications/email.schemas'
 import type { SkillDto } from '../../../src/modules/skills/skill.schemas'
 import type {
+  AttachmentDto,
   CommentDto,
   TicketDto,
   TicketEventDto,
@@ -42,6 +43,7 @@ export type UserSkill = Json<UserSkillDto>
 export type User = Json<UserDto>
 export type Skill = Json<SkillDto>
 export type Comment = Json<CommentDto>
+export type Attachment = Json<AttachmentDto>
 export type TicketEvent = Json<TicketEventDto>
 export type TicketEventType = TicketEvent['type']
 export type Email = Json<EmailDto>

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks'
 import type { ApiError } from '../api/client'
 import { tickets } from '../api/endpoints'
+import { FilePicker } from '../components/Attachments'
 import { ErrorMessage } from '../components/ErrorMessage'
 import { Field, lengthProblem } from '../components/Field'
 import { Link } from '../components/Link'
@@ -21,6 +22,7 @@ export function NewTicket() {
   const [tried, setTried] = useState(false)
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<ApiError>()
+  const [files, setFiles] = useState<File[]>([])
 
   const titleProblem = lengthProblem('Title', title, TITLE_RULE)
   const descriptionProblem = lengthProblem('Description', description, DESCRIPTION_RULE)
@@ -34,7 +36,18 @@ export function NewTicket() {
     setError(undefined)
     try {
       const ticket = await tickets.create({ title: title.trim(), description: description.trim() })
-      announce('Ticket filed. Analysis has started.', 'success')
+      // The ticket exists now: files are uploaded to it, and a failed upload does not undo it.
+      let uploadProblem: string | undefined
+      if (files.length > 0) {
+        try {
+          await tickets.uploadAttachments(ticket.id, files)
+        } catch (e) {
+          const problem = toApiError(e)
+          uploadProblem = problem.detail ?? problem.message
+        }
+      }
+      if (uploadProblem) announce(`Ticket filed, but the files were not attached: ${uploadProblem}`, 'error')
+      else announce('Ticket filed. Analysis has started.', 'success')
       navigate(`/tickets/${ticket.id}`)
     } catch (e) {
       setError(toApiError(e))
@@ -73,6 +86,13 @@ export function NewTicket() {
           error={descriptionProblem}
           showError={tried || description.trim().length > DESCRIPTION_RULE.max}
           required
+        />
+        <FilePicker
+          id="ticket-files"
+          label="Attach files"
+          files={files}
+          onChange={setFiles}
+          disabled={busy}
         />
         <div class="form-actions">
           <Link class="button button-secondary" href="/tickets">

@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks'
 import type { ApiError } from '../../api/client'
 import { tickets } from '../../api/endpoints'
 import type { Comment, Ticket } from '../../api/types'
+import { AttachmentList, FilePicker } from '../../components/Attachments'
 import { EarlierButton } from '../../components/EarlierButton'
 import { ErrorMessage } from '../../components/ErrorMessage'
 import { Field, lengthProblem } from '../../components/Field'
@@ -31,6 +32,7 @@ function CommentItem({ comment, mine }: { comment: Comment; mine: boolean }) {
         </span>
       </div>
       <p class="comment-body">{comment.body}</p>
+      <AttachmentList attachments={comment.attachments} label="Attached files" />
     </li>
   )
 }
@@ -43,6 +45,9 @@ export function Comments(props: { ticket: Ticket; comments: Thread<Comment>; onP
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<ApiError>()
   const [internal, setInternal] = useState(false)
+  const [files, setFiles] = useState<File[]>([])
+  // Bumped after a post so the file input starts empty again.
+  const [pickerKey, setPickerKey] = useState(0)
   const staffUser = isStaff(user.role)
   const asNote = staffUser && internal
   const problem = lengthProblem(asNote ? 'Note' : 'Reply', body, BODY_RULE)
@@ -56,9 +61,18 @@ export function Comments(props: { ticket: Ticket; comments: Thread<Comment>; onP
     setBusy(true)
     setError(undefined)
     try {
-      const comment = await tickets.addComment(ticket.id, body.trim(), asNote)
+      // Files first: the reply then names them, and a failed upload posts nothing.
+      const uploaded = files.length > 0 ? await tickets.uploadAttachments(ticket.id, files) : []
+      const comment = await tickets.addComment(
+        ticket.id,
+        body.trim(),
+        asNote,
+        uploaded.map((a) => a.id),
+      )
       comments.setData([...(comments.data ?? []), comment])
       setBody('')
+      setFiles([])
+      setPickerKey((k) => k + 1)
       setTried(false)
       announce(asNote ? 'Internal note added.' : 'Reply posted.', 'success')
       props.onPosted()
@@ -122,6 +136,14 @@ export function Comments(props: { ticket: Ticket; comments: Thread<Comment>; onP
               ? 'Support is waiting for you: replying moves the ticket back to In progress.'
               : undefined
           }
+        />
+        <FilePicker
+          key={pickerKey}
+          id="reply-files"
+          label="Attach files"
+          files={files}
+          onChange={setFiles}
+          disabled={busy}
         />
         <div class="form-actions">
           <button type="submit" class="button button-primary" disabled={busy}>

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks'
 import type { ApiError } from '../../api/client'
 import { tickets } from '../../api/endpoints'
 import type { Ticket } from '../../api/types'
+import { AttachmentList } from '../../components/Attachments'
 import { PriorityBadge, ProcessingBadge, StatusBadge } from '../../components/Badges'
 import { ErrorMessage } from '../../components/ErrorMessage'
 import { Field, lengthProblem } from '../../components/Field'
@@ -47,6 +48,14 @@ export function DetailsCard({ ticket, directory }: { ticket: Ticket; directory: 
         <dd>
           <RelativeTime iso={ticket.updated_at} />
         </dd>
+        {ticket.attachments && ticket.attachments.length > 0 && (
+          <>
+            <dt>Attachments</dt>
+            <dd data-testid="ticket-attachments">
+              <AttachmentList attachments={ticket.attachments} label="Files on this ticket" />
+            </dd>
+          </>
+        )}
       </dl>
     </section>
   )
