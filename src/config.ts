@@ -155,7 +155,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       'Invalid configuration: INBOUND_SMTP_PORT needs INBOUND_ADDRESS (the address it accepts mail for)',
     )
   }
-  // The first admin's password follows the same rule as any other (api-contract.md: 8-128).
+  // The first admin's password follows the rule every password does (api-contract.md: 8-128).
   if (env.ADMIN_PASSWORD !== undefined && [...env.ADMIN_PASSWORD].length < 8) {
     throw new ConfigError('Invalid configuration: ADMIN_PASSWORD must be at least 8 characters long')
   }

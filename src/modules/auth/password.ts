@@ -9,7 +9,7 @@ const DUMMY_HASH = hash('not-a-real-password-used-for-timing')
 
 export async function verifyPassword(passwordHash: string | undefined, password: string): Promise<boolean> {
   // An account without a password (users.NO_PASSWORD: someone who only wrote to support) takes
-  // as long as any other, and never verifies.
+  // as long as every other one, and never verifies.
   const usable = passwordHash?.startsWith('$argon2') === true
   try {
     const matches = await verify(usable && passwordHash ? passwordHash : await DUMMY_HASH, password)
