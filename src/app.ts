@@ -24,6 +24,7 @@ import type { JobQueue } from './jobs/queue.js'
 import { createMetrics, type Metrics } from './metrics.js'
 import { authenticate } from './modules/auth/auth.hooks.js'
 import { authRoutes } from './modules/auth/auth.routes.js'
+import { createSessionCache } from './modules/auth/session-cache.js'
 import { eventRoutes } from './modules/events/events.routes.js'
 import { startTicketChangeBus } from './modules/events/ticket-change-bus.js'
 import { inboundAdminRoutes, inboundEmailRoute } from './modules/inbound/inbound.routes.js'
@@ -122,7 +123,10 @@ export async function buildApp({ config, database, queue, logger, metrics = crea
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true })
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
 
-  const bus = await startTicketChangeBus(database, app.log)
+  const sessions = createSessionCache({ ttlMs: config.sessionCacheSeconds * 1000 })
+  const bus = await startTicketChangeBus(database, app.log, (live) => sessions.setAnnouncementsLive(live))
+  // A change of anyone's rights or sessions, from any process: forget what was looked up for them.
+  bus.subscribeAccess((change) => sessions.forgetUser(change.user_id))
   app.addHook('onClose', () => bus.stop())
   const notifier = createNotifier({
     queue,
@@ -130,7 +134,7 @@ export async function buildApp({ config, database, queue, logger, metrics = crea
     smtpEnabled: config.mail.smtpUrl !== undefined,
     messageDomain: messageIdDomain(config),
   })
-  const deps: RouteDeps = { config, database, queue, notifier }
+  const deps: RouteDeps = { config, database, queue, notifier, sessions }
   await app.register(healthRoutes, deps)
   await app.register(authRoutes, { ...deps, prefix: '/api/auth' })
   // Bearer-token auth of its own (relay services have no session).
@@ -142,7 +146,7 @@ export async function buildApp({ config, database, queue, logger, metrics = crea
   await app.register(
     async (api) => {
       // Everything below needs a signed-in user; auth, health and docs are registered outside.
-      api.addHook('onRequest', authenticate(database.db))
+      api.addHook('onRequest', authenticate(database.db, sessions))
       await api.register(ticketRoutes, { ...deps, prefix: '/tickets' })
       await api.register(attachmentRoutes, deps)
       await api.register(userRoutes, { ...deps, prefix: '/users' })

@@ -34,6 +34,7 @@ const EnvSchema = Type.Object({
     Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l))),
   ),
   SESSION_TTL_HOURS: Type.Optional(Type.Integer({ minimum: 1 })),
+  SESSION_CACHE_SECONDS: Type.Optional(Type.Integer({ minimum: 0, maximum: 300 })),
   JOB_TIMEOUT_SECONDS: Type.Optional(Type.Integer({ minimum: 2, maximum: 3600 })),
   WORKER_CONCURRENCY: Type.Optional(Type.Integer({ minimum: 1, maximum: 64 })),
   WORKFLOW_STEPS_RETENTION_DAYS: Type.Optional(Type.Integer({ minimum: 1 })),
@@ -85,6 +86,8 @@ export interface Config {
   corsOrigins: string[]
   logLevel: string
   sessionTtlHours: number
+  /** How long a process trusts a session it looked up (modules/auth/session-cache.ts); 0 = off. */
+  sessionCacheSeconds: number
   jobs: {
     timeoutSeconds: number
     concurrency: number
@@ -213,6 +216,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     corsOrigins,
     logLevel: env.LOG_LEVEL ?? 'info',
     sessionTtlHours: env.SESSION_TTL_HOURS ?? 24 * 7,
+    sessionCacheSeconds: env.SESSION_CACHE_SECONDS ?? 10,
     jobs: {
       timeoutSeconds: env.JOB_TIMEOUT_SECONDS ?? 300,
       concurrency: env.WORKER_CONCURRENCY ?? 4,

@@ -366,8 +366,9 @@ describe('sessions follow the account', () => {
   })
 
   it('an expired session is refused', async () => {
+    // Expired by SQL before its first use: a session this process looked up is trusted until
+    // its expiry or SESSION_CACHE_SECONDS, whichever comes first (session-cache.test.ts).
     const user = await signedInUser(ctx, 'user')
-    expect((await me(user.cookie)).status).toBe(200)
     await ctx.database.db
       .update(sessions)
       .set({ expiresAt: new Date(Date.now() - 60_000) })

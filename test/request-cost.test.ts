@@ -79,14 +79,15 @@ describe('statements per request', () => {
     expect(sent).toHaveLength(2)
   })
 
-  it('GET /api/tickets (own): the session lookup, then total and page in one statement', async () => {
+  it('GET /api/tickets (own), by a session seen lately: total and page in one statement', async () => {
     const sent = await statementsDuring(ctx, async () => {
       const { status, body } = await call(ctx, user, 'GET', '/api/tickets?page=2&limit=2')
       expect(status).toBe(200)
       expect(body.meta?.total).toBe(3)
       expect(body.data).toHaveLength(1)
     })
-    expect(sent).toHaveLength(2)
+    // The session was looked up by this process moments ago (session-cache.ts).
+    expect(sent).toHaveLength(1)
   })
 
   it('a page past the end still answers the exact total', async () => {
@@ -97,11 +98,10 @@ describe('statements per request', () => {
 
   // PGlite runs a transaction's statements on its own object, out of this counter's sight.
   it.skipIf(!process.env.TEST_DATABASE_URL)(
-    'POST /api/tickets: session lookup, BEGIN, ticket, history row, job insert with its NOTIFY, COMMIT',
+    'POST /api/tickets by a session seen lately: BEGIN, ticket, history row, job insert with its NOTIFY, COMMIT',
     async () => {
       const sent = await statementsDuring(ctx, () => createTicket(ctx, user))
       expect(sent.map((text) => text.trim().split(/\s+/)[0]?.toUpperCase())).toEqual([
-        'SELECT',
         'BEGIN',
         'INSERT',
         'INSERT',

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { Config } from '../config.js'
 import type { Database } from '../db/client.js'
 import type { JobQueue } from '../jobs/queue.js'
+import type { SessionCache } from '../modules/auth/session-cache.js'
 import type { Notifier } from '../modules/notifications/notifier.js'
 
 /** What route plugins are given: explicit dependencies, no globals. */
@@ -10,6 +11,8 @@ export interface RouteDeps {
   database: Database
   queue: JobQueue
   notifier: Notifier
+  /** Sessions this process looked up lately; routes that end sessions or change rights tell it. */
+  sessions: SessionCache
 }
 
 export type RoutePlugin<Extra extends object = object> = FastifyPluginAsyncTypebox<RouteDeps & Extra>

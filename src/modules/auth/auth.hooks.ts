@@ -3,7 +3,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { Db } from '../../db/client.js'
 import type { UserRole } from '../../db/schema.js'
 import { forbidden, unauthenticated } from '../../errors.js'
-import { findSessionUser, type SessionUser } from './session.repository.js'
+import type { SessionUser } from './session.repository.js'
+import type { SessionCache } from './session-cache.js'
 
 export const SESSION_COOKIE = 'sid'
 
@@ -20,10 +21,10 @@ export function sessionToken(request: FastifyRequest): string | undefined {
 }
 
 /** onRequest hook: 401 unless the cookie names a live session of an active user. */
-export function authenticate(db: Db) {
+export function authenticate(db: Db, sessions: SessionCache) {
   return async (request: FastifyRequest, _reply: FastifyReply) => {
     const token = sessionToken(request)
-    const user = token ? await findSessionUser(db, token) : undefined
+    const user = token ? await sessions.lookup(db, token) : undefined
     if (!user) throw unauthenticated()
     request.sessionUser = user
   }

@@ -33,7 +33,7 @@ const ResetBody = Type.Object(
 )
 const errors = errorResponses(400, 401, 409, 429)
 
-export const authRoutes: RoutePlugin = async (app, { config, database, notifier }) => {
+export const authRoutes: RoutePlugin = async (app, { config, database, notifier, sessions }) => {
   const { db } = database
   const cookieOptions = {
     path: '/',
@@ -145,6 +145,7 @@ export const authRoutes: RoutePlugin = async (app, { config, database, notifier 
     },
     async (request, reply) => {
       const { user, token } = await resetService.resetPassword(db, request.body, config.sessionTtlHours)
+      sessions.forgetUser(user.id)
       setSessionCookie(reply, token)
       return ok(200, 'Password reset successful', user)
     },
@@ -161,7 +162,10 @@ export const authRoutes: RoutePlugin = async (app, { config, database, notifier 
     },
     async (request, reply) => {
       const token = sessionToken(request)
-      if (token) await authService.logout(db, token)
+      if (token) {
+        await authService.logout(db, token)
+        sessions.forgetToken(token)
+      }
       reply.clearCookie(SESSION_COOKIE, { path: '/' })
       return ok(200, 'Logout successful', null)
     },
@@ -170,7 +174,7 @@ export const authRoutes: RoutePlugin = async (app, { config, database, notifier 
   app.get(
     '/me',
     {
-      onRequest: authenticate(db),
+      onRequest: authenticate(db, sessions),
       schema: {
         tags: ['auth'],
         summary: 'The signed-in user',

@@ -4,6 +4,7 @@
 import type { Db } from '../../db/client.js'
 import { inTransaction } from '../../db/transaction.js'
 import { AppError } from '../../errors.js'
+import { announceAccessChange } from '../events/access-changes.js'
 import type { Notifier } from '../notifications/notifier.js'
 import * as userRepo from '../users/user.repository.js'
 import type { LoggedIn } from './auth.service.js'
@@ -61,6 +62,8 @@ export async function resetPassword(
     await userRepo.setPasswordHash(tx, user.id, passwordHash)
     await resetRepo.spendResetTokensOf(tx, user.id)
     await userRepo.revokeUserSessions(tx, user.id)
+    // Every process forgets the revoked sessions, and their event streams close.
+    await announceAccessChange(tx, { userId: user.id })
     const token = await createSession(tx, user.id, sessionTtlHours)
     const skills = await userRepo.skillsByUser(tx, [user.id])
     return { user: userRepo.toUserDto(user, skills.get(user.id)), token }

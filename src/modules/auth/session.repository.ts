@@ -26,7 +26,13 @@ export async function createSession(db: DbOrTx, userId: string, ttlHours: number
 
 function prepareSessionUser(db: DbOrTx) {
   return db
-    .select({ id: users.id, email: users.email, role: users.role, sessionId: sessions.id })
+    .select({
+      id: users.id,
+      email: users.email,
+      role: users.role,
+      sessionId: sessions.id,
+      expiresAt: sessions.expiresAt,
+    })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
     .where(
@@ -44,12 +50,18 @@ function prepareSessionUser(db: DbOrTx) {
  * The lookup runs on every authenticated request, so it is built once per database (building a
  * query is most of drizzle's CPU cost per call; bench/profile-top.ts) and is a named statement on
  * PostgreSQL: parsed once per connection, and its plan (a unique-index probe whatever the token)
- * cached. Still one query per request: revocation takes effect at once.
+ * cached. Requests go through session-cache.ts, which spares most of them the query.
  */
 const sessionUserQueries = new WeakMap<DbOrTx, ReturnType<typeof prepareSessionUser>>()
 
-/** The session's user, or undefined when the token is unknown, expired, revoked, or its user inactive. */
-export async function findSessionUser(db: DbOrTx, token: string): Promise<SessionUser | undefined> {
+/**
+ * The session's user and when the session expires, or undefined when the token is unknown,
+ * expired, revoked, or its user inactive.
+ */
+export async function findSessionUser(
+  db: DbOrTx,
+  token: string,
+): Promise<(SessionUser & { expiresAt: Date }) | undefined> {
   let query = sessionUserQueries.get(db)
   if (!query) {
     query = prepareSessionUser(db)

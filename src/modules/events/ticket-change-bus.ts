@@ -39,7 +39,15 @@ export interface TicketChangeBus {
   stop(): Promise<void>
 }
 
-export async function startTicketChangeBus(database: Database, log: ListenLogger): Promise<TicketChangeBus> {
+/**
+ * `onLive` hears whether changes can arrive (see listen()): a cache kept fresh by the access
+ * announcements must not be trusted while they could be missed.
+ */
+export async function startTicketChangeBus(
+  database: Database,
+  log: ListenLogger,
+  onLive?: (live: boolean) => void,
+): Promise<TicketChangeBus> {
   const listeners = new Set<(change: TicketChange) => void>()
   const accessListeners = new Set<(change: AccessChange) => void>()
   const unlisten = await listen(
@@ -63,6 +71,7 @@ export async function startTicketChangeBus(database: Database, log: ListenLogger
       for (const listener of listeners) listener(change)
     },
     log,
+    onLive,
   )
   return {
     subscribe(listener) {

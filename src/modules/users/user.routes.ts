@@ -10,7 +10,7 @@ import * as userService from './user.service.js'
 const errors = RESOURCE_ERRORS
 
 /** Admin-only user management. `authenticate` runs in the parent scope. */
-export const userRoutes: RoutePlugin = async (app, { database, queue }) => {
+export const userRoutes: RoutePlugin = async (app, { database, queue, sessions }) => {
   const { db } = database
   app.addHook('onRequest', requireRole(['admin'], 'Only admins can manage users'))
 
@@ -74,18 +74,17 @@ export const userRoutes: RoutePlugin = async (app, { database, queue }) => {
         response: { 200: Envelope(UserSchema), ...errors },
       },
     },
-    async (request) =>
-      ok(
-        200,
-        'User updated successfully',
-        await userService.updateUserByAdmin(
-          db,
-          queue,
-          currentUser(request).id,
-          request.params.id,
-          request.body,
-        ),
-      ),
+    async (request) => {
+      const user = await userService.updateUserByAdmin(
+        db,
+        queue,
+        currentUser(request).id,
+        request.params.id,
+        request.body,
+      )
+      sessions.forgetUser(user.id)
+      return ok(200, 'User updated successfully', user)
+    },
   )
 
   app.put(
