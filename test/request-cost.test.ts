@@ -3,6 +3,8 @@
 // belong to `npm run bench`.
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createIntakeDeps } from '../src/modules/inbound/channels.js'
+import { receiveMessage } from '../src/modules/inbound/intake.js'
 import {
   call,
   createTestContext,
@@ -11,10 +13,11 @@ import {
   type TestContext,
   type TestUser,
 } from './helpers/app.js'
+import { composeMail } from './helpers/mail.js'
 
 /** The app's statements (the tables a request reads and writes), not pg-boss's own housekeeping. */
 const APP_TABLES =
-  /sessions|ticket_counts|tickets|ticket_events|pgboss\.job|pg_notify|^\s*(begin|commit)\s*$/i
+  /sessions|ticket_counts|tickets|ticket_events|inbound_messages|users|emails|pgboss\.job|pg_notify|^\s*(begin|commit)\s*$/i
 
 type QueryFn = (...args: unknown[]) => unknown
 
@@ -108,6 +111,38 @@ describe('statements per request', () => {
         'WITH',
         'COMMIT',
       ])
+    },
+  )
+
+  it.skipIf(!process.env.TEST_DATABASE_URL)(
+    'an email from a new sender: one transaction, thirteen statements (bench/inbound-smtp.ts)',
+    async () => {
+      const mail = await createTestContext({
+        INBOUND_ADDRESS: 'support@helpdesk.test',
+        SMTP_URL: 'smtp://127.0.0.1:9',
+      })
+      try {
+        const intake = createIntakeDeps(mail.config, mail.database, mail.queue)
+        const raw = await composeMail({ from: `new-${Date.now()}@example.org`, text: 'The printer jams.' })
+        const sent = await statementsDuring(mail, () => receiveMessage(intake, raw, 'smtp'))
+        expect(sent.map((text) => text.trim().split(/\s+/).slice(0, 3).join(' ').toLowerCase())).toEqual([
+          'begin',
+          'insert into "inbound_messages"', // claimed: a second copy waits on it, then is a duplicate
+          'select "id", "email",', // the sender: known?
+          'select count(*) from', // their messages this hour (the per-sender rate)
+          'insert into "users"', // a new sender's account (no second look-up first)
+          'insert into "tickets"',
+          'insert into "ticket_events"',
+          'with job as', // the workflow job, with its wake-up NOTIFY
+          'update "inbound_messages" set', // the outcome, once: the acknowledgement threads from it
+          '(select "message_id", false', // the thread's first and latest message, in one statement
+          'insert into "emails"',
+          'with job as', // the acknowledgement's delivery
+          'commit',
+        ])
+      } finally {
+        await mail.close()
+      }
     },
   )
 })

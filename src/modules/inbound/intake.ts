@@ -13,7 +13,7 @@ import { type IncomingFile, storeAttachments } from '../tickets/attachment.servi
 import { addParticipants } from '../tickets/participants.js'
 import { belongsToTicket, commentFromEmail, fileTicket, lockTicket } from '../tickets/ticket.service.js'
 import { isStaff } from '../users/roles.js'
-import { findOrCreateEmailUser, findUserByAddress } from '../users/user.service.js'
+import { createEmailUser, findOrCreateEmailUser, findUserByAddress } from '../users/user.service.js'
 import * as repo from './inbound.repository.js'
 import { loopVerdict } from './loop-rules.js'
 import { type Address, type InboundMessage, parseMessage, rawHash } from './parse.js'
@@ -68,9 +68,13 @@ export async function receiveMessage(
       if (!claimed) return undefined
       // The record names its ticket before the emails its effect causes are written: they
       // continue the thread from this message (References).
-      const mark = (effect: Effect) => repo.finishMessage(tx, claimed.id, effect)
+      let marked: Effect | undefined
+      const mark = async (effect: Effect) => {
+        await repo.finishMessage(tx, claimed.id, effect)
+        marked = effect
+      }
       const effect = await decide(deps, tx, message, mark)
-      await repo.finishMessage(tx, claimed.id, effect)
+      if (!marked || !sameEffect(marked, effect)) await repo.finishMessage(tx, claimed.id, effect)
       return { id: claimed.id, ...effect }
     })
     return filed ?? (await recordDuplicate(deps.db, record))
@@ -86,6 +90,9 @@ export async function receiveMessage(
     }).then((result) => result ?? recordDuplicate(deps.db, record))
   }
 }
+
+const sameEffect = (a: Effect, b: Effect) =>
+  a.outcome === b.outcome && a.ticketId === b.ticketId && a.error === b.error
 
 const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error)).slice(0, 1000)
 
@@ -163,7 +170,7 @@ async function decide(
         error: `sender over the rate of ${limit} messages per hour`,
       }
   }
-  const sender = existing ?? (await findOrCreateEmailUser(tx, from.address, from.name))
+  const sender = existing ?? (await createEmailUser(tx, from.address, from.name))
 
   const answered = await threadTicket(deps, tx, message, sender)
   if (answered && !(isClosed(answered) && !isStaff(sender))) {
@@ -225,12 +232,11 @@ async function fileNewTicket(
   await storeAttachments(tx, { ticketId: ticket.id, commentId: null, uploadedBy: sender.id }, files.kept)
   await addParticipants(tx, ticket.id, await participantIds(deps, tx, message, sender, sender.id))
   await mark({ outcome: 'ticket_created', ticketId: ticket.id, error: null })
-  await deps.notifier.ticketAcknowledged(tx, {
-    id: ticket.id,
-    number: ticket.number,
-    title: ticket.title,
-    createdBy: sender.id,
-  })
+  await deps.notifier.ticketAcknowledged(
+    tx,
+    { id: ticket.id, number: ticket.number, title: ticket.title },
+    sender.email,
+  )
   return { outcome: 'ticket_created', ticketId: ticket.id, error: null }
 }
 

@@ -1,16 +1,11 @@
 // The built-in SMTP listener (INBOUND_SMTP_PORT): mail for INBOUND_ADDRESS only, at most
-// INBOUND_MAX_BYTES (announced with the SIZE extension, counted while the data streams into a temp
-// file, and never kept past the limit), and 250 only once the message and its effect are committed.
-import { randomUUID } from 'node:crypto'
-import { createWriteStream } from 'node:fs'
-import { readFile, rm } from 'node:fs/promises'
+// INBOUND_MAX_BYTES (announced with the SIZE extension, counted while the data streams in: held in
+// memory up to 256 KB, in a temp file past that, never kept past the limit; spool.ts), and 250 only
+// once the message and its effect are committed.
 import type { AddressInfo } from 'node:net'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { Transform } from 'node:stream'
-import { pipeline } from 'node:stream/promises'
 import { SMTPServer } from 'smtp-server'
 import { type IntakeDeps, receiveMessage } from './intake.js'
+import { receiveData } from './spool.js'
 
 export interface SmtpListener {
   port: number
@@ -50,23 +45,7 @@ export async function startSmtpListener(options: {
       callback(smtpError(550, `5.1.1 <${recipient.address}>: no such mailbox here`))
     },
     onData(stream, session, callback) {
-      // The data goes to a private temp file as it arrives, not into memory: a message over the
-      // limit (a client need not announce SIZE) is never held, and a large one is read back once.
-      const spool = join(tmpdir(), `sts-inbound-${randomUUID()}.eml`)
-      let size = 0
-      // Past the limit the rest is read (the client is still sending it) but not kept.
-      const upToLimit = new Transform({
-        transform(chunk: Buffer, _encoding, done) {
-          size += chunk.length
-          done(null, size <= maxBytes ? chunk : undefined)
-        },
-      })
-      const received = async (): Promise<Buffer | undefined> => {
-        await pipeline(stream, upToLimit, createWriteStream(spool, { flags: 'wx', mode: 0o600 }))
-        return stream.sizeExceeded || size > maxBytes ? undefined : await readFile(spool)
-      }
-      received()
-        .finally(() => rm(spool, { force: true }))
+      receiveData(stream, maxBytes)
         .then(async (raw) => {
           if (!raw) {
             callback(smtpError(552, `5.3.4 message exceeds the fixed maximum size of ${maxBytes} bytes`))

@@ -1,5 +1,5 @@
 // The Message-IDs of a ticket's email thread, for outgoing mail's References/In-Reply-To.
-import { and, asc, desc, eq, inArray } from 'drizzle-orm'
+import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm'
 import type { DbOrTx } from '../../db/client.js'
 import { inboundMessages } from '../../db/schema.js'
 
@@ -14,7 +14,7 @@ export async function inboundThreadIds(db: DbOrTx, ticketId: string): Promise<st
   )
   const pick = (order: 'first' | 'last') =>
     db
-      .select({ messageId: inboundMessages.messageId })
+      .select({ messageId: inboundMessages.messageId, last: sql<boolean>`${sql.raw(order === 'last' ? 'true' : 'false')}`.as('last') })
       .from(inboundMessages)
       .where(filed)
       .orderBy(
@@ -22,8 +22,10 @@ export async function inboundThreadIds(db: DbOrTx, ticketId: string): Promise<st
         order === 'first' ? asc(inboundMessages.id) : desc(inboundMessages.id),
       )
       .limit(1)
-  const [first] = await pick('first')
-  const [last] = await pick('last')
+  // Both ends in one round trip: every email about a ticket asks this (bench/inbound-smtp.ts).
+  const rows = await pick('first').unionAll(pick('last'))
+  const first = rows.find((row) => !row.last)
+  const last = rows.find((row) => row.last)
   const ids = [first?.messageId, last?.messageId].filter((id): id is string => Boolean(id))
   return [...new Set(ids)]
 }

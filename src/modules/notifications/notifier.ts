@@ -36,10 +36,11 @@ export interface Notifier {
   ): Promise<void>
   /** Status became waiting_for_customer, resolved or closed: tell the creator (unless they made the change). */
   statusChanged(tx: DbOrTx, ticket: TicketRow, status: TicketStatus, actorId: string | null): Promise<void>
-  /** A ticket filed by email: tell its requester it arrived (an automatic notice). */
+  /** A ticket filed by email: tell its requester (at the address they wrote from) it arrived. */
   ticketAcknowledged(
     tx: DbOrTx,
-    ticket: Pick<TicketRow, 'id' | 'number' | 'title' | 'createdBy'>,
+    ticket: Pick<TicketRow, 'id' | 'number' | 'title'>,
+    requesterEmail: string,
   ): Promise<void>
   /** A password reset link, to the address it was asked for. */
   passwordReset(tx: DbOrTx, to: string, link: string, validMinutes: number): Promise<void>
@@ -106,8 +107,8 @@ export function createNotifier(options: {
       if (!STATUSES_THAT_EMAIL.includes(status) || actorId === ticket.createdBy) return
       await record(tx, ticket.createdBy, statusEmail(appUrl, ticket, status), ticket.id)
     },
-    async ticketAcknowledged(tx, ticket) {
-      await record(tx, ticket.createdBy, acknowledgementEmail(appUrl, ticket), ticket.id)
+    async ticketAcknowledged(tx, ticket, requesterEmail) {
+      await recordTo(tx, requesterEmail, acknowledgementEmail(appUrl, ticket), ticket.id)
     },
     async passwordReset(tx, to, link, validMinutes) {
       await recordTo(tx, to, passwordResetEmail(link, validMinutes), null)

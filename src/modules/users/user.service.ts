@@ -141,8 +141,14 @@ export const NO_PASSWORD = '!no-password'
  * password (someone who wrote to support; they sign in after setting one by password reset).
  */
 export async function findOrCreateEmailUser(db: DbOrTx, address: string, name: string | undefined) {
-  const existing = await userRepo.findUserByEmail(db, address)
-  if (existing) return existing
+  return (await userRepo.findUserByEmail(db, address)) ?? createEmailUser(db, address, name)
+}
+
+/**
+ * A passwordless account for an address just looked up and not found (the intake's sender). The
+ * address may have been taken in between: then that account is returned.
+ */
+export async function createEmailUser(db: DbOrTx, address: string, name: string | undefined) {
   const created = await userRepo.insertUser(db, {
     email: address,
     passwordHash: NO_PASSWORD,
