@@ -14,7 +14,10 @@ export async function inboundThreadIds(db: DbOrTx, ticketId: string): Promise<st
   )
   const pick = (order: 'first' | 'last') =>
     db
-      .select({ messageId: inboundMessages.messageId, last: sql<boolean>`${sql.raw(order === 'last' ? 'true' : 'false')}`.as('last') })
+      .select({
+        messageId: inboundMessages.messageId,
+        last: sql<boolean>`${sql.raw(order === 'last' ? 'true' : 'false')}`.as('last'),
+      })
       .from(inboundMessages)
       .where(filed)
       .orderBy(
