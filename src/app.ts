@@ -33,6 +33,7 @@ import { messageIdDomain } from './modules/notifications/message-ids.js'
 import { createNotifier } from './modules/notifications/notifier.js'
 import { skillRoutes } from './modules/skills/skill.routes.js'
 import { attachmentRoutes } from './modules/tickets/attachment.routes.js'
+import { createPageCache } from './modules/tickets/page-cache.js'
 import { ticketRoutes } from './modules/tickets/ticket.routes.js'
 import { ticketIdByNumber } from './modules/tickets/ticket.service.js'
 import { userRoutes } from './modules/users/user.routes.js'
@@ -124,9 +125,20 @@ export async function buildApp({ config, database, queue, logger, metrics = crea
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
 
   const sessions = createSessionCache({ ttlMs: config.sessionCacheSeconds * 1000 })
-  const bus = await startTicketChangeBus(database, app.log, (live) => sessions.setAnnouncementsLive(live))
+  const queuePages = createPageCache({ ttlMs: config.queueCacheMs })
+  const bus = await startTicketChangeBus(database, app.log, (live) => {
+    sessions.setAnnouncementsLive(live)
+    queuePages.setChangesLive(live)
+  })
   // A change of anyone's rights or sessions, from any process: forget what was looked up for them.
   bus.subscribeAccess((change) => sessions.forgetUser(change.user_id))
+  // Any ticket or comment change, from any process: the queue's kept pages are out of date.
+  bus.subscribe(() => queuePages.invalidate())
+  // A write answered here has committed by the time its response is sent: its writer's next read
+  // must see it, before the change's notification comes back round.
+  app.addHook('onSend', async (request) => {
+    if (request.method !== 'GET' && request.method !== 'HEAD') queuePages.invalidate()
+  })
   app.addHook('onClose', () => bus.stop())
   const notifier = createNotifier({
     queue,
@@ -134,7 +146,7 @@ export async function buildApp({ config, database, queue, logger, metrics = crea
     smtpEnabled: config.mail.smtpUrl !== undefined,
     messageDomain: messageIdDomain(config),
   })
-  const deps: RouteDeps = { config, database, queue, notifier, sessions }
+  const deps: RouteDeps = { config, database, queue, notifier, sessions, queuePages }
   await app.register(healthRoutes, deps)
   await app.register(authRoutes, { ...deps, prefix: '/api/auth' })
   // Bearer-token auth of its own (relay services have no session).

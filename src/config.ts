@@ -35,6 +35,7 @@ const EnvSchema = Type.Object({
   ),
   SESSION_TTL_HOURS: Type.Optional(Type.Integer({ minimum: 1 })),
   SESSION_CACHE_SECONDS: Type.Optional(Type.Integer({ minimum: 0, maximum: 300 })),
+  QUEUE_CACHE_MS: Type.Optional(Type.Integer({ minimum: 0, maximum: 60_000 })),
   JOB_TIMEOUT_SECONDS: Type.Optional(Type.Integer({ minimum: 2, maximum: 3600 })),
   WORKER_CONCURRENCY: Type.Optional(Type.Integer({ minimum: 1, maximum: 64 })),
   WORKFLOW_STEPS_RETENTION_DAYS: Type.Optional(Type.Integer({ minimum: 1 })),
@@ -88,6 +89,8 @@ export interface Config {
   sessionTtlHours: number
   /** How long a process trusts a session it looked up (modules/auth/session-cache.ts); 0 = off. */
   sessionCacheSeconds: number
+  /** How long a staff queue page is served again at most (modules/tickets/page-cache.ts); 0 = off. */
+  queueCacheMs: number
   jobs: {
     timeoutSeconds: number
     concurrency: number
@@ -217,6 +220,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     logLevel: env.LOG_LEVEL ?? 'info',
     sessionTtlHours: env.SESSION_TTL_HOURS ?? 24 * 7,
     sessionCacheSeconds: env.SESSION_CACHE_SECONDS ?? 10,
+    queueCacheMs: env.QUEUE_CACHE_MS ?? 1000,
     jobs: {
       timeoutSeconds: env.JOB_TIMEOUT_SECONDS ?? 300,
       concurrency: env.WORKER_CONCURRENCY ?? 4,

@@ -82,6 +82,17 @@ describe('statements per request', () => {
     expect(sent).toHaveLength(2)
   })
 
+  it('GET /api/tickets/all again, nothing changed: served from memory, no statement', async () => {
+    await call(ctx, moderator, 'GET', '/api/tickets/all?status=todo&limit=2')
+    const sent = await statementsDuring(ctx, async () => {
+      const { status, body } = await call(ctx, moderator, 'GET', '/api/tickets/all?status=todo&limit=2')
+      expect(status).toBe(200)
+      expect(body.meta?.total).toBe(3)
+      expect(body.data).toHaveLength(2)
+    })
+    expect(sent).toEqual([])
+  })
+
   it('GET /api/tickets (own), by a session seen lately: total and page in one statement', async () => {
     const sent = await statementsDuring(ctx, async () => {
       const { status, body } = await call(ctx, user, 'GET', '/api/tickets?page=2&limit=2')

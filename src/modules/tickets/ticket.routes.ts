@@ -6,6 +6,7 @@ import { trimFields } from '../../http/trim.js'
 import type { RoutePlugin } from '../../http/types.js'
 import { currentUser, requireRole } from '../auth/auth.hooks.js'
 import { STAFF_ROLES } from '../users/roles.js'
+import { restamped, sendJson } from './page-cache.js'
 import {
   CommentSchema,
   CreateCommentBody,
@@ -22,7 +23,7 @@ import * as ticketService from './ticket.service.js'
 const errors = RESOURCE_ERRORS
 
 /** /api/tickets — tickets-module.md plus api-contract.md's additions. `authenticate` runs in the parent scope. */
-export const ticketRoutes: RoutePlugin = async (app, { config, database, queue, notifier }) => {
+export const ticketRoutes: RoutePlugin = async (app, { config, database, queue, notifier, queuePages }) => {
   const { db } = database
   // Per signed-in user, not per address: each new ticket or comment emails someone, so one
   // account must not be able to flood staff (or a requester) with them.
@@ -82,9 +83,15 @@ export const ticketRoutes: RoutePlugin = async (app, { config, database, queue, 
         response: { 200: PagedEnvelope(TicketWithPeopleSchema), ...errors },
       },
     },
-    async (request) => {
+    async (request, reply) => {
+      // The same for every moderator and admin: kept a moment, forgotten at any change (page-cache.ts).
+      const kept = queuePages.get(request.url)
+      if (kept !== undefined) return sendJson(reply, restamped(kept))
+      const startedAt = queuePages.epoch()
       const { rows, meta } = await ticketService.listAllTickets(db, request.query)
-      return okPage('All tickets retrieved successfully', rows, meta)
+      const body = reply.serialize(okPage('All tickets retrieved successfully', rows, meta))
+      if (typeof body === 'string') queuePages.store(request.url, startedAt, body)
+      return sendJson(reply, body)
     },
   )
 
