@@ -30,6 +30,7 @@ import { inboundAdminRoutes, inboundEmailRoute } from './modules/inbound/inbound
 import { emailRoutes } from './modules/notifications/email.routes.js'
 import { messageIdDomain } from './modules/notifications/message-ids.js'
 import { createNotifier } from './modules/notifications/notifier.js'
+import { satisfactionRoutes } from './modules/satisfaction/satisfaction.routes.js'
 import { skillRoutes } from './modules/skills/skill.routes.js'
 import { attachmentRoutes } from './modules/tickets/attachment.routes.js'
 import { ticketRoutes } from './modules/tickets/ticket.routes.js'
@@ -139,6 +140,8 @@ export async function buildApp({ config, database, queue, logger, metrics = crea
     intake: { db: database.db, queue, notifier, config, ticketIdByNumber },
     prefix: '/api/inbound',
   })
+  // The emailed token is the credential: no session needed.
+  await app.register(satisfactionRoutes, { ...deps, prefix: '/api/satisfaction' })
   await app.register(
     async (api) => {
       // Everything below needs a signed-in user; auth, health and docs are registered outside.

@@ -22,6 +22,8 @@ import {
 import {
   PROCESSING_STATUSES,
   type ProcessingStatus,
+  SATISFACTION_RATINGS,
+  type SatisfactionRating,
   TICKET_PRIORITIES,
   TICKET_STATUSES,
   type TicketPriority,
@@ -151,12 +153,22 @@ export const tickets = pgTable(
     priorityManual: boolean('priority_manual').notNull().default(false),
     // What people quote ("#1042"): sequential from 1, never reused (an identity's sequence).
     number: integer('number').notNull().generatedAlwaysAsIdentity(),
+    // The requester's answer to the satisfaction survey sent when the ticket closed (the latest
+    // one: it may be changed for SATISFACTION_CHANGE_DAYS). On the row so every ticket response
+    // carries it without a join; the survey's token lives in satisfaction_surveys.
+    satisfactionRating: varchar('satisfaction_rating', { length: 4 }).$type<SatisfactionRating>(),
+    satisfactionComment: text('satisfaction_comment'),
+    satisfactionRatedAt: timestamp('satisfaction_rated_at', { withTimezone: true }),
   },
   (t) => [
     uniqueIndex('tickets_number_key').on(t.number),
     check('tickets_status_check', sql`${t.status} IN (${inList(TICKET_STATUSES)})`),
     check('tickets_priority_check', sql`${t.priority} IN (${inList(TICKET_PRIORITIES)})`),
     check('tickets_processing_status_check', sql`${t.processingStatus} IN (${inList(PROCESSING_STATUSES)})`),
+    check(
+      'tickets_satisfaction_rating_check',
+      sql`${t.satisfactionRating} IS NULL OR ${t.satisfactionRating} IN (${inList(SATISFACTION_RATINGS)})`,
+    ),
     // The spec's five indexes, as written.
     index('idx_tickets_created_by').on(t.createdBy),
     index('idx_tickets_assigned_to').on(t.assignedTo),
@@ -221,6 +233,7 @@ export const TICKET_EVENT_TYPES = [
   'notes_changed',
   'commented',
   'analysed',
+  'satisfaction_rated',
 ] as const
 export type TicketEventType = (typeof TICKET_EVENT_TYPES)[number]
 
@@ -458,3 +471,22 @@ export const attachments = pgTable(
 )
 
 export type AttachmentRow = typeof attachments.$inferSelect
+
+// The satisfaction survey of a closed ticket: one per ticket (the key), sent once, in the same
+// transaction as the closing. Only the SHA-256 of the emailed token is kept: the token alone lets
+// its holder rate (no sign-in), so a leaked table must not leak usable links.
+export const satisfactionSurveys = pgTable(
+  'satisfaction_surveys',
+  {
+    ticketId: uuid('ticket_id')
+      .primaryKey()
+      .references(() => tickets.id, { onDelete: 'cascade' }),
+    tokenHash: text('token_hash').notNull(),
+    createdAt: createdAt().notNull(),
+    // The first answer: a rating may be changed until SATISFACTION_CHANGE_DAYS after it.
+    firstRatedAt: timestamp('first_rated_at', { withTimezone: true }),
+  },
+  (t) => [uniqueIndex('satisfaction_surveys_token_hash_key').on(t.tokenHash)],
+)
+
+export type SatisfactionSurveyRow = typeof satisfactionSurveys.$inferSelect

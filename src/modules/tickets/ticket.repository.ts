@@ -34,6 +34,14 @@ export function toTicketDto(row: TicketRow): TicketDto {
     processing_status: row.processingStatus,
     created_at: row.createdAt,
     updated_at: row.updatedAt,
+    satisfaction:
+      row.satisfactionRating && row.satisfactionRatedAt
+        ? {
+            rating: row.satisfactionRating,
+            comment: row.satisfactionComment,
+            rated_at: row.satisfactionRatedAt,
+          }
+        : null,
   }
 }
 

@@ -7,6 +7,7 @@ import {
   TICKET_STATUSES,
 } from '../../db/schema.js'
 import { DateTime, Nullable, PaginationQuery, StringEnum } from '../../http/schemas.js'
+import { SatisfactionSchema } from '../satisfaction/satisfaction.schemas.js'
 import { RoleSchema } from '../users/user.schemas.js'
 
 // Wording from the spec's DTOs, led by the field name as the API spells it: the spec's own
@@ -45,6 +46,7 @@ export const TicketSchema = Type.Object(
     processing_status: StringEnum(PROCESSING_STATUSES, '', 'State of the background analysis and assignment'),
     created_at: DateTime,
     updated_at: DateTime,
+    satisfaction: Nullable(SatisfactionSchema),
     // Single-ticket responses: the ticket's own files (those on comments come with the comments).
     attachments: Type.Optional(Type.Array(AttachmentSchema)),
     // Single-ticket responses: who follows the ticket besides its requester (an email's Cc).

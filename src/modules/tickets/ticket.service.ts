@@ -54,6 +54,11 @@ export async function fileTicket(
   return repo.toTicketDto(row)
 }
 
+/** History rows another module's change writes about a ticket, in the caller's transaction. */
+export async function recordHistory(tx: Tx, events: repo.NewTicketEvent[]): Promise<void> {
+  await repo.insertEvents(tx, events)
+}
+
 function pageWindow(query: TicketListInput) {
   const page = query.page ?? 1
   const limit = query.limit ?? 20
