@@ -7,6 +7,7 @@ import {
   boolean,
   check,
   customType,
+  doublePrecision,
   index,
   integer,
   jsonb,
@@ -164,8 +165,9 @@ export const tickets = pgTable(
     resolvedAt: timestamp('resolved_at', { withTimezone: true }),
     // Set while the clock is paused (waiting_for_customer, resolved).
     slaPausedSince: timestamp('sla_paused_since', { withTimezone: true }),
-    // Business minutes spent in finished pauses: due times are creation + target + these.
-    slaPausedMinutes: integer('sla_paused_minutes').notNull().default(0),
+    // Business minutes spent in finished pauses (fractional: exact to the millisecond); due times
+    // are creation + target + these.
+    slaPausedMinutes: doublePrecision('sla_paused_minutes').notNull().default(0),
     // The soonest due time of a target still running (first response, then resolution), for
     // sort=due; kept while paused (frozen), null when nothing is pending.
     slaDueAt: timestamp('sla_due_at', { withTimezone: true }),
