@@ -2,10 +2,12 @@
 // API shapes come from the TypeBox schemas in each module.
 import { sql } from 'drizzle-orm'
 import {
+  type AnyPgColumn,
   bigint,
   boolean,
   check,
   customType,
+  doublePrecision,
   index,
   integer,
   jsonb,
@@ -159,6 +161,32 @@ export const tickets = pgTable(
     satisfactionRating: varchar('satisfaction_rating', { length: 4 }).$type<SatisfactionRating>(),
     satisfactionComment: text('satisfaction_comment'),
     satisfactionRatedAt: timestamp('satisfaction_rated_at', { withTimezone: true }),
+    // Service levels (src/modules/sla). The policy that set the due times; null: none applies.
+    slaPolicyId: uuid('sla_policy_id').references((): AnyPgColumn => slaPolicies.id, {
+      onDelete: 'set null',
+    }),
+    firstResponseDueAt: timestamp('first_response_due_at', { withTimezone: true }),
+    // The first public staff reply (web or email); internal notes do not count.
+    firstRespondedAt: timestamp('first_responded_at', { withTimezone: true }),
+    resolutionDueAt: timestamp('resolution_due_at', { withTimezone: true }),
+    // The latest move to resolved (or closed without resolving first); cleared on reopen.
+    resolvedAt: timestamp('resolved_at', { withTimezone: true }),
+    // Set while the clock is paused (waiting_for_customer, resolved).
+    slaPausedSince: timestamp('sla_paused_since', { withTimezone: true }),
+    // Business minutes spent in finished pauses (fractional: exact to the millisecond); due times
+    // are creation + target + these.
+    slaPausedMinutes: doublePrecision('sla_paused_minutes').notNull().default(0),
+    // The soonest due time of a target still running (first response, then resolution), for
+    // sort=due; kept while paused (frozen), null when nothing is pending.
+    slaDueAt: timestamp('sla_due_at', { withTimezone: true }),
+    // When escalation must next look at this ticket (a warning or a breach instant); null while
+    // paused or when nothing is left to announce. The job reads only rows due through its index.
+    slaNextCheckAt: timestamp('sla_next_check_at', { withTimezone: true }),
+    // When each announcement was recorded: at most one warning and one breach per target.
+    firstResponseWarnedAt: timestamp('first_response_warned_at', { withTimezone: true }),
+    firstResponseBreachedAt: timestamp('first_response_breached_at', { withTimezone: true }),
+    resolutionWarnedAt: timestamp('resolution_warned_at', { withTimezone: true }),
+    resolutionBreachedAt: timestamp('resolution_breached_at', { withTimezone: true }),
   },
   (t) => [
     uniqueIndex('tickets_number_key').on(t.number),
@@ -197,6 +225,10 @@ export const tickets = pgTable(
       t.createdAt.desc().nullsFirst(),
       t.id.desc().nullsFirst(),
     ),
+    // GET /api/tickets/all?sort=due reads this index in order.
+    index('tickets_sla_due_at_idx').on(t.slaDueAt.asc().nullsLast(), t.id),
+    // The escalation job's only way in: tickets whose next warning/breach instant has come.
+    index('tickets_sla_next_check_at_idx').on(t.slaNextCheckAt).where(sql`${t.slaNextCheckAt} IS NOT NULL`),
   ],
 )
 
@@ -234,6 +266,8 @@ export const TICKET_EVENT_TYPES = [
   'commented',
   'analysed',
   'satisfaction_rated',
+  'sla_warning',
+  'sla_breached',
 ] as const
 export type TicketEventType = (typeof TICKET_EVENT_TYPES)[number]
 
@@ -255,7 +289,13 @@ export const ticketEvents = pgTable(
     // Order of writing: events of one transaction share created_at, and history must keep their order.
     seq: bigint('seq', { mode: 'number' }).generatedAlwaysAsIdentity(),
   },
-  (t) => [index('ticket_events_ticket_id_seq_idx').on(t.ticketId, t.seq)],
+  (t) => [
+    index('ticket_events_ticket_id_seq_idx').on(t.ticketId, t.seq),
+    // The database, not only the job's locking, guarantees one warning and one breach per target.
+    uniqueIndex('ticket_events_sla_once_key')
+      .on(t.ticketId, t.type, sql`(${t.details}->>'target')`)
+      .where(sql`${t.type} IN ('sla_warning', 'sla_breached')`),
+  ],
 )
 
 // Exact counts for the lists' `meta.total` without scanning: kept by triggers (see the
@@ -490,3 +530,36 @@ export const satisfactionSurveys = pgTable(
 )
 
 export type SatisfactionSurveyRow = typeof satisfactionSurveys.$inferSelect
+// Service-level policies. One default (a partial unique index allows no second); the others apply
+// to tickets needing their skill, first match in `position` order. Targets are business minutes
+// per priority; the calendar is an IANA zone, weekly opening ranges (empty: around the clock) and
+// holidays (local dates).
+export type SlaTargets = Record<
+  TicketPriority,
+  { first_response_minutes: number; resolution_minutes: number }
+>
+export type SlaOpeningRange = { day: number; start: string; end: string }
+
+export const slaPolicies = pgTable(
+  'sla_policies',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    name: varchar('name', { length: 100 }).notNull(),
+    isDefault: boolean('is_default').notNull().default(false),
+    // A deleted skill leaves its policy without one: it then applies to no ticket until edited.
+    skillId: uuid('skill_id').references(() => skills.id, { onDelete: 'set null' }),
+    position: integer('position').notNull().default(0),
+    targets: jsonb('targets').$type<SlaTargets>().notNull(),
+    timezone: varchar('timezone', { length: 64 }).notNull(),
+    hours: jsonb('hours').$type<SlaOpeningRange[]>().notNull().default(sql`'[]'::jsonb`),
+    holidays: text('holidays').array().notNull().default(sql`'{}'::text[]`),
+    createdAt: createdAt().notNull(),
+    updatedAt: updatedAt().notNull(),
+  },
+  (t) => [
+    uniqueIndex('sla_policies_one_default_key').on(t.isDefault).where(sql`${t.isDefault}`),
+    index('sla_policies_position_idx').on(t.position),
+  ],
+)
+
+export type SlaPolicyRow = typeof slaPolicies.$inferSelect
