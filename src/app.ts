@@ -30,6 +30,7 @@ import { inboundAdminRoutes, inboundEmailRoute } from './modules/inbound/inbound
 import { emailRoutes } from './modules/notifications/email.routes.js'
 import { messageIdDomain } from './modules/notifications/message-ids.js'
 import { createNotifier } from './modules/notifications/notifier.js'
+import { reportRoutes } from './modules/reports/report.routes.js'
 import { satisfactionRoutes } from './modules/satisfaction/satisfaction.routes.js'
 import { skillRoutes } from './modules/skills/skill.routes.js'
 import { attachmentRoutes } from './modules/tickets/attachment.routes.js'
@@ -153,6 +154,7 @@ export async function buildApp({ config, database, queue, logger, metrics = crea
       await api.register(emailRoutes, { ...deps, prefix: '/admin' })
       await api.register(inboundAdminRoutes, { ...deps, prefix: '/admin' })
       await api.register(eventRoutes, { ...deps, bus })
+      await api.register(reportRoutes, { ...deps, prefix: '/reports' })
     },
     { prefix: '/api' },
   )
