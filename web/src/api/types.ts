@@ -5,6 +5,13 @@
 
 import type { PageMeta as ServerPageMeta } from '../../../src/http/envelope'
 import type { EmailDto } from '../../../src/modules/notifications/email.schemas'
+import type {
+  BacklogRow as BacklogRowDto,
+  ModeratorRow as ModeratorRowDto,
+  SkillRow as SkillRowDto,
+  SummaryRow as SummaryRowDto,
+} from '../../../src/modules/reports/report.schemas'
+import type { SatisfactionDto, SurveyDto } from '../../../src/modules/satisfaction/satisfaction.schemas'
 import type { SkillDto } from '../../../src/modules/skills/skill.schemas'
 import type {
   AttachmentDto,
@@ -49,6 +56,13 @@ export type TicketEventType = TicketEvent['type']
 export type Email = Json<EmailDto>
 export type EmailStatus = Email['status']
 export type PageMeta = ServerPageMeta
+export type Satisfaction = Json<SatisfactionDto>
+export type SatisfactionRating = Satisfaction['rating']
+export type Survey = Json<SurveyDto>
+export type SummaryRow = Json<SummaryRowDto>
+export type ModeratorRow = Json<ModeratorRowDto>
+export type SkillRow = Json<SkillRowDto>
+export type BacklogRow = Json<BacklogRowDto>
 
 export interface Page<T> {
   items: T[]

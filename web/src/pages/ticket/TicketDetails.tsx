@@ -48,6 +48,23 @@ export function DetailsCard({ ticket, directory }: { ticket: Ticket; directory: 
         <dd>
           <RelativeTime iso={ticket.updated_at} />
         </dd>
+        {ticket.satisfaction && (
+          <>
+            <dt>Satisfaction</dt>
+            <dd data-testid="ticket-satisfaction">
+              <span class={`badge satisfaction-${ticket.satisfaction.rating}`}>
+                {ticket.satisfaction.rating === 'good' ? 'Good' : 'Bad'}
+              </span>
+              {ticket.satisfaction.comment && (
+                <q class="satisfaction-comment">{ticket.satisfaction.comment}</q>
+              )}
+              <span class="small muted">
+                {' '}
+                <RelativeTime iso={ticket.satisfaction.rated_at} />
+              </span>
+            </dd>
+          </>
+        )}
         {ticket.attachments && ticket.attachments.length > 0 && (
           <>
             <dt>Attachments</dt>
