@@ -84,8 +84,8 @@ test('staff open the reports page: charts, tables, a range and CSV downloads', a
   await expectAccessible(page)
 
   // A range by the date pickers, then grouped by week: both go into the address.
-  await page.getByLabel('From').fill('2026-01-05')
-  await page.getByLabel('To').fill('2026-03-01')
+  await page.getByLabel('From', { exact: true }).fill('2026-01-05')
+  await page.getByLabel('To', { exact: true }).fill('2026-03-01')
   await page.getByRole('button', { name: 'Show' }).click()
   await expect(page).toHaveURL(/from=2026-01-05&to=2026-03-01/)
   await page.getByLabel('Group by').selectOption('week')

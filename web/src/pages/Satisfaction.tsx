@@ -140,8 +140,8 @@ function Answer(props: { survey: Survey; thanked: boolean; form: preact.Componen
           role="status"
           data-testid="satisfaction-answer"
         >
-          {thanked && <p class="satisfaction-thanks">Thank you for your feedback!</p>}
-          <p>
+          {thanked && <p class="notice-line satisfaction-thanks">Thank you for your feedback!</p>}
+          <p class="notice-line">
             Your answer: <strong>{answer.rating === 'good' ? 'Good' : 'Bad'}</strong>
             {answer.comment && <> — “{answer.comment}”</>}
           </p>

@@ -248,7 +248,8 @@ function RangePicker(props: { from: string; to: string; groupBy: 'day' | 'week' 
           <option value="week">Week</option>
         </select>
       </label>
-      <span class="report-presets" role="group" aria-label="Quick ranges">
+      <fieldset class="report-presets">
+        <legend class="visually-hidden">Quick ranges</legend>
         {PRESETS.map((days) => (
           <button
             key={days}
@@ -264,7 +265,7 @@ function RangePicker(props: { from: string; to: string; groupBy: 'day' | 'week' 
             Last {days} days
           </button>
         ))}
-      </span>
+      </fieldset>
       {problem && (
         <span class="field-error" role="alert">
           {problem}
