@@ -4,7 +4,9 @@
 // one after another, and prints p50/p99 with the plan's top line for each statement kind.
 // Alone, on its own database: `BENCH_TICKETS=50000 npx tsx bench/reports.ts`.
 import { performance } from 'node:perf_hooks'
-import { openDatabase } from '../src/db/client.js'
+import { type SQL, sql } from 'drizzle-orm'
+import { type Db, openDatabase } from '../src/db/client.js'
+import { figureQueries, type Grouping } from '../src/modules/reports/report.repository.js'
 import * as reports from '../src/modules/reports/report.service.js'
 import { withClient } from './db-admin.js'
 import { fmt, heading, table } from './report.js'
@@ -79,7 +81,36 @@ export async function runReportPhase(url: string): Promise<void> {
     console.log(
       `range ${from} to ${to} (90 UTC days), ${RUNS} runs each, one at a time, through the service (no HTTP)`,
     )
+    table(['report', 'statement', 'scans', 'heap fetches', 'time'], await explainAll(database.db, from, to))
   } finally {
     await database.close()
   }
+}
+
+/** How each statement reads the table: the scans its plan uses, heap fetches, and its own time. */
+async function explainAll(db: Db, from: string, to: string): Promise<string[][]> {
+  const { range } = reports.parseRange({ from, to })
+  const groupings: [string, Grouping][] = [
+    ['by day', { by: 'period', unit: 'day' }],
+    ['moderators', { by: 'assignee' }],
+    ['skills', { by: 'skill' }],
+  ]
+  const plans: string[][] = []
+  for (const [label, grouping] of groupings) {
+    for (const [measure, query] of Object.entries(figureQueries(grouping, range)) as [string, SQL][]) {
+      const result = await db.execute(sql`EXPLAIN (ANALYZE, BUFFERS) ${query}`)
+      const lines = (result as unknown as { rows: Record<string, string>[] }).rows.map(
+        (r) => r['QUERY PLAN'] ?? '',
+      )
+      const scans = new Set<string>()
+      for (const line of lines) {
+        const scan = /(Index Only Scan|Index Scan|Bitmap Heap Scan|Seq Scan)(?: using (\S+))? on/.exec(line)
+        if (scan) scans.add(`${scan[1]}${scan[2] ? ` ${scan[2]}` : ''}`)
+      }
+      const heap = lines.flatMap((l) => /Heap Fetches: (\d+)/.exec(l)?.[1] ?? [])
+      const time = lines.flatMap((l) => /Execution Time: ([\d.]+)/.exec(l)?.[1] ?? [])[0]
+      plans.push([label, measure, [...scans].join(', '), heap.join('+') || '-', fmt.ms(Number(time))])
+    }
+  }
+  return plans
 }
