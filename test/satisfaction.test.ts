@@ -164,6 +164,25 @@ describe('satisfaction survey', () => {
     ])
   })
 
+  it("counts in the reports: today in the summary, and for the ticket's assignee", async () => {
+    const day = new Date().toISOString().slice(0, 10)
+    const summaryOf = async () =>
+      (await call(ctx, admin, 'GET', `/api/reports/summary?from=${day}&to=${day}`)).body.data[0]?.satisfaction
+    const moderatorOf = async () =>
+      (await call(ctx, admin, 'GET', `/api/reports/moderators?from=${day}&to=${day}`)).body.data.find(
+        (r) => (r.user as { id: string }).id === moderator.id,
+      )?.satisfaction
+    const before = (await summaryOf()) as { good: number; bad: number }
+    const ticket = await createTicket(ctx, user)
+    await call(ctx, admin, 'PATCH', `/api/tickets/${ticket.id}`, { assigned_to: moderator.id })
+    for (const status of ['in_progress', 'resolved', 'closed'])
+      await call(ctx, moderator, 'PATCH', `/api/tickets/${ticket.id}`, { status })
+    const token = (await surveyLinks(ticket.id))[0]?.token ?? ''
+    expect((await rate(token, { rating: 'bad' })).status).toBe(200)
+    expect(await summaryOf()).toEqual({ good: before.good, bad: before.bad + 1 })
+    expect(await moderatorOf()).toEqual({ good: 0, bad: 1 })
+  })
+
   it('keeps one rating per ticket: a second answer within 7 days replaces it; after, 409 and unchanged', async () => {
     const { ticket, token } = await closedTicket()
     expect((await rate(token, { rating: 'good' })).status).toBe(200)

@@ -57,6 +57,8 @@ describe('POST /api/tickets', () => {
       processing_status: 'queued',
       created_at: expect.stringMatching(ISO),
       updated_at: expect.stringMatching(ISO),
+      // Additive (api-contract.md, "Reports and satisfaction"): no answer yet.
+      satisfaction: null,
     })
   })
 
