@@ -31,6 +31,7 @@ import { emailRoutes } from './modules/notifications/email.routes.js'
 import { messageIdDomain } from './modules/notifications/message-ids.js'
 import { createNotifier } from './modules/notifications/notifier.js'
 import { skillRoutes } from './modules/skills/skill.routes.js'
+import { slaPolicyRoutes } from './modules/sla/sla.routes.js'
 import { attachmentRoutes } from './modules/tickets/attachment.routes.js'
 import { ticketRoutes } from './modules/tickets/ticket.routes.js'
 import { ticketIdByNumber } from './modules/tickets/ticket.service.js'
@@ -147,6 +148,7 @@ export async function buildApp({ config, database, queue, logger, metrics = crea
       await api.register(attachmentRoutes, deps)
       await api.register(userRoutes, { ...deps, prefix: '/users' })
       await api.register(skillRoutes, { ...deps, prefix: '/skills' })
+      await api.register(slaPolicyRoutes, { ...deps, prefix: '/sla-policies' })
       await api.register(emailRoutes, { ...deps, prefix: '/admin' })
       await api.register(inboundAdminRoutes, { ...deps, prefix: '/admin' })
       await api.register(eventRoutes, { ...deps, bus })

@@ -7,6 +7,7 @@ import { isUuid } from '../../http/schemas.js'
 import { type JobQueue, QUEUES } from '../../jobs/queue.js'
 import type { SessionUser } from '../auth/session.repository.js'
 import type { Notifier } from '../notifications/notifier.js'
+import * as sla from '../sla/sla.service.js'
 import { isStaff } from '../users/roles.js'
 import { findUserById } from '../users/user.repository.js'
 import * as attachmentRepo from './attachment.repository.js'
@@ -14,6 +15,7 @@ import { attachToComment, type IncomingFile, storeAttachments } from './attachme
 import { isParticipant, listParticipants } from './participants.js'
 import * as repo from './ticket.repository.js'
 import type {
+  AllTicketsInput,
   CommentDto,
   CreateTicketInput,
   ThreadPageInput,
@@ -45,7 +47,7 @@ export async function fileTicket(
   input: CreateTicketInput,
   details?: Record<string, unknown>,
 ) {
-  const row = await repo.insertTicket(tx, { ...input, createdBy: user.id })
+  const row = await sla.startClock(tx, await repo.insertTicket(tx, { ...input, createdBy: user.id }))
   await repo.insertEvents(tx, [
     { ticketId: row.id, actorId: user.id, type: 'created', toValue: row.status, details: details ?? null },
   ])
@@ -66,14 +68,11 @@ export async function listOwnTickets(db: Db, user: Actor, query: TicketListInput
   return { rows, meta: { total, page, limit } }
 }
 
-export async function listAllTickets(db: Db, query: TicketListInput) {
+export async function listAllTickets(db: Db, query: AllTicketsInput) {
   const { page, limit, window } = pageWindow(query)
   const assignedTo = query.assigned_to === 'unassigned' ? repo.UNASSIGNED : query.assigned_to?.toLowerCase()
-  const { rows, total } = await repo.listAllTickets(
-    db,
-    { status: query.status, priority: query.priority, assignedTo },
-    window,
-  )
+  const list = query.sort === 'due' ? repo.listAllTicketsByDue : repo.listAllTickets
+  const { rows, total } = await list(db, { status: query.status, priority: query.priority, assignedTo }, window)
   return { rows, meta: { total, page, limit } }
 }
 
@@ -161,7 +160,8 @@ export async function updateTicket(
         if (last) last.details = { reason: 'manual', assignee_email: assigneeEmail }
       }
     }
-    const row = Object.keys(changes).length > 0 ? await repo.updateTicket(tx, ticket.id, changes) : ticket
+    const updated = Object.keys(changes).length > 0 ? await repo.updateTicket(tx, ticket.id, changes) : ticket
+    const row = await sla.afterTicketChange(tx, ticket, updated)
     await repo.insertEvents(tx, events)
     if (changes.status) await notifier.statusChanged(tx, row, changes.status, user.id)
     // The assignee's workload and "last assigned" are kept by the tickets trigger (migration 0007).
@@ -330,7 +330,7 @@ async function postComment(
       (ticket.createdBy === user.id || (customer && options.reopenResolved))) ||
       (ticket.status === 'resolved' && customer && options.reopenResolved))
   if (resumes) {
-    await repo.updateTicket(tx, ticket.id, { status: 'in_progress' })
+    await sla.afterTicketChange(tx, ticket, await repo.updateTicket(tx, ticket.id, { status: 'in_progress' }))
     events.push({
       ticketId: ticket.id,
       actorId: user.id,
@@ -341,6 +341,11 @@ async function postComment(
     })
   }
   await repo.insertEvents(tx, events)
+  // A public reply by staff other than the requester answers the ticket (first response).
+  if (isStaff(user) && !internal && user.id !== ticket.createdBy && ticket.firstRespondedAt === null) {
+    const current = await repo.findTicket(tx, ticket.id)
+    if (current) await sla.recordPublicStaffReply(tx, current, comment.createdAt)
+  }
   const found = await repo.findComment(tx, comment.id)
   if (!found) throw new Error('comment vanished inside its transaction')
   const [created] = await withAttachments(tx, [found])
@@ -383,7 +388,7 @@ export async function creatorDecision(
         `Only a resolved ticket can be ${decision === 'confirm' ? 'confirmed' : 'reopened'}; this one is ${ticket.status}`,
       )
     }
-    const row = await repo.updateTicket(tx, ticket.id, { status: to })
+    const row = await sla.afterTicketChange(tx, ticket, await repo.updateTicket(tx, ticket.id, { status: to }))
     await repo.insertEvents(tx, [
       {
         ticketId: ticket.id,
