@@ -7,6 +7,7 @@
 // pushes them out by exactly the pause. First response is met by the first public staff reply (or,
 // without one, by resolving the ticket); resolution by resolving or closing it. A target that is met
 // keeps its due time; a priority or policy change re-targets the others from the ticket's creation.
+// A cancelled ticket's clock stops for good and its `sla` is null.
 import type { SlaTargets, TicketPriority, TicketRow } from '../../db/schema.js'
 import { addBusinessMinutes, type BusinessCalendar } from './business-time.js'
 import type { SlaStateName, TicketSlaDto } from './sla.schemas.js'
@@ -100,13 +101,15 @@ export function planClock(row: ClockRow, policy: ClockPolicy | null): SlaColumns
       ? targetInstants(policy, row, target.resolution_minutes)
       : { due: row.resolutionDueAt, warning: row.resolutionWarningAt ?? row.resolutionDueAt }
   const paused = row.slaPausedSince !== null
+  // A cancelled ticket owes nothing: its clock stands still (paused) and it sorts with the undue.
+  const owed = row.status !== 'cancelled'
   return {
     slaPolicyId: policy.id,
     firstResponseDueAt: fr.due,
     firstResponseWarningAt: fr.warning,
     resolutionDueAt: res.due,
     resolutionWarningAt: res.warning,
-    slaDueAt: earliest([frPending ? fr.due : null, resPending ? res.due : null]),
+    slaDueAt: owed ? earliest([frPending ? fr.due : null, resPending ? res.due : null]) : null,
     slaNextCheckAt: paused
       ? null
       : earliest([
@@ -137,7 +140,8 @@ export function slaOf(
   row: ClockRow & Pick<TicketRow, 'slaPolicyId'> & Partial<SlaColumns>,
   now: Date = new Date(),
 ): TicketSlaDto | null {
-  if (!row.slaPolicyId) return null
+  // No policy, or cancelled: no promise applies (any more).
+  if (!row.slaPolicyId || row.status === 'cancelled') return null
   const at = row.slaPausedSince ?? now
   const frDone = row.firstRespondedAt ?? row.resolvedAt
   const states = [

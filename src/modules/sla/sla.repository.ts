@@ -1,7 +1,15 @@
 // SLA policies and the tickets' clock columns. Every function takes `db` or a transaction first.
 import { and, asc, eq, isNotNull, lte, sql } from 'drizzle-orm'
 import type { DbOrTx } from '../../db/client.js'
-import { type SlaPolicyRow, skills, slaPolicies, type TicketRow, tickets } from '../../db/schema.js'
+import {
+  type SlaPolicyRow,
+  skills,
+  slaPolicies,
+  type TicketRow,
+  ticketEvents,
+  tickets,
+  users,
+} from '../../db/schema.js'
 
 export type PolicyWithSkill = SlaPolicyRow & { skillName: string | null }
 
@@ -106,4 +114,51 @@ export async function claimDueTickets(db: DbOrTx, now: Date, limit: number): Pro
     .orderBy(asc(tickets.slaNextCheckAt))
     .limit(limit)
     .for('update', { skipLocked: true })
+}
+
+/**
+ * SLA history rows, actor the system. The unique index ticket_events_sla_once_key lets only the
+ * first of each (ticket, type, target) in: gives back the ones written.
+ */
+export async function insertSlaEvents(
+  db: DbOrTx,
+  events: Array<{ ticketId: string; type: 'sla_warning' | 'sla_breached'; details: Record<string, unknown> }>,
+) {
+  if (events.length === 0) return []
+  return db
+    .insert(ticketEvents)
+    .values(events.map((e) => ({ ...e, actorId: null })))
+    .onConflictDoNothing()
+    .returning({ type: ticketEvents.type, details: ticketEvents.details })
+}
+
+/** Active admins' addresses: a breach is their business too. */
+export async function activeAdminEmails(db: DbOrTx): Promise<string[]> {
+  const rows = await db
+    .select({ email: users.email })
+    .from(users)
+    .where(and(eq(users.role, 'admin'), eq(users.isActive, true)))
+  return rows.map((r) => r.email)
+}
+
+/** The live event (GET /api/events, staff only): the stream names the ticket, the event and target. */
+export async function announceLive(
+  db: DbOrTx,
+  ticket: TicketRow,
+  event: 'warning' | 'breached',
+  target: string,
+): Promise<void> {
+  const payload = JSON.stringify({
+    kind: 'sla',
+    ticket_id: ticket.id,
+    number: ticket.number,
+    created_by: ticket.createdBy,
+    assigned_to: ticket.assignedTo,
+    status: ticket.status,
+    processing_status: ticket.processingStatus,
+    internal: true,
+    sla_event: event,
+    target,
+  })
+  await db.execute(sql`SELECT pg_notify('sts_ticket_changes', ${payload})`)
 }

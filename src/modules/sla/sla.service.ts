@@ -189,7 +189,8 @@ export async function retarget(tx: Tx, ticket: TicketRow): Promise<TicketRow> {
   return applyPlan(tx, ticket, await policyFor(tx, ticket))
 }
 
-const PAUSING: ReadonlySet<TicketStatus> = new Set(['waiting_for_customer', 'resolved'])
+// Cancelled stops the clock for good: a pause that never ends.
+const PAUSING: ReadonlySet<TicketStatus> = new Set(['waiting_for_customer', 'resolved', 'cancelled'])
 const DONE: ReadonlySet<TicketStatus> = new Set(['resolved', 'closed'])
 
 /**
@@ -206,7 +207,8 @@ export async function afterTicketChange(
   if (before.status === after.status && before.priority === after.priority) return after
   const extra: repo.ClockColumns = {}
   if (DONE.has(after.status) && !DONE.has(before.status)) extra.resolvedAt = now
-  if (!DONE.has(after.status) && DONE.has(before.status)) extra.resolvedAt = null
+  // Reopened (not cancelled): resolution is owed again.
+  if (!DONE.has(after.status) && after.status !== 'cancelled' && DONE.has(before.status)) extra.resolvedAt = null
   const policy = await currentPolicy(tx, after)
   const pausedNow = PAUSING.has(after.status)
   if (after.slaPausedSince === null && pausedNow) extra.slaPausedSince = now
