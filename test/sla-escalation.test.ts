@@ -10,6 +10,7 @@ import { type Database, openDatabase } from '../src/db/client.js'
 import { QUEUES, SCHEDULES } from '../src/jobs/queue.js'
 import { slaEscalation } from '../src/jobs/sla-escalation.js'
 import { createNotifier, type Notifier } from '../src/modules/notifications/notifier.js'
+import { startTicketChangeBus, type TicketChange } from '../src/modules/events/ticket-change-bus.js'
 import { runEscalation } from '../src/modules/sla/escalation.js'
 import {
   call,
@@ -72,6 +73,9 @@ async function emailsAbout(ticketId: string) {
 describe('SLA escalation', () => {
   it('warns at 80 %, breaches at the due time, and assigns a breached unassigned ticket', async () => {
     moderator = await signedInUser(ctx, 'moderator')
+    const bus = await startTicketChangeBus(ctx.database, { warn() {}, error() {}, info() {}, debug() {} })
+    const live: TicketChange[] = []
+    bus.subscribe((change) => live.push(change))
     const { id, created } = await newTicket()
     await runEscalation(ctx.database.db, notifier, at(created, 7.9))
     expect(await slaHistory(id)).toEqual([])
@@ -98,6 +102,13 @@ describe('SLA escalation', () => {
     const assigneeEmail = [moderator, admin].find((u) => u.id === ticket.assigned_to)?.email
     expect(emails.map((e) => e.to).sort()).toEqual([...new Set([assigneeEmail, admin.email])].sort())
     expect(emails.every((e) => e.subject.includes('SLA breached: first response overdue'))).toBe(true)
+
+    // Live events for staff: the ticket, the event and the target.
+    await expect
+      .poll(() => live.filter((c) => c.kind === 'sla' && c.ticket_id === id).map((c) => 'sla_event' in c && c.sla_event))
+      .toEqual(['warning', 'breached'])
+    expect(live.find((c) => c.kind === 'sla')).toMatchObject({ internal: true, target: 'first_response' })
+    await bus.stop()
 
     // Later runs announce nothing twice; the resolution target comes in its own time.
     await runEscalation(ctx.database.db, notifier, at(created, 47))
