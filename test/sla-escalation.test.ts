@@ -73,7 +73,7 @@ async function emailsAbout(ticketId: string) {
 describe('SLA escalation', () => {
   it('warns at 80 %, breaches at the due time, and assigns a breached unassigned ticket', async () => {
     moderator = await signedInUser(ctx, 'moderator')
-    const bus = await startTicketChangeBus(ctx.database, { warn() {}, error() {}, info() {}, debug() {} })
+    const bus = await startTicketChangeBus(ctx.database, { warn() {}, debug() {} })
     const live: TicketChange[] = []
     bus.subscribe((change) => live.push(change))
     const { id, created } = await newTicket()
@@ -85,8 +85,9 @@ describe('SLA escalation', () => {
     // Nobody holds the ticket yet: a warning has no one to email.
     expect(await emailsAbout(id)).toEqual([])
     // Next look: the breach instant, through the index.
-    const next = await ctx.database.db.execute(
-      sql`SELECT sla_next_check_at = first_response_due_at AS at_due FROM tickets WHERE id = ${id}`,
+    const next = await ctx.database.executeSql(
+      'SELECT sla_next_check_at = first_response_due_at AS at_due FROM tickets WHERE id = $1',
+      [id],
     )
     expect(next.rows[0]).toEqual({ at_due: true })
 
@@ -130,10 +131,8 @@ describe('SLA escalation', () => {
     expect(await slaHistory(paused.id)).toEqual([])
     // First response met; resolution (60 min) not yet at 80 %.
     expect(await slaHistory(answered.id)).toEqual([])
-    const rows = await ctx.database.db.execute(
-      sql`SELECT sla_next_check_at FROM tickets WHERE id = ${paused.id}`,
-    )
-    expect((rows.rows[0] as { sla_next_check_at: unknown }).sla_next_check_at).toBeNull()
+    const rows = await ctx.database.executeSql('SELECT sla_next_check_at FROM tickets WHERE id = $1', [paused.id])
+    expect(rows.rows[0]?.sla_next_check_at).toBeNull()
   })
 
   it('records exactly one warning and one breach per ticket and target when runs overlap', async () => {

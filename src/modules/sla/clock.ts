@@ -156,6 +156,8 @@ export function slaOf(
     first_responded_at: row.firstRespondedAt,
     resolution_due_at: row.resolutionDueAt ?? null,
     paused: row.slaPausedSince !== null,
+    paused_since: row.slaPausedSince,
+    due_at: row.slaDueAt ?? null,
     state,
   }
 }

@@ -17,6 +17,17 @@ export const TicketSlaSchema = Type.Object(
     first_responded_at: Nullable(DateTime),
     resolution_due_at: Nullable(DateTime),
     paused: Type.Boolean({ description: 'The clock stands still (waiting_for_customer, resolved)' }),
+    paused_since: Nullable(DateTime),
+    // The soonest due time of a target still running (what sort=due orders by), null when none.
+    due_at: Nullable(DateTime),
+    business_minutes_left: Type.Optional(
+      Nullable(
+        Type.Number({
+          description:
+            'Business minutes until due_at (negative: past it), frozen while paused; null when nothing is owed. On single-ticket, list and update responses',
+        }),
+      ),
+    ),
     state: StringEnum(SLA_STATES, '', 'ok, warning (80 % of a target used), breached, met'),
   },
   { $id: 'TicketSla' },

@@ -6,10 +6,11 @@ import type { TicketRow, TicketStatus } from '../../db/schema.js'
 import { inTransaction } from '../../db/transaction.js'
 import type { Db } from '../../db/client.js'
 import { AppError, badRequest, notFound } from '../../errors.js'
-import { businessMinutesBetween, minuteOfDay } from './business-time.js'
+import { type BusinessCalendar, businessMinutesBetween, minuteOfDay } from './business-time.js'
 import { type ClockPolicy, planClock } from './clock.js'
 import * as repo from './sla.repository.js'
 import type {
+  TicketSlaDto,
   CalendarDto,
   CreateSlaPolicyInput,
   SlaPolicyDto,
@@ -225,4 +226,50 @@ export async function afterTicketChange(
 export async function recordPublicStaffReply(tx: Tx, ticket: TicketRow, at: Date): Promise<TicketRow> {
   if (ticket.firstRespondedAt !== null) return ticket
   return applyPlan(tx, ticket, await currentPolicy(tx, ticket), { firstRespondedAt: at })
+}
+
+// --- time left, for people ---------------------------------------------------------------------
+
+const CALENDAR_TTL_MS = 5_000
+const calendarCache = new WeakMap<DbOrTx, { at: number; calendars: Promise<Map<string, BusinessCalendar>> }>()
+
+/** Calendars by policy id, at most a few seconds old (lists ask for them on every request). */
+function calendars(db: DbOrTx): Promise<Map<string, BusinessCalendar>> {
+  const cached = calendarCache.get(db)
+  if (cached && Date.now() - cached.at < CALENDAR_TTL_MS) return cached.calendars
+  const loading = repo.listPolicies(db).then(
+    (rows) =>
+      new Map(rows.map((r) => [r.id, { timezone: r.timezone, hours: r.hours, holidays: r.holidays }] as const)),
+  )
+  calendarCache.set(db, { at: Date.now(), calendars: loading })
+  loading.catch(() => calendarCache.delete(db))
+  return loading
+}
+
+/** Business minutes from `now` (or the pause) to the due time; negative once past it. */
+function minutesLeft(calendar: BusinessCalendar, sla: TicketSlaDto, now: Date): number | null {
+  if (!sla.due_at) return null
+  const due = new Date(sla.due_at)
+  const from = sla.paused_since ? new Date(sla.paused_since) : now
+  const left =
+    from < due ? businessMinutesBetween(calendar, from, due) : -businessMinutesBetween(calendar, due, from)
+  return Math.round(left)
+}
+
+/**
+ * Adds `business_minutes_left` to each ticket's `sla`: what the badges show. Business time needs
+ * the policy's calendar, which the ticket row does not carry.
+ */
+export async function withTimeLeft<T extends { sla: TicketSlaDto | null }>(
+  db: DbOrTx,
+  tickets: T[],
+  now: Date = new Date(),
+): Promise<T[]> {
+  if (!tickets.some((t) => t.sla?.due_at)) return tickets
+  const byPolicy = await calendars(db)
+  return tickets.map((t) => {
+    const calendar = t.sla ? byPolicy.get(t.sla.policy_id) : undefined
+    if (!t.sla || !calendar) return t
+    return { ...t, sla: { ...t.sla, business_minutes_left: minutesLeft(calendar, t.sla, now) } }
+  })
 }

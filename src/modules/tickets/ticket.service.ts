@@ -65,7 +65,7 @@ function pageWindow(query: TicketListInput) {
 export async function listOwnTickets(db: Db, user: Actor, query: TicketListInput) {
   const { page, limit, window } = pageWindow(query)
   const { rows, total } = await repo.listOwnTickets(db, user.id, query, window)
-  return { rows, meta: { total, page, limit } }
+  return { rows: await sla.withTimeLeft(db, rows), meta: { total, page, limit } }
 }
 
 export async function listAllTickets(db: Db, query: AllTicketsInput) {
@@ -73,7 +73,7 @@ export async function listAllTickets(db: Db, query: AllTicketsInput) {
   const assignedTo = query.assigned_to === 'unassigned' ? repo.UNASSIGNED : query.assigned_to?.toLowerCase()
   const list = query.sort === 'due' ? repo.listAllTicketsByDue : repo.listAllTickets
   const { rows, total } = await list(db, { status: query.status, priority: query.priority, assignedTo }, window)
-  return { rows, meta: { total, page, limit } }
+  return { rows: await sla.withTimeLeft(db, rows), meta: { total, page, limit } }
 }
 
 /**
@@ -95,8 +95,9 @@ export async function loadVisibleTicket(
 
 export async function getTicket(db: Db, user: Actor, id: string): Promise<TicketDto> {
   const row = await loadVisibleTicket(db, user, id)
+  const [dto] = await sla.withTimeLeft(db, [repo.toTicketDto(row)])
   return {
-    ...repo.toTicketDto(row),
+    ...(dto ?? repo.toTicketDto(row)),
     participants: await listParticipants(db, row.id),
     attachments: (await attachmentRepo.listForTicket(db, row.id, { includeStaffUploads: isStaff(user) })).map(
       attachmentRepo.toAttachmentDto,
