@@ -23,7 +23,9 @@ describe('business time by hand', () => {
   it('carries a target over a weekend', () => {
     // Friday 16:00 + 2 h: one hour on Friday, one on Monday.
     expect(addBusinessMinutes(officeUtc, at('2026-11-27T16:00:00Z'), 120)).toEqual(at('2026-11-30T10:00:00Z'))
-    expect(businessMinutesBetween(officeUtc, at('2026-11-27T16:00:00Z'), at('2026-11-30T10:00:00Z'))).toBe(120)
+    expect(businessMinutesBetween(officeUtc, at('2026-11-27T16:00:00Z'), at('2026-11-30T10:00:00Z'))).toBe(
+      120,
+    )
     // Started on Saturday: the clock starts Monday 09:00.
     expect(addBusinessMinutes(officeUtc, at('2026-11-28T12:00:00Z'), 30)).toEqual(at('2026-11-30T09:30:00Z'))
   })
@@ -36,11 +38,17 @@ describe('business time by hand', () => {
     }
     // Thursday 24 Dec 16:00 CET + 2 h: one hour Thursday, Friday is a holiday, Monday 10:00 CET.
     expect(addBusinessMinutes(berlin, at('2026-12-24T15:00:00Z'), 120)).toEqual(at('2026-12-28T09:00:00Z'))
-    expect(businessMinutesBetween(berlin, at('2026-12-24T00:00:00Z'), at('2026-12-29T00:00:00Z'))).toBe(16 * 60)
+    expect(businessMinutesBetween(berlin, at('2026-12-24T00:00:00Z'), at('2026-12-29T00:00:00Z'))).toBe(
+      16 * 60,
+    )
   })
 
   it('counts real time across the Berlin clock changes', () => {
-    const nights: BusinessCalendar = { timezone: 'Europe/Berlin', hours: everyDay('01:00', '04:00'), holidays: [] }
+    const nights: BusinessCalendar = {
+      timezone: 'Europe/Berlin',
+      hours: everyDay('01:00', '04:00'),
+      holidays: [],
+    }
     // 29 March 2026: 02:00 CET becomes 03:00 CEST, the range holds two real hours.
     expect(businessMinutesBetween(nights, at('2026-03-28T23:00:00Z'), at('2026-03-29T22:00:00Z'))).toBe(120)
     // 25 October 2026: 03:00 CEST becomes 02:00 CET, the range holds four real hours.
@@ -48,19 +56,33 @@ describe('business time by hand', () => {
     // 01:00 CEST (23:00Z) + 200 min: 02:00 and 02:xx happen twice, so 04:20 UTC... is 03:20 CET.
     expect(addBusinessMinutes(nights, at('2026-10-24T23:00:00Z'), 200)).toEqual(at('2026-10-25T02:20:00Z'))
     // Friday 16:00 CEST + 2 h lands on Monday 10:00 CET: the offset changed over the weekend.
-    const office: BusinessCalendar = { timezone: 'Europe/Berlin', hours: weekdays('09:00', '17:00'), holidays: [] }
+    const office: BusinessCalendar = {
+      timezone: 'Europe/Berlin',
+      hours: weekdays('09:00', '17:00'),
+      holidays: [],
+    }
     expect(addBusinessMinutes(office, at('2026-10-23T14:00:00Z'), 120)).toEqual(at('2026-10-26T09:00:00Z'))
   })
 
   it('counts real time across the New York clock changes', () => {
     const allDay: BusinessCalendar = { timezone: 'America/New_York', hours: [], holidays: [] }
     // 8 March 2026 has 23 hours in New York, 1 November 2026 has 25.
-    expect(businessMinutesBetween(allDay, at('2026-03-08T05:00:00Z'), at('2026-03-09T04:00:00Z'))).toBe(23 * 60)
-    expect(businessMinutesBetween(allDay, at('2026-11-01T04:00:00Z'), at('2026-11-02T05:00:00Z'))).toBe(25 * 60)
+    expect(businessMinutesBetween(allDay, at('2026-03-08T05:00:00Z'), at('2026-03-09T04:00:00Z'))).toBe(
+      23 * 60,
+    )
+    expect(businessMinutesBetween(allDay, at('2026-11-01T04:00:00Z'), at('2026-11-02T05:00:00Z'))).toBe(
+      25 * 60,
+    )
     // A holiday closes a 24/7 calendar for that local day.
     const withHoliday: BusinessCalendar = { ...allDay, holidays: ['2026-03-08'] }
-    expect(addBusinessMinutes(withHoliday, at('2026-03-07T23:00:00-05:00'), 120)).toEqual(at('2026-03-09T05:00:00Z'))
-    const office: BusinessCalendar = { timezone: 'America/New_York', hours: weekdays('09:00', '17:00'), holidays: [] }
+    expect(addBusinessMinutes(withHoliday, at('2026-03-07T23:00:00-05:00'), 120)).toEqual(
+      at('2026-03-09T05:00:00Z'),
+    )
+    const office: BusinessCalendar = {
+      timezone: 'America/New_York',
+      hours: weekdays('09:00', '17:00'),
+      holidays: [],
+    }
     // Saturday 16:00 EST + 2 h: Monday 11:00 EDT = 15:00Z.
     expect(addBusinessMinutes(office, at('2026-03-07T21:00:00Z'), 120)).toEqual(at('2026-03-09T15:00:00Z'))
   })
@@ -80,7 +102,9 @@ describe('business time by hand', () => {
       holidays: [],
     }
     expect(addBusinessMinutes(split, at('2026-12-01T11:30:00Z'), 60)).toEqual(at('2026-12-01T13:30:00Z'))
-    expect(businessMinutesBetween(split, at('2026-12-01T00:00:00Z'), at('2026-12-02T00:00:00Z'))).toBe(14 * 60)
+    expect(businessMinutesBetween(split, at('2026-12-01T00:00:00Z'), at('2026-12-02T00:00:00Z'))).toBe(
+      14 * 60,
+    )
     // Past Tuesday's close the next open minute is a week later.
     expect(addBusinessMinutes(split, at('2026-12-01T23:59:00Z'), 2)).toEqual(at('2026-12-08T09:01:00Z'))
   })
@@ -116,7 +140,15 @@ const ZONES = [
   'Pacific/Chatham',
 ]
 // Days with clock changes in some of the zones above, so that random instants meet them often.
-const AROUND = ['2026-03-08', '2026-03-29', '2026-04-05', '2026-09-06', '2026-10-04', '2026-10-25', '2026-11-01']
+const AROUND = [
+  '2026-03-08',
+  '2026-03-29',
+  '2026-04-05',
+  '2026-09-06',
+  '2026-10-04',
+  '2026-10-25',
+  '2026-11-01',
+]
 
 /** The definition itself: is the minute starting at `ms` business time? */
 function openMinute(cal: BusinessCalendar, ms: number): boolean {
@@ -124,7 +156,9 @@ function openMinute(cal: BusinessCalendar, ms: number): boolean {
   if (cal.holidays.includes(local.toISODate() ?? '')) return false
   if (cal.hours.length === 0) return true
   const m = local.hour * 60 + local.minute
-  return cal.hours.some((r) => r.day === local.weekday % 7 && minuteOfDay(r.start) <= m && m < minuteOfDay(r.end))
+  return cal.hours.some(
+    (r) => r.day === local.weekday % 7 && minuteOfDay(r.start) <= m && m < minuteOfDay(r.end),
+  )
 }
 
 function randomCalendar(rand: () => number): BusinessCalendar {
@@ -139,7 +173,8 @@ function randomCalendar(rand: () => number): BusinessCalendar {
         const start = cursor + Math.floor(rand() * 12) * 15
         const end = Math.min(1440, start + 15 + Math.floor(rand() * 40) * 15)
         if (start >= end) break
-        const hhmm = (n: number) => `${String(Math.floor(n / 60)).padStart(2, '0')}:${String(n % 60).padStart(2, '0')}`
+        const hhmm = (n: number) =>
+          `${String(Math.floor(n / 60)).padStart(2, '0')}:${String(n % 60).padStart(2, '0')}`
         hours.push({ day, start: hhmm(start), end: hhmm(end) })
         cursor = end + 15
       }

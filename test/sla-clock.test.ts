@@ -62,7 +62,11 @@ describe('the ticket clock', () => {
   it('pushes due times out by the business minutes of a pause across closing time', () => {
     const ticket = planned(row({ firstRespondedAt: at('2026-12-24T14:30:00Z') }))
     // Waiting from Thursday 16:30 to Monday 10:00 Berlin: 30 + 60 business minutes.
-    const paused = businessMinutesBetween(policy.calendar, at('2026-12-24T15:30:00Z'), at('2026-12-28T09:00:00Z'))
+    const paused = businessMinutesBetween(
+      policy.calendar,
+      at('2026-12-24T15:30:00Z'),
+      at('2026-12-28T09:00:00Z'),
+    )
     expect(paused).toBe(90)
     const resumed = planned({ ...ticket, slaPausedMinutes: paused })
     // Tuesday 15:00 + 90 business minutes → Tuesday 16:30.
@@ -76,7 +80,11 @@ describe('the ticket clock', () => {
     expect(slaOf(ticket, at('2026-12-24T16:00:00Z'))?.state).toBe('breached')
     const waiting = { ...ticket, slaPausedSince: at('2026-12-24T15:00:00Z') }
     expect(slaOf(waiting, at('2027-01-10T12:00:00Z'))).toMatchObject({ state: 'ok', paused: true })
-    const met = { ...ticket, firstRespondedAt: at('2026-12-24T15:59:00Z'), resolvedAt: at('2026-12-28T12:00:00Z') }
+    const met = {
+      ...ticket,
+      firstRespondedAt: at('2026-12-24T15:59:00Z'),
+      resolvedAt: at('2026-12-28T12:00:00Z'),
+    }
     expect(slaOf(met, at('2027-01-10T12:00:00Z'))?.state).toBe('met')
     const late = { ...met, firstRespondedAt: at('2026-12-24T16:01:00Z') }
     expect(slaOf(late, at('2027-01-10T12:00:00Z'))?.state).toBe('breached')

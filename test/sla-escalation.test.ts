@@ -9,8 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type Database, openDatabase } from '../src/db/client.js'
 import { QUEUES, SCHEDULES } from '../src/jobs/queue.js'
 import { slaEscalation } from '../src/jobs/sla-escalation.js'
-import { createNotifier, type Notifier } from '../src/modules/notifications/notifier.js'
 import { startTicketChangeBus, type TicketChange } from '../src/modules/events/ticket-change-bus.js'
+import { createNotifier, type Notifier } from '../src/modules/notifications/notifier.js'
 import { runEscalation } from '../src/modules/sla/escalation.js'
 import {
   call,
@@ -106,7 +106,11 @@ describe('SLA escalation', () => {
 
     // Live events for staff: the ticket, the event and the target.
     await expect
-      .poll(() => live.filter((c) => c.kind === 'sla' && c.ticket_id === id).map((c) => 'sla_event' in c && c.sla_event))
+      .poll(() =>
+        live
+          .filter((c) => c.kind === 'sla' && c.ticket_id === id)
+          .map((c) => 'sla_event' in c && c.sla_event),
+      )
       .toEqual(['warning', 'breached'])
     expect(live.find((c) => c.kind === 'sla')).toMatchObject({ internal: true, target: 'first_response' })
     await bus.stop()
@@ -116,9 +120,9 @@ describe('SLA escalation', () => {
     expect((await slaHistory(id)).length).toBe(2)
     await runEscalation(ctx.database.db, notifier, at(created, 48))
     expect(await slaHistory(id)).toContainEqual({ type: 'sla_warning', actor: null, target: 'resolution' })
-    expect((await emailsAbout(id)).filter((e) => e.subject.includes('SLA warning')).map((e) => e.to)).toEqual([
-      [moderator, admin].find((u) => u.id === ticket.assigned_to)?.email,
-    ])
+    expect((await emailsAbout(id)).filter((e) => e.subject.includes('SLA warning')).map((e) => e.to)).toEqual(
+      [[moderator, admin].find((u) => u.id === ticket.assigned_to)?.email],
+    )
   })
 
   it('stays quiet while paused and after the first response is met', async () => {
@@ -131,7 +135,9 @@ describe('SLA escalation', () => {
     expect(await slaHistory(paused.id)).toEqual([])
     // First response met; resolution (60 min) not yet at 80 %.
     expect(await slaHistory(answered.id)).toEqual([])
-    const rows = await ctx.database.executeSql('SELECT sla_next_check_at FROM tickets WHERE id = $1', [paused.id])
+    const rows = await ctx.database.executeSql('SELECT sla_next_check_at FROM tickets WHERE id = $1', [
+      paused.id,
+    ])
     expect(rows.rows[0]?.sla_next_check_at).toBeNull()
   })
 

@@ -27,7 +27,8 @@ const targets = {
   medium: { first_response_minutes: 60, resolution_minutes: 240 },
   high: { first_response_minutes: 15, resolution_minutes: 120 },
 }
-const plus = (iso: unknown, minutes: number) => new Date(Date.parse(String(iso)) + minutes * MINUTE).toISOString()
+const plus = (iso: unknown, minutes: number) =>
+  new Date(Date.parse(String(iso)) + minutes * MINUTE).toISOString()
 const iso = (value: unknown) => new Date(String(value)).toISOString()
 
 beforeAll(async () => {
@@ -39,7 +40,10 @@ beforeAll(async () => {
   const seeded = body.data.find((p) => p.is_default)
   defaultId = String(seeded?.id)
   // Around the clock in UTC: due times are creation + target, easy to check by hand.
-  const patched = await call(ctx, admin, 'PATCH', `/api/sla-policies/${defaultId}`, { targets, calendar: allDay })
+  const patched = await call(ctx, admin, 'PATCH', `/api/sla-policies/${defaultId}`, {
+    targets,
+    calendar: allDay,
+  })
   expect(patched.status).toBe(200)
 })
 afterAll(() => ctx.close())
@@ -110,7 +114,10 @@ describe('SLA policies', () => {
       [{ ...good, calendar: { ...allDay, hours: [{ day: 7, start: '09:00', end: '12:00' }] } }, 'day'],
       [{ ...good, calendar: { ...allDay, hours: [{ day: 1, start: '9:00', end: '12:00' }] } }, 'start'],
       [{ ...good, calendar: { ...allDay, holidays: ['2026-02-30'] } }, '2026-02-30'],
-      [{ ...good, targets: { ...targets, high: { first_response_minutes: 0, resolution_minutes: 5 } } }, 'minutes'],
+      [
+        { ...good, targets: { ...targets, high: { first_response_minutes: 0, resolution_minutes: 5 } } },
+        'minutes',
+      ],
       [{ ...good, skill: 'Underwater basket weaving' }, 'Unknown skill'],
       [{ ...good, is_default: true, skill: 'x' }, 'cannot have a skill'],
     ]
@@ -187,7 +194,9 @@ describe('SLA policies', () => {
       targets,
       calendar: allDay,
     })
-    const billing = (await call(ctx, admin, 'GET', '/api/sla-policies')).body.data.find((p) => p.name === 'Billing')
+    const billing = (await call(ctx, admin, 'GET', '/api/sla-policies')).body.data.find(
+      (p) => p.name === 'Billing',
+    )
     const db = ctx.database.db
     expect((await policyFor(db, { relatedSkills: ['networking', 'Billing'] }))?.id).toBe(first.body.data.id)
     expect((await policyFor(db, { relatedSkills: ['Billing'] }))?.id).toBe(billing?.id)
@@ -221,7 +230,10 @@ describe('the clock on tickets', () => {
 
   it('counts the first public staff reply as first response; internal notes and the requester do not', async () => {
     const ticket = await createTicket(ctx, user)
-    await call(ctx, moderator, 'POST', `/api/tickets/${ticket.id}/comments`, { body: 'Looking', internal: true })
+    await call(ctx, moderator, 'POST', `/api/tickets/${ticket.id}/comments`, {
+      body: 'Looking',
+      internal: true,
+    })
     await call(ctx, user, 'POST', `/api/tickets/${ticket.id}/comments`, { body: 'Any news?' })
     expect((await ticketOf(ticket.id)).sla.first_responded_at).toBeNull()
     const reply = await call(ctx, moderator, 'POST', `/api/tickets/${ticket.id}/comments`, { body: 'On it' })
@@ -238,7 +250,9 @@ describe('the clock on tickets', () => {
     const waiting = await patch(ticket.id, { status: 'waiting_for_customer' })
     expect(waiting.data.sla).toMatchObject({ paused: true, state: 'ok' })
     await agePause(ticket.id, 30)
-    await call(ctx, user, 'POST', `/api/tickets/${ticket.id}/comments`, { body: 'Here is the log you asked for' })
+    await call(ctx, user, 'POST', `/api/tickets/${ticket.id}/comments`, {
+      body: 'Here is the log you asked for',
+    })
     const after = await ticketOf(ticket.id)
     expect(after.status).toBe('in_progress')
     expect(after.sla.paused).toBe(false)
@@ -276,11 +290,15 @@ describe('the clock on tickets', () => {
     const pushed = Date.parse(reopened.data.sla.resolution_due_at) - dueBefore
     expect(pushed).toBeGreaterThanOrEqual(45 * MINUTE)
     expect(pushed).toBeLessThan(46 * MINUTE)
-    const [row] = (await ctx.database.executeSql('SELECT resolved_at FROM tickets WHERE id = $1', [ticket.id])).rows
+    const [row] = (
+      await ctx.database.executeSql('SELECT resolved_at FROM tickets WHERE id = $1', [ticket.id])
+    ).rows
     expect(row?.resolved_at).toBeNull()
     // Resolved and confirmed: closed, met, no longer paused.
     await patch(ticket.id, { status: 'resolved' })
-    const closed = { data: shown((await call(ctx, user, 'POST', `/api/tickets/${ticket.id}/confirm`)).body.data) }
+    const closed = {
+      data: shown((await call(ctx, user, 'POST', `/api/tickets/${ticket.id}/confirm`)).body.data),
+    }
     expect(closed.data.sla).toMatchObject({ state: 'met', paused: false })
   })
 
@@ -291,7 +309,9 @@ describe('the clock on tickets', () => {
       sql`UPDATE tickets SET first_response_warning_at = now() - interval '1 minute' WHERE id = ${ticket.id}`,
     )
     expect((await ticketOf(ticket.id)).sla.state).toBe('warning')
-    await db.execute(sql`UPDATE tickets SET first_response_due_at = now() - interval '1 second' WHERE id = ${ticket.id}`)
+    await db.execute(
+      sql`UPDATE tickets SET first_response_due_at = now() - interval '1 second' WHERE id = ${ticket.id}`,
+    )
     expect((await ticketOf(ticket.id)).sla.state).toBe('breached')
     const cancelled = await patch(ticket.id, { status: 'cancelled' })
     expect(cancelled.data.sla).toBeNull()
@@ -303,7 +323,12 @@ describe('the clock on tickets', () => {
     await patch(b.id, { priority: 'high' })
     const c = await createTicket(ctx, user)
     await patch(c.id, { priority: 'low' })
-    const { status, body } = await call(ctx, moderator, 'GET', '/api/tickets/all?sort=due&status=todo&limit=100')
+    const { status, body } = await call(
+      ctx,
+      moderator,
+      'GET',
+      '/api/tickets/all?sort=due&status=todo&limit=100',
+    )
     expect(status).toBe(200)
     // The soonest target still running: first response until answered, then resolution.
     const dueOf = (sla: Record<string, unknown> | null) =>

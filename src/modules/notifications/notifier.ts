@@ -16,8 +16,8 @@ import {
   commentEmail,
   type EmailContent,
   passwordResetEmail,
-  slaEmail,
   STATUSES_THAT_EMAIL,
+  slaEmail,
   statusEmail,
 } from './email.templates.js'
 import { emailMessageId, ticketRootMessageId } from './message-ids.js'

@@ -11,7 +11,11 @@
 import { DateTime } from 'luxon'
 
 export type OpeningRange = { day: number; start: string; end: string }
-export type BusinessCalendar = { timezone: string; hours: readonly OpeningRange[]; holidays: readonly string[] }
+export type BusinessCalendar = {
+  timezone: string
+  hours: readonly OpeningRange[]
+  holidays: readonly string[]
+}
 
 const MINUTE = 60_000
 // A calendar with opening hours has at least one open weekday, so ten years of days without one
@@ -38,7 +42,8 @@ function prepare(calendar: BusinessCalendar): Prepared {
   const cached = preparedCache.get(calendar)
   if (cached) return cached
   const byWeekday: Array<Array<[number, number]>> = [[], [], [], [], [], [], []]
-  for (const range of calendar.hours) byWeekday[range.day]?.push([minuteOfDay(range.start), minuteOfDay(range.end)])
+  for (const range of calendar.hours)
+    byWeekday[range.day]?.push([minuteOfDay(range.start), minuteOfDay(range.end)])
   for (const ranges of byWeekday) ranges.sort((a, b) => a[0] - b[0])
   const prepared: Prepared = {
     zone: calendar.timezone,

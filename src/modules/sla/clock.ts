@@ -123,7 +123,12 @@ export function planClock(row: ClockRow, policy: ClockPolicy | null): SlaColumns
 
 type TargetState = 'ok' | 'warning' | 'breached' | 'met'
 
-function targetState(due: Date | null, warning: Date | null, doneAt: Date | null, at: Date): TargetState | null {
+function targetState(
+  due: Date | null,
+  warning: Date | null,
+  doneAt: Date | null,
+  at: Date,
+): TargetState | null {
   if (!due) return null
   if (doneAt) return doneAt <= due ? 'met' : 'breached'
   if (at >= due) return 'breached'

@@ -14,8 +14,8 @@ import { autoAssign } from '../assignment/assignment.service.js'
 import type { Notifier } from '../notifications/notifier.js'
 import { findUserById } from '../users/user.repository.js'
 import { type ClockPolicy, firstResponsePending, isResolved, planClock } from './clock.js'
-import type { SlaTargetName } from './sla.schemas.js'
 import * as repo from './sla.repository.js'
+import type { SlaTargetName } from './sla.schemas.js'
 
 export interface EscalationResult {
   warnings: number
@@ -93,7 +93,8 @@ async function escalateTicket(
   )
   const announced = due.filter((a) =>
     written.some(
-      (w) => w.type === (a.event === 'warning' ? 'sla_warning' : 'sla_breached') && w.details?.target === a.target,
+      (w) =>
+        w.type === (a.event === 'warning' ? 'sla_warning' : 'sla_breached') && w.details?.target === a.target,
     ),
   )
   if (announced.length === 0) return
@@ -103,7 +104,10 @@ async function escalateTicket(
     if (assignment.ticket) ticket = assignment.ticket
     if (assignment.result.assignedTo) {
       result.assigned++
-      await notifier.ticketAssigned(tx, ticket, { id: assignment.result.assignedTo, email: assignment.result.email })
+      await notifier.ticketAssigned(tx, ticket, {
+        id: assignment.result.assignedTo,
+        email: assignment.result.email,
+      })
     }
   }
   const assignee = ticket.assignedTo ? await findUserById(tx, ticket.assignedTo) : undefined

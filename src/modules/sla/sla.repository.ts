@@ -21,7 +21,12 @@ export async function listPolicies(db: DbOrTx): Promise<PolicyWithSkill[]> {
     .select(withSkill)
     .from(slaPolicies)
     .leftJoin(skills, eq(skills.id, slaPolicies.skillId))
-    .orderBy(asc(slaPolicies.isDefault), asc(slaPolicies.position), asc(slaPolicies.createdAt), asc(slaPolicies.id))
+    .orderBy(
+      asc(slaPolicies.isDefault),
+      asc(slaPolicies.position),
+      asc(slaPolicies.createdAt),
+      asc(slaPolicies.id),
+    )
   return rows.map((r) => ({ ...r.policy, skillName: r.skillName }))
 }
 

@@ -1,8 +1,8 @@
 // Service levels (api-contract.md, "Service levels"): policies, and the `sla` block of a ticket.
 // Types only: the web UI imports them.
 import Type, { type Static } from 'typebox'
-import { TICKET_PRIORITIES } from '../../shared/vocabulary.js'
 import { DateTime, Nullable, StringEnum } from '../../http/schemas.js'
+import { TICKET_PRIORITIES } from '../../shared/vocabulary.js'
 
 export const SLA_STATES = ['ok', 'warning', 'breached', 'met'] as const
 export type SlaStateName = (typeof SLA_STATES)[number]
@@ -123,7 +123,9 @@ export const UpdateSlaPolicyBody = Type.Object(
   {
     additionalProperties: false,
     minProperties: 1,
-    errorMessage: { minProperties: 'provide at least one of: name, is_default, skill, position, targets, calendar' },
+    errorMessage: {
+      minProperties: 'provide at least one of: name, is_default, skill, position, targets, calendar',
+    },
   },
 )
 export type UpdateSlaPolicyInput = Static<typeof UpdateSlaPolicyBody>

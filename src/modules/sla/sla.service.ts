@@ -1,19 +1,18 @@
 // Service levels: policy use cases (admin) and the clock hooks the tickets module calls inside its
 // transactions, so a ticket's due times always commit with the change that moved them.
 import { IANAZone, DateTime as Luxon } from 'luxon'
-import type { DbOrTx, Tx } from '../../db/client.js'
+import type { Db, DbOrTx, Tx } from '../../db/client.js'
 import type { TicketRow, TicketStatus } from '../../db/schema.js'
 import { inTransaction } from '../../db/transaction.js'
-import type { Db } from '../../db/client.js'
 import { AppError, badRequest, notFound } from '../../errors.js'
 import { type BusinessCalendar, businessMinutesBetween, minuteOfDay } from './business-time.js'
 import { type ClockPolicy, planClock } from './clock.js'
 import * as repo from './sla.repository.js'
 import type {
-  TicketSlaDto,
   CalendarDto,
   CreateSlaPolicyInput,
   SlaPolicyDto,
+  TicketSlaDto,
   UpdateSlaPolicyInput,
 } from './sla.schemas.js'
 
@@ -40,14 +39,18 @@ const DAY_NAMES = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Frid
 /** A calendar the clock can use: a real zone, ranges that start before they end and do not overlap. */
 export function checkCalendar(calendar: CalendarDto): CalendarDto {
   if (!IANAZone.isValidZone(calendar.timezone))
-    throw badRequest(`calendar.timezone must be an IANA time zone such as Europe/Berlin (got ${calendar.timezone})`)
+    throw badRequest(
+      `calendar.timezone must be an IANA time zone such as Europe/Berlin (got ${calendar.timezone})`,
+    )
   const byDay = new Map<number, Array<[number, number]>>()
   for (const range of calendar.hours) {
     const start = minuteOfDay(range.start)
     const end = minuteOfDay(range.end)
     if (start === 1440) throw badRequest('calendar.hours: a range cannot start at 24:00')
     if (end <= start)
-      throw badRequest(`calendar.hours: on ${DAY_NAMES[range.day]} ${range.start}-${range.end} must end after it starts`)
+      throw badRequest(
+        `calendar.hours: on ${DAY_NAMES[range.day]} ${range.start}-${range.end} must end after it starts`,
+      )
     byDay.set(range.day, [...(byDay.get(range.day) ?? []), [start, end]])
   }
   for (const [day, ranges] of byDay) {
@@ -58,11 +61,16 @@ export function checkCalendar(calendar: CalendarDto): CalendarDto {
   }
   for (const date of calendar.holidays)
     if (!Luxon.fromISO(date).isValid) throw badRequest(`calendar.holidays: ${date} is not a date`)
-  const hours = [...calendar.hours].sort((a, b) => a.day - b.day || minuteOfDay(a.start) - minuteOfDay(b.start))
+  const hours = [...calendar.hours].sort(
+    (a, b) => a.day - b.day || minuteOfDay(a.start) - minuteOfDay(b.start),
+  )
   return { timezone: calendar.timezone, hours, holidays: [...new Set(calendar.holidays)].sort() }
 }
 
-async function resolveSkill(db: DbOrTx, skill: string | null | undefined): Promise<string | null | undefined> {
+async function resolveSkill(
+  db: DbOrTx,
+  skill: string | null | undefined,
+): Promise<string | null | undefined> {
   if (skill === undefined || skill === null) return skill
   const id = await repo.findSkillId(db, skill.trim())
   if (!id) throw badRequest(`Unknown skill: ${skill}`)
@@ -113,7 +121,8 @@ export async function updatePolicy(db: Db, id: string, input: UpdateSlaPolicyInp
         'Make another policy the default instead (is_default: true on it)',
       )
     const isDefault = input.is_default ?? current.isDefault
-    const skillId = input.skill === undefined ? current.skillId : ((await resolveSkill(tx, input.skill)) ?? null)
+    const skillId =
+      input.skill === undefined ? current.skillId : ((await resolveSkill(tx, input.skill)) ?? null)
     if (isDefault && skillId) throw badRequest(DEFAULT_HAS_NO_SKILL)
     const calendar = input.calendar ? checkCalendar(input.calendar) : undefined
     if (isDefault && !current.isDefault) await repo.clearDefault(tx)
@@ -123,7 +132,9 @@ export async function updatePolicy(db: Db, id: string, input: UpdateSlaPolicyInp
       skillId,
       ...(input.position !== undefined ? { position: input.position } : {}),
       ...(input.targets ? { targets: input.targets } : {}),
-      ...(calendar ? { timezone: calendar.timezone, hours: calendar.hours, holidays: calendar.holidays } : {}),
+      ...(calendar
+        ? { timezone: calendar.timezone, hours: calendar.hours, holidays: calendar.holidays }
+        : {}),
     })
     return getPolicy(tx, id)
   })
@@ -150,7 +161,10 @@ const toClockPolicy = (row: repo.PolicyWithSkill): ClockPolicy => ({
 })
 
 /** The policy for a ticket: the first skill policy (admin order) whose skill it needs, else the default. */
-export async function policyFor(db: DbOrTx, ticket: Pick<TicketRow, 'relatedSkills'>): Promise<ClockPolicy | null> {
+export async function policyFor(
+  db: DbOrTx,
+  ticket: Pick<TicketRow, 'relatedSkills'>,
+): Promise<ClockPolicy | null> {
   const policies = await repo.listPolicies(db)
   const needed = new Set((ticket.relatedSkills ?? []).map((s) => s.toLowerCase()))
   const match =
@@ -169,7 +183,8 @@ async function currentPolicy(db: DbOrTx, ticket: TicketRow): Promise<ClockPolicy
 async function applyPlan(tx: Tx, row: TicketRow, policy: ClockPolicy | null, extra: repo.ClockColumns = {}) {
   const next = { ...row, ...extra }
   const plan = planClock(next, policy)
-  const changed = (Object.keys(extra) as Array<keyof repo.ClockColumns>).length > 0 ||
+  const changed =
+    (Object.keys(extra) as Array<keyof repo.ClockColumns>).length > 0 ||
     (Object.keys(plan) as Array<keyof typeof plan>).some((k) => !sameValue(plan[k], row[k]))
   return changed ? repo.writeClock(tx, row.id, { ...extra, ...plan }) : row
 }
@@ -209,7 +224,8 @@ export async function afterTicketChange(
   const extra: repo.ClockColumns = {}
   if (DONE.has(after.status) && !DONE.has(before.status)) extra.resolvedAt = now
   // Reopened (not cancelled): resolution is owed again.
-  if (!DONE.has(after.status) && after.status !== 'cancelled' && DONE.has(before.status)) extra.resolvedAt = null
+  if (!DONE.has(after.status) && after.status !== 'cancelled' && DONE.has(before.status))
+    extra.resolvedAt = null
   const policy = await currentPolicy(tx, after)
   const pausedNow = PAUSING.has(after.status)
   if (after.slaPausedSince === null && pausedNow) extra.slaPausedSince = now
@@ -237,10 +253,14 @@ const calendarCache = new WeakMap<DbOrTx, { at: number; calendars: Promise<Map<s
 function calendars(db: DbOrTx): Promise<Map<string, BusinessCalendar>> {
   const cached = calendarCache.get(db)
   if (cached && Date.now() - cached.at < CALENDAR_TTL_MS) return cached.calendars
-  const loading = repo.listPolicies(db).then(
-    (rows) =>
-      new Map(rows.map((r) => [r.id, { timezone: r.timezone, hours: r.hours, holidays: r.holidays }] as const)),
-  )
+  const loading = repo
+    .listPolicies(db)
+    .then(
+      (rows) =>
+        new Map(
+          rows.map((r) => [r.id, { timezone: r.timezone, hours: r.hours, holidays: r.holidays }] as const),
+        ),
+    )
   calendarCache.set(db, { at: Date.now(), calendars: loading })
   loading.catch(() => calendarCache.delete(db))
   return loading

@@ -86,17 +86,19 @@ export async function closeStaleResolved(db: DbOrTx, before: Date, limit: number
     .orderBy(asc(tickets.updatedAt))
     .limit(limit)
     .for('update', { skipLocked: true })
-  return db
-    .update(tickets)
-    // Closing ends the resolved ticket's pause; its resolution time stays.
-    .set({
-      status: 'closed',
-      updatedAt: sql`now()`,
-      slaPausedSince: null,
-      resolvedAt: sql`coalesce(${tickets.resolvedAt}, now())`,
-    })
-    .where(sql`${tickets.id} IN (${stale})`)
-    .returning()
+  return (
+    db
+      .update(tickets)
+      // Closing ends the resolved ticket's pause; its resolution time stays.
+      .set({
+        status: 'closed',
+        updatedAt: sql`now()`,
+        slaPausedSince: null,
+        resolvedAt: sql`coalesce(${tickets.resolvedAt}, now())`,
+      })
+      .where(sql`${tickets.id} IN (${stale})`)
+      .returning()
+  )
 }
 
 /** The background workflow's state; deliberately leaves updated_at alone (nothing a person sees changed). */

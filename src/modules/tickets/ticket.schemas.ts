@@ -123,7 +123,11 @@ export type TicketListInput = Static<typeof TicketListQuery>
 export const AllTicketsQuery = Type.Object({
   ...TicketListQuery.properties,
   sort: Type.Optional(
-    StringEnum(['created', 'due'], 'sort must be created or due', 'created: newest first (default); due: soonest due first'),
+    StringEnum(
+      ['created', 'due'],
+      'sort must be created or due',
+      'created: newest first (default); due: soonest due first',
+    ),
   ),
 })
 export type AllTicketsInput = Static<typeof AllTicketsQuery>

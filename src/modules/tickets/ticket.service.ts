@@ -72,7 +72,11 @@ export async function listAllTickets(db: Db, query: AllTicketsInput) {
   const { page, limit, window } = pageWindow(query)
   const assignedTo = query.assigned_to === 'unassigned' ? repo.UNASSIGNED : query.assigned_to?.toLowerCase()
   const list = query.sort === 'due' ? repo.listAllTicketsByDue : repo.listAllTickets
-  const { rows, total } = await list(db, { status: query.status, priority: query.priority, assignedTo }, window)
+  const { rows, total } = await list(
+    db,
+    { status: query.status, priority: query.priority, assignedTo },
+    window,
+  )
   return { rows: await sla.withTimeLeft(db, rows), meta: { total, page, limit } }
 }
 
@@ -121,55 +125,65 @@ export async function updateTicket(
   id: string,
   input: UpdateTicketInput,
 ) {
-  return inTransaction(db, async (tx) => {
-    const ticket = await loadVisibleTicket(tx, user, id, { forUpdate: true })
-    const changes: Parameters<typeof repo.updateTicket>[2] = {}
-    const events: repo.NewTicketEvent[] = []
-    let assigneeEmail: string | null = null
-    const event = (type: repo.NewTicketEvent['type'], from: string | null, to: string | null) =>
-      events.push({ ticketId: ticket.id, actorId: user.id, type, fromValue: from, toValue: to })
+  return withTimeLeft(
+    db,
+    await inTransaction(db, async (tx) => {
+      const ticket = await loadVisibleTicket(tx, user, id, { forUpdate: true })
+      const changes: Parameters<typeof repo.updateTicket>[2] = {}
+      const events: repo.NewTicketEvent[] = []
+      let assigneeEmail: string | null = null
+      const event = (type: repo.NewTicketEvent['type'], from: string | null, to: string | null) =>
+        events.push({ ticketId: ticket.id, actorId: user.id, type, fromValue: from, toValue: to })
 
-    if (input.status !== undefined && input.status !== ticket.status) {
-      if (!canMove(ticket.status, input.status)) throw invalidTransition(ticket.status, input.status)
-      changes.status = input.status
-      event('status_changed', ticket.status, input.status)
-    }
-    if (input.priority !== undefined) {
-      // A person chose this priority: analysis must never overwrite it.
-      changes.priorityManual = true
-      if (input.priority !== ticket.priority) {
-        changes.priority = input.priority
-        event('priority_changed', ticket.priority, input.priority)
+      if (input.status !== undefined && input.status !== ticket.status) {
+        if (!canMove(ticket.status, input.status)) throw invalidTransition(ticket.status, input.status)
+        changes.status = input.status
+        event('status_changed', ticket.status, input.status)
       }
-    }
-    if (input.helpful_notes !== undefined) {
-      const notes = input.helpful_notes === '' ? null : input.helpful_notes
-      if (notes !== ticket.helpfulNotes) {
-        changes.helpfulNotes = notes
-        event('notes_changed', ticket.helpfulNotes, notes)
+      if (input.priority !== undefined) {
+        // A person chose this priority: analysis must never overwrite it.
+        changes.priorityManual = true
+        if (input.priority !== ticket.priority) {
+          changes.priority = input.priority
+          event('priority_changed', ticket.priority, input.priority)
+        }
       }
-    }
-    if (input.assigned_to !== undefined) {
-      const assignee = input.assigned_to?.toLowerCase() ?? null
-      if (assignee !== ticket.assignedTo) {
-        assigneeEmail = assignee === null ? null : await assertAssignable(tx, assignee)
-        changes.assignedTo = assignee
-        event('assigned', ticket.assignedTo, assignee)
-        // Who it went to, by email, as auto-assignment records it: history readers (moderators
-        // cannot list users) see a person, not an id.
-        const last = events.at(-1)
-        if (last) last.details = { reason: 'manual', assignee_email: assigneeEmail }
+      if (input.helpful_notes !== undefined) {
+        const notes = input.helpful_notes === '' ? null : input.helpful_notes
+        if (notes !== ticket.helpfulNotes) {
+          changes.helpfulNotes = notes
+          event('notes_changed', ticket.helpfulNotes, notes)
+        }
       }
-    }
-    const updated = Object.keys(changes).length > 0 ? await repo.updateTicket(tx, ticket.id, changes) : ticket
-    const row = await sla.afterTicketChange(tx, ticket, updated)
-    await repo.insertEvents(tx, events)
-    if (changes.status) await notifier.statusChanged(tx, row, changes.status, user.id)
-    // The assignee's workload and "last assigned" are kept by the tickets trigger (migration 0007).
-    if (changes.assignedTo && assigneeEmail)
-      await notifier.ticketAssigned(tx, row, { id: changes.assignedTo, email: assigneeEmail })
-    return repo.toTicketDto(row)
-  })
+      if (input.assigned_to !== undefined) {
+        const assignee = input.assigned_to?.toLowerCase() ?? null
+        if (assignee !== ticket.assignedTo) {
+          assigneeEmail = assignee === null ? null : await assertAssignable(tx, assignee)
+          changes.assignedTo = assignee
+          event('assigned', ticket.assignedTo, assignee)
+          // Who it went to, by email, as auto-assignment records it: history readers (moderators
+          // cannot list users) see a person, not an id.
+          const last = events.at(-1)
+          if (last) last.details = { reason: 'manual', assignee_email: assigneeEmail }
+        }
+      }
+      const updated =
+        Object.keys(changes).length > 0 ? await repo.updateTicket(tx, ticket.id, changes) : ticket
+      const row = await sla.afterTicketChange(tx, ticket, updated)
+      await repo.insertEvents(tx, events)
+      if (changes.status) await notifier.statusChanged(tx, row, changes.status, user.id)
+      // The assignee's workload and "last assigned" are kept by the tickets trigger (migration 0007).
+      if (changes.assignedTo && assigneeEmail)
+        await notifier.ticketAssigned(tx, row, { id: changes.assignedTo, email: assigneeEmail })
+      return repo.toTicketDto(row)
+    }),
+  )
+}
+
+/** The ticket with its business time left, read after the transaction (PGlite has one connection). */
+async function withTimeLeft(db: Db, ticket: TicketDto): Promise<TicketDto> {
+  const [shown] = await sla.withTimeLeft(db, [ticket])
+  return shown ?? ticket
 }
 
 /** The assignee's email, if they are an active moderator or admin; 400 otherwise. */
@@ -372,36 +386,43 @@ export async function creatorDecision(
   id: string,
   decision: 'confirm' | 'reopen',
 ) {
-  return inTransaction(db, async (tx) => {
-    const ticket = await loadVisibleTicket(tx, user, id, { forUpdate: true })
-    if (ticket.createdBy !== user.id) {
-      throw forbidden(
-        decision === 'confirm'
-          ? "Only the ticket's creator can confirm the fix"
-          : "Only the ticket's creator can reopen the ticket",
+  return withTimeLeft(
+    db,
+    await inTransaction(db, async (tx) => {
+      const ticket = await loadVisibleTicket(tx, user, id, { forUpdate: true })
+      if (ticket.createdBy !== user.id) {
+        throw forbidden(
+          decision === 'confirm'
+            ? "Only the ticket's creator can confirm the fix"
+            : "Only the ticket's creator can reopen the ticket",
+        )
+      }
+      const to = decision === 'confirm' ? 'closed' : 'in_progress'
+      if (ticket.status !== 'resolved') {
+        throw new AppError(
+          'INVALID_TRANSITION',
+          'Invalid status transition',
+          `Only a resolved ticket can be ${decision === 'confirm' ? 'confirmed' : 'reopened'}; this one is ${ticket.status}`,
+        )
+      }
+      const row = await sla.afterTicketChange(
+        tx,
+        ticket,
+        await repo.updateTicket(tx, ticket.id, { status: to }),
       )
-    }
-    const to = decision === 'confirm' ? 'closed' : 'in_progress'
-    if (ticket.status !== 'resolved') {
-      throw new AppError(
-        'INVALID_TRANSITION',
-        'Invalid status transition',
-        `Only a resolved ticket can be ${decision === 'confirm' ? 'confirmed' : 'reopened'}; this one is ${ticket.status}`,
-      )
-    }
-    const row = await sla.afterTicketChange(tx, ticket, await repo.updateTicket(tx, ticket.id, { status: to }))
-    await repo.insertEvents(tx, [
-      {
-        ticketId: ticket.id,
-        actorId: user.id,
-        type: 'status_changed',
-        fromValue: ticket.status,
-        toValue: to,
-      },
-    ])
-    await notifier.statusChanged(tx, row, to, user.id)
-    return repo.toTicketDto(row)
-  })
+      await repo.insertEvents(tx, [
+        {
+          ticketId: ticket.id,
+          actorId: user.id,
+          type: 'status_changed',
+          fromValue: ticket.status,
+          toValue: to,
+        },
+      ])
+      await notifier.statusChanged(tx, row, to, user.id)
+      return repo.toTicketDto(row)
+    }),
+  )
 }
 
 /**

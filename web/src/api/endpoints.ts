@@ -9,6 +9,8 @@ import type {
   Priority,
   Role,
   Skill,
+  SlaPolicy,
+  SlaPolicyInput,
   StaffTicket,
   Ticket,
   TicketEvent,
@@ -29,6 +31,8 @@ export interface TicketQuery {
   priority?: Priority
   /** A user id, or "unassigned" (GET /all only). */
   assigned_to?: string
+  /** GET /all only: "due" lists the soonest SLA due first. */
+  sort?: 'due'
 }
 
 export interface TicketPatch {
@@ -126,4 +130,14 @@ export const skills = {
 export const emails = {
   list: (query: { page?: number; limit?: number; to?: string }) =>
     page<Email>(withQuery('/api/admin/emails', { ...query })),
+}
+
+export const slaPolicies = {
+  list: () => get<SlaPolicy[]>('/api/sla-policies'),
+  create: async (input: SlaPolicyInput) => (await call<SlaPolicy>('POST', '/api/sla-policies', input)).data,
+  update: async (id: string, input: Partial<SlaPolicyInput>) =>
+    (await call<SlaPolicy>('PATCH', `/api/sla-policies/${encodeURIComponent(id)}`, input)).data,
+  remove: async (id: string) => {
+    await call<null>('DELETE', `/api/sla-policies/${encodeURIComponent(id)}`)
+  },
 }

@@ -6,6 +6,7 @@
 import type { PageMeta as ServerPageMeta } from '../../../src/http/envelope'
 import type { EmailDto } from '../../../src/modules/notifications/email.schemas'
 import type { SkillDto } from '../../../src/modules/skills/skill.schemas'
+import type { CreateSlaPolicyInput, SlaPolicyDto, TicketSlaDto } from '../../../src/modules/sla/sla.schemas'
 import type {
   AttachmentDto,
   CommentDto,
@@ -47,6 +48,10 @@ export type Attachment = Json<AttachmentDto>
 export type TicketEvent = Json<TicketEventDto>
 export type TicketEventType = TicketEvent['type']
 export type Email = Json<EmailDto>
+export type TicketSla = Json<TicketSlaDto>
+export type SlaPolicy = Json<SlaPolicyDto>
+export type SlaPolicyInput = CreateSlaPolicyInput
+export type OpeningRange = SlaPolicyInput['calendar']['hours'][number]
 export type EmailStatus = Email['status']
 export type PageMeta = ServerPageMeta
 
