@@ -36,7 +36,7 @@ export function WeekEditor(props: {
               {ranges.map(({ range, index }, n) => {
                 const id = `${idPrefix}-d${day}-${n}`
                 return (
-                  <span key={index} class="sla-range" role="group" aria-label={`${name} range ${n + 1}`}>
+                  <span key={index} class="sla-range">
                     <label class="visually-hidden" for={`${id}-start`}>
                       {name} range {n + 1} opens
                     </label>
