@@ -72,6 +72,12 @@ function announcementsOf(row: TicketRow, now: Date): { due: Announcement[]; mark
   return { due, markers }
 }
 
+/** What one run reads once: policies by id, and the admins' addresses (for breaches). */
+interface RunCache {
+  policies: Map<string, ClockPolicy | null>
+  admins?: string[]
+}
+
 async function escalateTicket(
   tx: Tx,
   notifier: Notifier,
@@ -79,6 +85,7 @@ async function escalateTicket(
   policy: ClockPolicy | null,
   now: Date,
   result: EscalationResult,
+  cache: RunCache,
 ): Promise<void> {
   const { due, markers } = announcementsOf(row, now)
   const marked = { ...row, ...markers }
@@ -111,7 +118,8 @@ async function escalateTicket(
     }
   }
   const assignee = ticket.assignedTo ? await findUserById(tx, ticket.assignedTo) : undefined
-  const admins = breached ? await repo.activeAdminEmails(tx) : []
+  if (breached) cache.admins ??= await repo.activeAdminEmails(tx)
+  const admins = breached ? (cache.admins ?? []) : []
   for (const a of announced) {
     if (a.event === 'warning') result.warnings++
     else result.breaches++
@@ -137,13 +145,13 @@ export async function runEscalation(
 ): Promise<EscalationResult> {
   const { batchSize = 200, maxBatches = 25 } = options
   const result: EscalationResult = { warnings: 0, breaches: 0, assigned: 0 }
-  const policies = new Map<string, ClockPolicy | null>()
+  const cache: RunCache = { policies: new Map() }
   for (let batch = 0; batch < maxBatches; batch++) {
     const claimed = await inTransaction(db, async (tx) => {
       const rows = await repo.claimDueTickets(tx, now, batchSize)
       for (const row of rows) {
-        const policy = await policyOf(tx, row.slaPolicyId, policies)
-        await escalateTicket(tx, notifier, row, policy, now, result)
+        const policy = await policyOf(tx, row.slaPolicyId, cache.policies)
+        await escalateTicket(tx, notifier, row, policy, now, result, cache)
       }
       return rows.length
     })
