@@ -23,6 +23,7 @@ import { runPgbenchPhase } from './pgbench-phase.js'
 import { elapsedSeconds, fmt, heading } from './report.js'
 import { runReportPhase } from './report-phase.js'
 import { describeData, holdsSeed, type SeedReport, seedDatabase } from './seed.js'
+import { runSlaPhase } from './sla-phase.js'
 import { printSummary } from './summary.js'
 import { runWorkflowPhase } from './workflow/phase.js'
 
@@ -131,4 +132,7 @@ if (!quick) await runBulkPhase()
 
 // The background workflow (issue 3), on its own small databases.
 if (!quick) await runWorkflowPhase()
+
+// SLA escalation's cost per run (issue 12), on its own database.
+if (!quick) await runSlaPhase()
 console.log(`\ntotal runtime ${fmt.s(elapsedSeconds(started))}`)

@@ -33,6 +33,7 @@ import { createNotifier } from './modules/notifications/notifier.js'
 import { reportRoutes } from './modules/reports/report.routes.js'
 import { satisfactionRoutes } from './modules/satisfaction/satisfaction.routes.js'
 import { skillRoutes } from './modules/skills/skill.routes.js'
+import { slaPolicyRoutes } from './modules/sla/sla.routes.js'
 import { attachmentRoutes } from './modules/tickets/attachment.routes.js'
 import { ticketRoutes } from './modules/tickets/ticket.routes.js'
 import { ticketIdByNumber } from './modules/tickets/ticket.service.js'
@@ -151,6 +152,7 @@ export async function buildApp({ config, database, queue, logger, metrics = crea
       await api.register(attachmentRoutes, deps)
       await api.register(userRoutes, { ...deps, prefix: '/users' })
       await api.register(skillRoutes, { ...deps, prefix: '/skills' })
+      await api.register(slaPolicyRoutes, { ...deps, prefix: '/sla-policies' })
       await api.register(emailRoutes, { ...deps, prefix: '/admin' })
       await api.register(inboundAdminRoutes, { ...deps, prefix: '/admin' })
       await api.register(eventRoutes, { ...deps, bus })

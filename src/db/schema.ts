@@ -182,11 +182,15 @@ export const tickets = pgTable(
     // When escalation must next look at this ticket (a warning or a breach instant); null while
     // paused or when nothing is left to announce. The job reads only rows due through its index.
     slaNextCheckAt: timestamp('sla_next_check_at', { withTimezone: true }),
-    // When each announcement was recorded: at most one warning and one breach per target.
-    firstResponseWarnedAt: timestamp('first_response_warned_at', { withTimezone: true }),
-    firstResponseBreachedAt: timestamp('first_response_breached_at', { withTimezone: true }),
-    resolutionWarnedAt: timestamp('resolution_warned_at', { withTimezone: true }),
-    resolutionBreachedAt: timestamp('resolution_breached_at', { withTimezone: true }),
+    // The instants at which 80 % of each target is used (the `warning` state), stored like the due
+    // times so that every response computes its state from the row alone.
+    firstResponseWarningAt: timestamp('first_response_warning_at', { withTimezone: true }),
+    resolutionWarningAt: timestamp('resolution_warning_at', { withTimezone: true }),
+    // When escalation recorded each announcement: at most one warning and one breach per target.
+    firstResponseWarningSentAt: timestamp('first_response_warning_sent_at', { withTimezone: true }),
+    firstResponseBreachSentAt: timestamp('first_response_breach_sent_at', { withTimezone: true }),
+    resolutionWarningSentAt: timestamp('resolution_warning_sent_at', { withTimezone: true }),
+    resolutionBreachSentAt: timestamp('resolution_breach_sent_at', { withTimezone: true }),
   },
   (t) => [
     uniqueIndex('tickets_number_key').on(t.number),

@@ -9,6 +9,7 @@ import { useSession } from './lib/session'
 import { isStaff } from './lib/workflow'
 import { Outbox } from './pages/admin/Outbox'
 import { Skills } from './pages/admin/Skills'
+import { SlaPolicies } from './pages/admin/SlaPolicies'
 import { UserDetail } from './pages/admin/UserDetail'
 import { Users } from './pages/admin/Users'
 import { ForgotPassword } from './pages/auth/ForgotPassword'
@@ -55,6 +56,7 @@ const ROUTES: RouteDef[] = [
   { pattern: '/admin/users/:id', access: 'admin', render: (p) => <UserDetail key={p.id} id={p.id ?? ''} /> },
   { pattern: '/admin/skills', access: 'admin', render: () => <Skills /> },
   { pattern: '/admin/emails', access: 'admin', render: () => <Outbox /> },
+  { pattern: '/admin/sla', access: 'admin', render: () => <SlaPolicies /> },
 ]
 
 function allowed(access: Access, role: Role): boolean {

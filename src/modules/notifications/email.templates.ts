@@ -146,3 +146,25 @@ export function acknowledgementEmail(appUrl: string, ticket: TicketRef): EmailCo
     `Reply to this email to add to it; keep [#${ticket.number}] in the subject.`,
   ])
 }
+
+/** Escalation of a service-level target: 80 % of it used (warning) or missed (breached). */
+export function slaEmail(
+  appUrl: string,
+  ticket: TicketRef & { priority: string },
+  event: 'warning' | 'breached',
+  target: 'first_response' | 'resolution',
+  dueAt: Date,
+): EmailContent {
+  const what = target === 'first_response' ? 'first response' : 'resolution'
+  const subject =
+    event === 'warning'
+      ? `${subjectTag(ticket)} SLA warning: ${what} due soon: ${oneLine(ticket.title)}`
+      : `${subjectTag(ticket)} SLA breached: ${what} overdue: ${oneLine(ticket.title)}`
+  return render(appUrl, ticket, subject, [
+    event === 'warning'
+      ? `80 % of the ${what} time for "${ticket.title}" is used.`
+      : `The ${what} target for "${ticket.title}" was missed.`,
+    `Priority: ${ticket.priority}`,
+    `Due: ${dueAt.toISOString()}`,
+  ])
+}

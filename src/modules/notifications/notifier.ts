@@ -19,6 +19,7 @@ import {
   type EmailContent,
   passwordResetEmail,
   STATUSES_THAT_EMAIL,
+  slaEmail,
   statusEmail,
 } from './email.templates.js'
 import { emailMessageId, ticketRootMessageId } from './message-ids.js'
@@ -46,6 +47,15 @@ export interface Notifier {
   ticketAcknowledged(
     tx: DbOrTx,
     ticket: Pick<TicketRow, 'id' | 'number' | 'title' | 'createdBy'>,
+  ): Promise<void>
+  /** An SLA warning or breach: to each of `recipients` (the assignee; at a breach also admins). */
+  slaEscalated(
+    tx: DbOrTx,
+    ticket: TicketRow,
+    event: 'warning' | 'breached',
+    target: 'first_response' | 'resolution',
+    dueAt: Date,
+    recipients: string[],
   ): Promise<void>
   /** A password reset link, to the address it was asked for. */
   passwordReset(tx: DbOrTx, to: string, link: string, validMinutes: number): Promise<void>
@@ -122,6 +132,10 @@ export function createNotifier(options: {
     },
     async ticketAcknowledged(tx, ticket) {
       await record(tx, ticket.createdBy, acknowledgementEmail(appUrl, ticket), ticket.id)
+    },
+    async slaEscalated(tx, ticket, event, target, dueAt, recipients) {
+      const content = slaEmail(appUrl, ticket, event, target, dueAt)
+      for (const to of new Set(recipients)) await recordTo(tx, to, content, ticket.id)
     },
     async passwordReset(tx, to, link, validMinutes) {
       await recordTo(tx, to, passwordResetEmail(link, validMinutes), null)

@@ -7,6 +7,7 @@ import type { RoutePlugin } from '../../http/types.js'
 import { currentUser, requireRole } from '../auth/auth.hooks.js'
 import { STAFF_ROLES } from '../users/roles.js'
 import {
+  AllTicketsQuery,
   CommentSchema,
   CreateCommentBody,
   CreateTicketBody,
@@ -77,8 +78,9 @@ export const ticketRoutes: RoutePlugin = async (app, { config, database, queue, 
       onRequest: requireRole(STAFF_ROLES, 'Only moderators and admins can view all tickets'),
       schema: {
         tags: ['tickets'],
-        summary: 'Every ticket, newest first, with assignee and creator emails (moderator/admin)',
-        querystring: TicketListQuery,
+        summary:
+          'Every ticket, newest first (sort=due: soonest SLA due first), with assignee and creator emails (moderator/admin)',
+        querystring: AllTicketsQuery,
         response: { 200: PagedEnvelope(TicketWithPeopleSchema), ...errors },
       },
     },

@@ -13,6 +13,8 @@ import type {
   SatisfactionRating,
   Skill,
   SkillRow,
+  SlaPolicy,
+  SlaPolicyInput,
   StaffTicket,
   SummaryRow,
   Survey,
@@ -35,6 +37,8 @@ export interface TicketQuery {
   priority?: Priority
   /** A user id, or "unassigned" (GET /all only). */
   assigned_to?: string
+  /** GET /all only: "due" lists the soonest SLA due first. */
+  sort?: 'due'
 }
 
 export interface TicketPatch {
@@ -160,4 +164,14 @@ export const reports = {
   backlog: () => get<BacklogRow[]>('/api/reports/backlog'),
   csv: (report: 'summary' | 'moderators' | 'skills' | 'backlog', query: Record<string, string> = {}) =>
     withQuery(`/api/reports/${report}`, { ...query, format: 'csv' }),
+}
+
+export const slaPolicies = {
+  list: () => get<SlaPolicy[]>('/api/sla-policies'),
+  create: async (input: SlaPolicyInput) => (await call<SlaPolicy>('POST', '/api/sla-policies', input)).data,
+  update: async (id: string, input: Partial<SlaPolicyInput>) =>
+    (await call<SlaPolicy>('PATCH', `/api/sla-policies/${encodeURIComponent(id)}`, input)).data,
+  remove: async (id: string) => {
+    await call<null>('DELETE', `/api/sla-policies/${encodeURIComponent(id)}`)
+  },
 }

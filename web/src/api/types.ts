@@ -13,6 +13,7 @@ import type {
 } from '../../../src/modules/reports/report.schemas'
 import type { SatisfactionDto, SurveyDto } from '../../../src/modules/satisfaction/satisfaction.schemas'
 import type { SkillDto } from '../../../src/modules/skills/skill.schemas'
+import type { CreateSlaPolicyInput, SlaPolicyDto, TicketSlaDto } from '../../../src/modules/sla/sla.schemas'
 import type {
   AttachmentDto,
   CommentDto,
@@ -54,6 +55,10 @@ export type Attachment = Json<AttachmentDto>
 export type TicketEvent = Json<TicketEventDto>
 export type TicketEventType = TicketEvent['type']
 export type Email = Json<EmailDto>
+export type TicketSla = Json<TicketSlaDto>
+export type SlaPolicy = Json<SlaPolicyDto>
+export type SlaPolicyInput = CreateSlaPolicyInput
+export type OpeningRange = SlaPolicyInput['calendar']['hours'][number]
 export type EmailStatus = Email['status']
 export type PageMeta = ServerPageMeta
 export type Satisfaction = Json<SatisfactionDto>

@@ -24,6 +24,7 @@ function navFor(user: User): NavItem[] {
     items.push(
       { href: '/admin/users', label: 'Users' },
       { href: '/admin/skills', label: 'Skills' },
+      { href: '/admin/sla', label: 'Service levels' },
       { href: '/admin/emails', label: 'Outbox' },
     )
   }

@@ -3,7 +3,7 @@ import type { ApiError } from '../../api/client'
 import { tickets } from '../../api/endpoints'
 import type { Ticket } from '../../api/types'
 import { AttachmentList } from '../../components/Attachments'
-import { PriorityBadge, ProcessingBadge, StatusBadge } from '../../components/Badges'
+import { PriorityBadge, ProcessingBadge, SlaBadge, StatusBadge } from '../../components/Badges'
 import { ErrorMessage } from '../../components/ErrorMessage'
 import { Field, lengthProblem } from '../../components/Field'
 import { DateTime, RelativeTime } from '../../components/Time'
@@ -27,6 +27,16 @@ export function DetailsCard({ ticket, directory }: { ticket: Ticket; directory: 
         <dt>Priority</dt>
         <dd data-testid="ticket-priority">
           <PriorityBadge priority={ticket.priority} />
+        </dd>
+        <dt>Service level</dt>
+        <dd data-testid="ticket-sla">
+          <SlaBadge sla={ticket.sla} />
+          {ticket.sla?.due_at && (
+            <span class="muted small">
+              {' '}
+              due <DateTime iso={ticket.sla.due_at} />
+            </span>
+          )}
         </dd>
         <dt>Assignee</dt>
         <dd data-testid="ticket-assignee">
