@@ -389,6 +389,40 @@ describe('reports', () => {
     for (const row of rows) expect(row).toHaveLength(9)
   })
 
+  it('counts a ticket worked through the API: the clocks the SLA module keeps feed the report', async () => {
+    const day = new Date().toISOString().slice(0, 10)
+    const today = async () =>
+      (await get(admin, `/api/reports/summary?from=${day}&to=${day}`)).body.data[0] as unknown as {
+        created: number
+        resolved: number
+      }
+    const before = await today()
+    const fresh = await signedInUser(ctx, 'moderator')
+    const { body } = await call(ctx, requester, 'POST', '/api/tickets', {
+      title: 'Printer on floor 3 is offline',
+      description: 'Nobody on floor 3 can print since this morning.',
+    })
+    const id = String(body.data.id)
+    await call(ctx, admin, 'PATCH', `/api/tickets/${id}`, { assigned_to: fresh.id, status: 'in_progress' })
+    await call(ctx, fresh, 'POST', `/api/tickets/${id}/comments`, {
+      body: 'Restarting the print server now.',
+    })
+    await call(ctx, fresh, 'PATCH', `/api/tickets/${id}`, { status: 'resolved' })
+
+    expect(await today()).toMatchObject({ created: before.created + 1, resolved: before.resolved + 1 })
+    const { rows } = await ctx.database.executeSql(
+      `SELECT extract(epoch FROM first_responded_at - created_at) / 60 AS minutes FROM tickets WHERE id = $1`,
+      [id],
+    )
+    const people = await get(admin, `/api/reports/moderators?from=${day}&to=${day}`)
+    expect(people.body.data.find((r) => (r.user as { id: string }).id === fresh.id)).toMatchObject({
+      assigned: 1,
+      resolved: 1,
+      first_response_median_minutes: Math.round(Number(rows[0]?.minutes) * 10) / 10,
+      sla_met_pct: 100,
+    })
+  })
+
   it('is for moderators and admins only', async () => {
     for (const path of ['summary', 'moderators', 'skills', 'backlog']) {
       const { status, body } = await get(requester, `/api/reports/${path}`)
