@@ -21,7 +21,9 @@ import { runExplainPhase } from './explain-phase.js'
 import { runHttpPhase } from './http-phase.js'
 import { runPgbenchPhase } from './pgbench-phase.js'
 import { elapsedSeconds, fmt, heading } from './report.js'
+import { runReportPhase } from './report-phase.js'
 import { describeData, holdsSeed, type SeedReport, seedDatabase } from './seed.js'
+import { runSlaPhase } from './sla-phase.js'
 import { printSummary } from './summary.js'
 import { runWorkflowPhase } from './workflow/phase.js'
 
@@ -87,6 +89,8 @@ try {
   const pgbench = await runPgbenchPhase(database, url, http.sessionToken, { diagnostics: !quick })
 
   printSummary(http, pgbench)
+  // Reports (issue 12) last: it fills report columns on the data the phases above measured.
+  if (!quick) await runReportPhase(url)
 } finally {
   await database.close()
   if (keep) console.log(`\nkept database ${BENCH_DB} (--keep): ${url}`)
@@ -128,4 +132,7 @@ if (!quick) await runBulkPhase()
 
 // The background workflow (issue 3), on its own small databases.
 if (!quick) await runWorkflowPhase()
+
+// SLA escalation's cost per run (issue 12), on its own database.
+if (!quick) await runSlaPhase()
 console.log(`\ntotal runtime ${fmt.s(elapsedSeconds(started))}`)

@@ -31,7 +31,10 @@ import { inboundAdminRoutes, inboundEmailRoute } from './modules/inbound/inbound
 import { emailRoutes } from './modules/notifications/email.routes.js'
 import { messageIdDomain } from './modules/notifications/message-ids.js'
 import { createNotifier } from './modules/notifications/notifier.js'
+import { reportRoutes } from './modules/reports/report.routes.js'
+import { satisfactionRoutes } from './modules/satisfaction/satisfaction.routes.js'
 import { skillRoutes } from './modules/skills/skill.routes.js'
+import { slaPolicyRoutes } from './modules/sla/sla.routes.js'
 import { attachmentRoutes } from './modules/tickets/attachment.routes.js'
 import { createPageCache } from './modules/tickets/page-cache.js'
 import { ticketRoutes } from './modules/tickets/ticket.routes.js'
@@ -155,6 +158,8 @@ export async function buildApp({ config, database, queue, logger, metrics = crea
     intake: { db: database.db, queue, notifier, config, ticketIdByNumber },
     prefix: '/api/inbound',
   })
+  // The emailed token is the credential: no session needed.
+  await app.register(satisfactionRoutes, { ...deps, prefix: '/api/satisfaction' })
   await app.register(
     async (api) => {
       // Everything below needs a signed-in user; auth, health and docs are registered outside.
@@ -163,9 +168,11 @@ export async function buildApp({ config, database, queue, logger, metrics = crea
       await api.register(attachmentRoutes, deps)
       await api.register(userRoutes, { ...deps, prefix: '/users' })
       await api.register(skillRoutes, { ...deps, prefix: '/skills' })
+      await api.register(slaPolicyRoutes, { ...deps, prefix: '/sla-policies' })
       await api.register(emailRoutes, { ...deps, prefix: '/admin' })
       await api.register(inboundAdminRoutes, { ...deps, prefix: '/admin' })
       await api.register(eventRoutes, { ...deps, bus })
+      await api.register(reportRoutes, { ...deps, prefix: '/reports' })
     },
     { prefix: '/api' },
   )

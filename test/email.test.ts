@@ -132,13 +132,15 @@ describe('email', () => {
     expect(subjects.some((s) => s.includes('closed'))).toBe(true)
   })
 
-  it('does not email the creator about their own confirmation', async () => {
+  it('sends the creator who confirmed the fix only the satisfaction survey about the closing', async () => {
     const creator = await signedInUser(ctx, 'user')
     const ticket = await createTicket(ctx, creator)
     await call(ctx, moderator, 'PATCH', `/api/tickets/${ticket.id}`, { status: 'in_progress' })
     await call(ctx, moderator, 'PATCH', `/api/tickets/${ticket.id}`, { status: 'resolved' })
     await call(ctx, creator, 'POST', `/api/tickets/${ticket.id}/confirm`)
-    expect((await outbox(creator.email)).meta?.total).toBe(1)
+    const { data, meta } = await outbox(creator.email)
+    expect(meta?.total).toBe(2)
+    expect(String(data[0]?.text)).toContain('/satisfaction/')
   })
 
   it('emails the moderator a ticket is assigned to by hand', async () => {

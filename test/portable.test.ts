@@ -267,6 +267,14 @@ beforeAll(async () => {
     status: 'resolved',
     assigned_to: moderator.id,
   })
+  // Closed, and its satisfaction survey answered (the survey row, the rating on the ticket).
+  for (const status of ['in_progress', 'resolved', 'closed'])
+    await call(source, moderator, 'PATCH', `/api/tickets/${second}`, { status })
+  const survey = await source.database.executeSql(
+    `SELECT text FROM emails WHERE ticket_id = '${second}' AND text LIKE '%/satisfaction/%'`,
+  )
+  const surveyToken = /\/satisfaction\/([A-Za-z0-9_-]{43})/.exec(String(survey.rows[0]?.text))?.[1]
+  await call(source, null, 'POST', `/api/satisfaction/${surveyToken}`, { rating: 'good', comment: 'Fast' })
   await call(source, admin, 'PATCH', `/api/tickets/${third}`, { status: 'cancelled', priority: 'low' })
   // A pending password reset (its token row and its email).
   await call(source, null, 'POST', '/api/auth/password/forgot', { email: requester.email })

@@ -57,6 +57,10 @@ describe('POST /api/tickets', () => {
       processing_status: 'queued',
       created_at: expect.stringMatching(ISO),
       updated_at: expect.stringMatching(ISO),
+      // Additive (api-contract.md, "Reports and satisfaction"): no answer yet.
+      satisfaction: null,
+      // Service levels: the default policy applies (its figures: test/sla.test.ts).
+      sla: expect.objectContaining({ policy_id: expect.any(String), state: 'ok' }),
     })
   })
 

@@ -2,10 +2,12 @@
 // API shapes come from the TypeBox schemas in each module.
 import { sql } from 'drizzle-orm'
 import {
+  type AnyPgColumn,
   bigint,
   boolean,
   check,
   customType,
+  doublePrecision,
   index,
   integer,
   jsonb,
@@ -22,6 +24,8 @@ import {
 import {
   PROCESSING_STATUSES,
   type ProcessingStatus,
+  SATISFACTION_RATINGS,
+  type SatisfactionRating,
   TICKET_PRIORITIES,
   TICKET_STATUSES,
   type TicketPriority,
@@ -151,12 +155,52 @@ export const tickets = pgTable(
     priorityManual: boolean('priority_manual').notNull().default(false),
     // What people quote ("#1042"): sequential from 1, never reused (an identity's sequence).
     number: integer('number').notNull().generatedAlwaysAsIdentity(),
+    // The requester's answer to the satisfaction survey sent when the ticket closed (the latest
+    // one: it may be changed for SATISFACTION_CHANGE_DAYS). On the row so every ticket response
+    // carries it without a join; the survey's token lives in satisfaction_surveys.
+    satisfactionRating: varchar('satisfaction_rating', { length: 4 }).$type<SatisfactionRating>(),
+    satisfactionComment: text('satisfaction_comment'),
+    satisfactionRatedAt: timestamp('satisfaction_rated_at', { withTimezone: true }),
+    // Service levels (src/modules/sla). The policy that set the due times; null: none applies.
+    slaPolicyId: uuid('sla_policy_id').references((): AnyPgColumn => slaPolicies.id, {
+      onDelete: 'set null',
+    }),
+    firstResponseDueAt: timestamp('first_response_due_at', { withTimezone: true }),
+    // The first public staff reply (web or email); internal notes do not count.
+    firstRespondedAt: timestamp('first_responded_at', { withTimezone: true }),
+    resolutionDueAt: timestamp('resolution_due_at', { withTimezone: true }),
+    // The latest move to resolved (or closed without resolving first); cleared on reopen.
+    resolvedAt: timestamp('resolved_at', { withTimezone: true }),
+    // Set while the clock is paused (waiting_for_customer, resolved).
+    slaPausedSince: timestamp('sla_paused_since', { withTimezone: true }),
+    // Business minutes spent in finished pauses (fractional: exact to the millisecond); due times
+    // are creation + target + these.
+    slaPausedMinutes: doublePrecision('sla_paused_minutes').notNull().default(0),
+    // The soonest due time of a target still running (first response, then resolution), for
+    // sort=due; kept while paused (frozen), null when nothing is pending.
+    slaDueAt: timestamp('sla_due_at', { withTimezone: true }),
+    // When escalation must next look at this ticket (a warning or a breach instant); null while
+    // paused or when nothing is left to announce. The job reads only rows due through its index.
+    slaNextCheckAt: timestamp('sla_next_check_at', { withTimezone: true }),
+    // The instants at which 80 % of each target is used (the `warning` state), stored like the due
+    // times so that every response computes its state from the row alone.
+    firstResponseWarningAt: timestamp('first_response_warning_at', { withTimezone: true }),
+    resolutionWarningAt: timestamp('resolution_warning_at', { withTimezone: true }),
+    // When escalation recorded each announcement: at most one warning and one breach per target.
+    firstResponseWarningSentAt: timestamp('first_response_warning_sent_at', { withTimezone: true }),
+    firstResponseBreachSentAt: timestamp('first_response_breach_sent_at', { withTimezone: true }),
+    resolutionWarningSentAt: timestamp('resolution_warning_sent_at', { withTimezone: true }),
+    resolutionBreachSentAt: timestamp('resolution_breach_sent_at', { withTimezone: true }),
   },
   (t) => [
     uniqueIndex('tickets_number_key').on(t.number),
     check('tickets_status_check', sql`${t.status} IN (${inList(TICKET_STATUSES)})`),
     check('tickets_priority_check', sql`${t.priority} IN (${inList(TICKET_PRIORITIES)})`),
     check('tickets_processing_status_check', sql`${t.processingStatus} IN (${inList(PROCESSING_STATUSES)})`),
+    check(
+      'tickets_satisfaction_rating_check',
+      sql`${t.satisfactionRating} IS NULL OR ${t.satisfactionRating} IN (${inList(SATISFACTION_RATINGS)})`,
+    ),
     // The spec's five indexes, as written.
     index('idx_tickets_created_by').on(t.createdBy),
     index('idx_tickets_assigned_to').on(t.assignedTo),
@@ -185,6 +229,10 @@ export const tickets = pgTable(
       t.createdAt.desc().nullsFirst(),
       t.id.desc().nullsFirst(),
     ),
+    // GET /api/tickets/all?sort=due reads this index in order.
+    index('tickets_sla_due_at_idx').on(t.slaDueAt.asc().nullsLast(), t.id),
+    // The escalation job's only way in: tickets whose next warning/breach instant has come.
+    index('tickets_sla_next_check_at_idx').on(t.slaNextCheckAt).where(sql`${t.slaNextCheckAt} IS NOT NULL`),
   ],
 )
 
@@ -221,6 +269,9 @@ export const TICKET_EVENT_TYPES = [
   'notes_changed',
   'commented',
   'analysed',
+  'satisfaction_rated',
+  'sla_warning',
+  'sla_breached',
 ] as const
 export type TicketEventType = (typeof TICKET_EVENT_TYPES)[number]
 
@@ -242,7 +293,13 @@ export const ticketEvents = pgTable(
     // Order of writing: events of one transaction share created_at, and history must keep their order.
     seq: bigint('seq', { mode: 'number' }).generatedAlwaysAsIdentity(),
   },
-  (t) => [index('ticket_events_ticket_id_seq_idx').on(t.ticketId, t.seq)],
+  (t) => [
+    index('ticket_events_ticket_id_seq_idx').on(t.ticketId, t.seq),
+    // The database, not only the job's locking, guarantees one warning and one breach per target.
+    uniqueIndex('ticket_events_sla_once_key')
+      .on(t.ticketId, t.type, sql`(${t.details}->>'target')`)
+      .where(sql`${t.type} IN ('sla_warning', 'sla_breached')`),
+  ],
 )
 
 // Exact counts for the lists' `meta.total` without scanning: kept by triggers (see the
@@ -458,3 +515,55 @@ export const attachments = pgTable(
 )
 
 export type AttachmentRow = typeof attachments.$inferSelect
+
+// The satisfaction survey of a closed ticket: one per ticket (the key), sent once, in the same
+// transaction as the closing. Only the SHA-256 of the emailed token is kept: the token alone lets
+// its holder rate (no sign-in), so a leaked table must not leak usable links.
+export const satisfactionSurveys = pgTable(
+  'satisfaction_surveys',
+  {
+    ticketId: uuid('ticket_id')
+      .primaryKey()
+      .references(() => tickets.id, { onDelete: 'cascade' }),
+    tokenHash: text('token_hash').notNull(),
+    createdAt: createdAt().notNull(),
+    // The first answer: a rating may be changed until SATISFACTION_CHANGE_DAYS after it.
+    firstRatedAt: timestamp('first_rated_at', { withTimezone: true }),
+  },
+  (t) => [uniqueIndex('satisfaction_surveys_token_hash_key').on(t.tokenHash)],
+)
+
+export type SatisfactionSurveyRow = typeof satisfactionSurveys.$inferSelect
+// Service-level policies. One default (a partial unique index allows no second); the others apply
+// to tickets needing their skill, first match in `position` order. Targets are business minutes
+// per priority; the calendar is an IANA zone, weekly opening ranges (empty: around the clock) and
+// holidays (local dates).
+export type SlaTargets = Record<
+  TicketPriority,
+  { first_response_minutes: number; resolution_minutes: number }
+>
+export type SlaOpeningRange = { day: number; start: string; end: string }
+
+export const slaPolicies = pgTable(
+  'sla_policies',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    name: varchar('name', { length: 100 }).notNull(),
+    isDefault: boolean('is_default').notNull().default(false),
+    // A deleted skill leaves its policy without one: it then applies to no ticket until edited.
+    skillId: uuid('skill_id').references(() => skills.id, { onDelete: 'set null' }),
+    position: integer('position').notNull().default(0),
+    targets: jsonb('targets').$type<SlaTargets>().notNull(),
+    timezone: varchar('timezone', { length: 64 }).notNull(),
+    hours: jsonb('hours').$type<SlaOpeningRange[]>().notNull().default(sql`'[]'::jsonb`),
+    holidays: text('holidays').array().notNull().default(sql`'{}'::text[]`),
+    createdAt: createdAt().notNull(),
+    updatedAt: updatedAt().notNull(),
+  },
+  (t) => [
+    uniqueIndex('sla_policies_one_default_key').on(t.isDefault).where(sql`${t.isDefault}`),
+    index('sla_policies_position_idx').on(t.position),
+  ],
+)
+
+export type SlaPolicyRow = typeof slaPolicies.$inferSelect

@@ -18,6 +18,8 @@ export const JOB_PAYLOADS = {
     { ticketId: Type.String({ format: 'uuid' }) },
     { additionalProperties: false },
   ),
+  // Sent by pg-boss's scheduler with an empty payload.
+  'sla-escalation': Type.Object({}),
 } as const
 
 export type JobPayloads = typeof JOB_PAYLOADS

@@ -20,11 +20,15 @@ export const QUEUES = {
   emailDelivery: 'email-delivery',
   housekeeping: 'housekeeping',
   ticketReassignment: 'ticket-reassignment',
+  slaEscalation: 'sla-escalation',
 } as const
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES]
 
 /** Queues whose jobs pg-boss sends on a cron schedule (UTC), with an empty payload. */
-export const SCHEDULES: Partial<Record<QueueName, string>> = { [QUEUES.housekeeping]: '17 * * * *' }
+export const SCHEDULES: Partial<Record<QueueName, string>> = {
+  [QUEUES.housekeeping]: '17 * * * *',
+  [QUEUES.slaEscalation]: '* * * * *',
+}
 
 /** The channel workers LISTEN on; the payload is the queue name. */
 export const WAKE_CHANNEL = 'sts_jobs'

@@ -12,6 +12,7 @@ import { cachedCatalog } from '../modules/triage/triage.service.js'
 import { emailDelivery } from './email-delivery.js'
 import { housekeeping } from './housekeeping.js'
 import type { JobQueue } from './queue.js'
+import { slaEscalation } from './sla-escalation.js'
 import { ticketReassignment } from './ticket-reassignment.js'
 import { ticketWorkflow } from './ticket-workflow.js'
 import { register, startWorker, type Worker, type WorkerLogger } from './worker.js'
@@ -67,6 +68,7 @@ export async function runWorkers(options: {
         },
         { concurrency: 1 },
       ),
+      register(slaEscalation, { db: database.db, notifier }, { concurrency: 1 }),
     ],
   })
   log.info(

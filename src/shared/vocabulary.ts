@@ -17,6 +17,9 @@ export type TicketStatus = (typeof TICKET_STATUSES)[number]
 export const TICKET_PRIORITIES = ['low', 'medium', 'high'] as const
 export type TicketPriority = (typeof TICKET_PRIORITIES)[number]
 
+export const SATISFACTION_RATINGS = ['good', 'bad'] as const
+export type SatisfactionRating = (typeof SATISFACTION_RATINGS)[number]
+
 export const PROCESSING_STATUSES = ['queued', 'running', 'done', 'failed'] as const
 export type ProcessingStatus = (typeof PROCESSING_STATUSES)[number]
 

@@ -9,6 +9,7 @@ import { useSession } from './lib/session'
 import { isStaff } from './lib/workflow'
 import { Outbox } from './pages/admin/Outbox'
 import { Skills } from './pages/admin/Skills'
+import { SlaPolicies } from './pages/admin/SlaPolicies'
 import { UserDetail } from './pages/admin/UserDetail'
 import { Users } from './pages/admin/Users'
 import { ForgotPassword } from './pages/auth/ForgotPassword'
@@ -20,6 +21,8 @@ import { MyTickets } from './pages/MyTickets'
 import { NewTicket } from './pages/NewTicket'
 import { NotAllowed, NotFound } from './pages/Problems'
 import { Queue } from './pages/Queue'
+import { Reports } from './pages/reports/Reports'
+import { SatisfactionPage } from './pages/Satisfaction'
 import { TicketPage } from './pages/ticket/TicketPage'
 
 // public: signed-out pages (a signed-in user is sent on); anyone: shown either way (a reset link
@@ -42,10 +45,18 @@ const ROUTES: RouteDef[] = [
   { pattern: '/tickets/:id', access: 'signed-in', render: (p) => <TicketPage key={p.id} id={p.id ?? ''} /> },
   { pattern: '/dashboard', access: 'staff', render: () => <Dashboard /> },
   { pattern: '/queue', access: 'staff', render: () => <Queue /> },
+  { pattern: '/reports', access: 'staff', render: () => <Reports /> },
+  // The emailed survey link: the token is the credential, signed in or not.
+  {
+    pattern: '/satisfaction/:token',
+    access: 'anyone',
+    render: (p) => <SatisfactionPage key={p.token} token={p.token ?? ''} />,
+  },
   { pattern: '/admin/users', access: 'admin', render: () => <Users /> },
   { pattern: '/admin/users/:id', access: 'admin', render: (p) => <UserDetail key={p.id} id={p.id ?? ''} /> },
   { pattern: '/admin/skills', access: 'admin', render: () => <Skills /> },
   { pattern: '/admin/emails', access: 'admin', render: () => <Outbox /> },
+  { pattern: '/admin/sla', access: 'admin', render: () => <SlaPolicies /> },
 ]
 
 function allowed(access: Access, role: Role): boolean {

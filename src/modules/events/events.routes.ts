@@ -112,6 +112,7 @@ export const eventRoutes: RoutePlugin<{ bus: TicketChangeBus }> = async (app, { 
           status: change.status,
           processing_status: change.processing_status,
           assigned_to: change.assigned_to,
+          ...(change.kind === 'sla' ? { sla_event: change.sla_event, target: change.target } : {}),
         })
       })
       // Heartbeats keep idle connections open through proxies, and re-check the session: an

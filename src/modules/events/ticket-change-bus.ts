@@ -9,7 +9,7 @@ import { type AccessChange, AccessChangeSchema } from './access-changes.js'
 export const TICKET_CHANGES_CHANNEL = 'sts_ticket_changes'
 
 export const TicketRowChangeSchema = Type.Object({
-  kind: Type.Enum(['created', 'updated', 'deleted', 'comment']),
+  kind: Type.Enum(['created', 'updated', 'deleted', 'comment', 'sla']),
   ticket_id: Type.String(),
   created_by: Type.String(),
   assigned_to: Type.Union([Type.String(), Type.Null()]),
@@ -19,6 +19,9 @@ export const TicketRowChangeSchema = Type.Object({
   number: Type.Optional(Type.Integer()),
   /** A comment event for an internal note: staff only. */
   internal: Type.Optional(Type.Boolean()),
+  /** An SLA escalation (kind `sla`, staff only): warning or breached, and which target. */
+  sla_event: Type.Optional(Type.Enum(['warning', 'breached'])),
+  target: Type.Optional(Type.Enum(['first_response', 'resolution'])),
 })
 export type TicketRowChange = Static<typeof TicketRowChangeSchema>
 

@@ -82,6 +82,45 @@ export function statusEmail(appUrl: string, ticket: TicketRef, status: TicketSta
   )
 }
 
+/**
+ * The closing notice with the satisfaction survey: "Were you satisfied?" and a link for each
+ * answer. The links open a page that asks to confirm (a link scanner's visit records nothing).
+ */
+export function closedSurveyEmail(
+  appUrl: string,
+  ticket: TicketRef,
+  links: { good: string; bad: string },
+): EmailContent {
+  const url = ticketUrl(appUrl, ticket)
+  const intro = `Your ticket "${ticket.title}" is now closed.`
+  const question = 'Were you satisfied with how we handled it? One click tells us:'
+  const text = [
+    intro,
+    '',
+    question,
+    `  Yes, good: ${links.good}`,
+    `  No, bad:   ${links.bad}`,
+    '',
+    'You can add a comment on the page, and change your answer for 7 days.',
+    '',
+    `Open the ticket: ${url}`,
+    '',
+    '— Smart Ticket System',
+  ].join('\n')
+  const button = (href: string, label: string, color: string) =>
+    `<a href="${escapeHtml(href)}" style="display: inline-block; padding: 8px 16px; margin-right: 8px; border-radius: 4px; background: ${color}; color: #fff; text-decoration: none">${label}</a>`
+  const html = `<!doctype html>
+<html><body style="font-family: system-ui, sans-serif; line-height: 1.5; color: #1f2933">
+<p>${escapeHtml(intro)}</p>
+<p>${escapeHtml(question)}</p>
+<p>${button(links.good, 'Yes, good', '#1f7a4d')}${button(links.bad, 'No, bad', '#b42318')}</p>
+<p>You can add a comment on the page, and change your answer for 7 days.</p>
+<p><a href="${escapeHtml(url)}">Open ticket #${ticket.number}</a></p>
+<p style="color: #6b7785; font-size: 12px">Smart Ticket System</p>
+</body></html>`
+  return { subject: oneLine(`${subjectTag(ticket)} closed: ${oneLine(ticket.title)}`, 200), text, html }
+}
+
 /** The reset link, and what to do if you did not ask for it. Not about a ticket: no [#n]. */
 export function passwordResetEmail(link: string, validMinutes: number): EmailContent {
   const lines = [
@@ -105,5 +144,27 @@ export function acknowledgementEmail(appUrl: string, ticket: TicketRef): EmailCo
   return render(appUrl, ticket, `${subjectTag(ticket)} Received: ${oneLine(ticket.title)}`, [
     `We received your request "${ticket.title}" and filed it as ticket #${ticket.number}.`,
     `Reply to this email to add to it; keep [#${ticket.number}] in the subject.`,
+  ])
+}
+
+/** Escalation of a service-level target: 80 % of it used (warning) or missed (breached). */
+export function slaEmail(
+  appUrl: string,
+  ticket: TicketRef & { priority: string },
+  event: 'warning' | 'breached',
+  target: 'first_response' | 'resolution',
+  dueAt: Date,
+): EmailContent {
+  const what = target === 'first_response' ? 'first response' : 'resolution'
+  const subject =
+    event === 'warning'
+      ? `${subjectTag(ticket)} SLA warning: ${what} due soon: ${oneLine(ticket.title)}`
+      : `${subjectTag(ticket)} SLA breached: ${what} overdue: ${oneLine(ticket.title)}`
+  return render(appUrl, ticket, subject, [
+    event === 'warning'
+      ? `80 % of the ${what} time for "${ticket.title}" is used.`
+      : `The ${what} target for "${ticket.title}" was missed.`,
+    `Priority: ${ticket.priority}`,
+    `Due: ${dueAt.toISOString()}`,
   ])
 }

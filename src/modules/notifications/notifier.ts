@@ -7,16 +7,19 @@ import type { DbOrTx } from '../../db/client.js'
 import type { TicketRow, TicketStatus } from '../../db/schema.js'
 import { type JobQueue, QUEUES } from '../../jobs/queue.js'
 import { inboundThreadIds } from '../inbound/thread.js'
+import { openSurvey, surveyLink } from '../satisfaction/satisfaction.service.js'
 import { listParticipants } from '../tickets/participants.js'
 import { findUserById } from '../users/user.repository.js'
 import { insertEmail } from './email.repository.js'
 import {
   acknowledgementEmail,
   assignedEmail,
+  closedSurveyEmail,
   commentEmail,
   type EmailContent,
   passwordResetEmail,
   STATUSES_THAT_EMAIL,
+  slaEmail,
   statusEmail,
 } from './email.templates.js'
 import { emailMessageId, ticketRootMessageId } from './message-ids.js'
@@ -34,13 +37,26 @@ export interface Notifier {
     /** The comment's files: they go with the email. */
     attachmentIds?: string[],
   ): Promise<void>
-  /** Status became waiting_for_customer, resolved or closed: tell the creator (unless they made the change). */
+  /**
+   * Status became waiting_for_customer or resolved: tell the creator (unless they made the
+   * change). Closed: the creator gets the closing notice with the satisfaction survey, once,
+   * whoever closed it (they too are asked how it went when they confirmed the fix).
+   */
   statusChanged(tx: DbOrTx, ticket: TicketRow, status: TicketStatus, actorId: string | null): Promise<void>
   /** A ticket filed by email: tell its requester (at the address they wrote from) it arrived. */
   ticketAcknowledged(
     tx: DbOrTx,
     ticket: Pick<TicketRow, 'id' | 'number' | 'title'>,
     requesterEmail: string,
+  ): Promise<void>
+  /** An SLA warning or breach: to each of `recipients` (the assignee; at a breach also admins). */
+  slaEscalated(
+    tx: DbOrTx,
+    ticket: TicketRow,
+    event: 'warning' | 'breached',
+    target: 'first_response' | 'resolution',
+    dueAt: Date,
+    recipients: string[],
   ): Promise<void>
   /** A password reset link, to the address it was asked for. */
   passwordReset(tx: DbOrTx, to: string, link: string, validMinutes: number): Promise<void>
@@ -104,11 +120,23 @@ export function createNotifier(options: {
       for (const to of addresses) await recordTo(tx, to, content, ticket.id, false, attachmentIds)
     },
     async statusChanged(tx, ticket, status, actorId) {
+      if (status === 'closed') {
+        const token = await openSurvey(tx, ticket.id)
+        if (token) {
+          const links = { good: surveyLink(appUrl, token, 'good'), bad: surveyLink(appUrl, token, 'bad') }
+          await record(tx, ticket.createdBy, closedSurveyEmail(appUrl, ticket, links), ticket.id)
+          return
+        }
+      }
       if (!STATUSES_THAT_EMAIL.includes(status) || actorId === ticket.createdBy) return
       await record(tx, ticket.createdBy, statusEmail(appUrl, ticket, status), ticket.id)
     },
     async ticketAcknowledged(tx, ticket, requesterEmail) {
       await recordTo(tx, requesterEmail, acknowledgementEmail(appUrl, ticket), ticket.id)
+    },
+    async slaEscalated(tx, ticket, event, target, dueAt, recipients) {
+      const content = slaEmail(appUrl, ticket, event, target, dueAt)
+      for (const to of new Set(recipients)) await recordTo(tx, to, content, ticket.id)
     },
     async passwordReset(tx, to, link, validMinutes) {
       await recordTo(tx, to, passwordResetEmail(link, validMinutes), null)

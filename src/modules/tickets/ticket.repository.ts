@@ -14,6 +14,7 @@ import {
   tickets,
   users,
 } from '../../db/schema.js'
+import { slaOf } from '../sla/clock.js'
 import type { CommentDto, TicketDto, TicketEventDto } from './ticket.schemas.js'
 
 export const UNASSIGNED = '00000000-0000-0000-0000-000000000000'
@@ -34,6 +35,15 @@ export function toTicketDto(row: TicketRow): TicketDto {
     processing_status: row.processingStatus,
     created_at: row.createdAt,
     updated_at: row.updatedAt,
+    satisfaction:
+      row.satisfactionRating && row.satisfactionRatedAt
+        ? {
+            rating: row.satisfactionRating,
+            comment: row.satisfactionComment,
+            rated_at: row.satisfactionRatedAt,
+          }
+        : null,
+    sla: slaOf(row),
   }
 }
 
@@ -84,11 +94,19 @@ export async function closeStaleResolved(db: DbOrTx, before: Date, limit: number
     .orderBy(asc(tickets.updatedAt))
     .limit(limit)
     .for('update', { skipLocked: true })
-  return db
-    .update(tickets)
-    .set({ status: 'closed', updatedAt: sql`now()` })
-    .where(sql`${tickets.id} IN (${stale})`)
-    .returning()
+  return (
+    db
+      .update(tickets)
+      // Closing ends the resolved ticket's pause; its resolution time stays.
+      .set({
+        status: 'closed',
+        updatedAt: sql`now()`,
+        slaPausedSince: null,
+        resolvedAt: sql`coalesce(${tickets.resolvedAt}, now())`,
+      })
+      .where(sql`${tickets.id} IN (${stale})`)
+      .returning()
+  )
 }
 
 /** The background workflow's state; deliberately leaves updated_at alone (nothing a person sees changed). */
@@ -367,6 +385,51 @@ export async function listAllTickets(db: DbOrTx, filter: TicketFilter, window: P
         : [],
     ),
     total: rows[0]?.total ?? 0,
+  }
+}
+
+/**
+ * The same list, soonest SLA due first (tickets_sla_due_at_idx, read in order; tickets without a
+ * running target last). Built per call: a rarer view than the default order.
+ */
+export async function listAllTicketsByDue(db: DbOrTx, filter: TicketFilter, window: PageWindow) {
+  const page = clamped(window)
+  const shape = shapeOf(filter)
+  const values = placeholderValues(filter, page)
+  const assignee = alias(users, 'assignee')
+  const creator = alias(users, 'creator')
+  const dueFirst = [sql`${tickets.slaDueAt} ASC NULLS LAST`, asc(tickets.id)]
+  const ids = db
+    .select({ id: tickets.id })
+    .from(tickets)
+    .where(and(...filterConditions(shape)))
+    .orderBy(...dueFirst)
+    .limit(literalLimit(page.limit))
+    .offset(sql.placeholder('offset'))
+    .as('page')
+  const rows = await db
+    .select({ ticket: tickets, assigneeEmail: assignee.email, creatorEmail: creator.email })
+    .from(ids)
+    .innerJoin(tickets, eq(tickets.id, ids.id))
+    .leftJoin(assignee, eq(assignee.id, tickets.assignedTo))
+    .leftJoin(creator, eq(creator.id, tickets.createdBy))
+    .orderBy(...dueFirst)
+    .prepare('')
+    .execute(values)
+  const [count] = await countAllQuery(db, shape).prepare('').execute(values)
+  return {
+    rows: rows.flatMap(({ ticket, assigneeEmail, creatorEmail }) =>
+      creatorEmail !== null
+        ? [
+            {
+              ...toTicketDto(ticket),
+              assignee: assigneeEmail === null ? null : { email: assigneeEmail },
+              creator: { email: creatorEmail },
+            },
+          ]
+        : [],
+    ),
+    total: count?.n ?? 0,
   }
 }
 

@@ -8,6 +8,7 @@ import { currentUser, requireRole } from '../auth/auth.hooks.js'
 import { STAFF_ROLES } from '../users/roles.js'
 import { restamped, sendJson } from './page-cache.js'
 import {
+  AllTicketsQuery,
   CommentSchema,
   CreateCommentBody,
   CreateTicketBody,
@@ -78,8 +79,9 @@ export const ticketRoutes: RoutePlugin = async (app, { config, database, queue, 
       onRequest: requireRole(STAFF_ROLES, 'Only moderators and admins can view all tickets'),
       schema: {
         tags: ['tickets'],
-        summary: 'Every ticket, newest first, with assignee and creator emails (moderator/admin)',
-        querystring: TicketListQuery,
+        summary:
+          'Every ticket, newest first (sort=due: soonest SLA due first), with assignee and creator emails (moderator/admin)',
+        querystring: AllTicketsQuery,
         response: { 200: PagedEnvelope(TicketWithPeopleSchema), ...errors },
       },
     },

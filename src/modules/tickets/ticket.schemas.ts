@@ -7,6 +7,8 @@ import {
   TICKET_STATUSES,
 } from '../../db/schema.js'
 import { DateTime, Nullable, PaginationQuery, StringEnum } from '../../http/schemas.js'
+import { SatisfactionSchema } from '../satisfaction/satisfaction.schemas.js'
+import { TicketSlaSchema } from '../sla/sla.schemas.js'
 import { RoleSchema } from '../users/user.schemas.js'
 
 // Wording from the spec's DTOs, led by the field name as the API spells it: the spec's own
@@ -45,6 +47,9 @@ export const TicketSchema = Type.Object(
     processing_status: StringEnum(PROCESSING_STATUSES, '', 'State of the background analysis and assignment'),
     created_at: DateTime,
     updated_at: DateTime,
+    satisfaction: Nullable(SatisfactionSchema),
+    // Service levels: due times and state under the ticket's policy; null when none applies.
+    sla: Nullable(TicketSlaSchema),
     // Single-ticket responses: the ticket's own files (those on comments come with the comments).
     attachments: Type.Optional(Type.Array(AttachmentSchema)),
     // Single-ticket responses: who follows the ticket besides its requester (an email's Cc).
@@ -115,6 +120,19 @@ export const TicketListQuery = Type.Object({
   ),
 })
 export type TicketListInput = Static<typeof TicketListQuery>
+
+/** GET /all also sorts by the soonest SLA due time (tickets without one last). */
+export const AllTicketsQuery = Type.Object({
+  ...TicketListQuery.properties,
+  sort: Type.Optional(
+    StringEnum(
+      ['created', 'due'],
+      'sort must be created or due',
+      'created: newest first (default); due: soonest due first',
+    ),
+  ),
+})
+export type AllTicketsInput = Static<typeof AllTicketsQuery>
 
 /** `page`/`limit` for a ticket's comments and history: the list rules, 50 a page by default. */
 export const ThreadPageQuery = Type.Object({

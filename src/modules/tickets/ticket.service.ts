@@ -7,6 +7,7 @@ import { isUuid } from '../../http/schemas.js'
 import { type JobQueue, QUEUES } from '../../jobs/queue.js'
 import type { SessionUser } from '../auth/session.repository.js'
 import type { Notifier } from '../notifications/notifier.js'
+import * as sla from '../sla/sla.service.js'
 import { isStaff } from '../users/roles.js'
 import { findUserById } from '../users/user.repository.js'
 import * as attachmentRepo from './attachment.repository.js'
@@ -14,6 +15,7 @@ import { attachToComment, type IncomingFile, storeAttachments } from './attachme
 import { isParticipant, listParticipants } from './participants.js'
 import * as repo from './ticket.repository.js'
 import type {
+  AllTicketsInput,
   CommentDto,
   CreateTicketInput,
   ThreadPageInput,
@@ -45,13 +47,18 @@ export async function fileTicket(
   input: CreateTicketInput,
   details?: Record<string, unknown>,
 ) {
-  const row = await repo.insertTicket(tx, { ...input, createdBy: user.id })
+  const row = await sla.startClock(tx, await repo.insertTicket(tx, { ...input, createdBy: user.id }))
   await repo.insertEvents(tx, [
     { ticketId: row.id, actorId: user.id, type: 'created', toValue: row.status, details: details ?? null },
   ])
   // singletonKey: one live workflow per ticket.
   await queue.enqueue(tx, QUEUES.ticketWorkflow, { ticketId: row.id }, { singletonKey: row.id })
   return repo.toTicketDto(row)
+}
+
+/** History rows another module's change writes about a ticket, in the caller's transaction. */
+export async function recordHistory(tx: Tx, events: repo.NewTicketEvent[]): Promise<void> {
+  await repo.insertEvents(tx, events)
 }
 
 function pageWindow(query: TicketListInput) {
@@ -63,18 +70,19 @@ function pageWindow(query: TicketListInput) {
 export async function listOwnTickets(db: Db, user: Actor, query: TicketListInput) {
   const { page, limit, window } = pageWindow(query)
   const { rows, total } = await repo.listOwnTickets(db, user.id, query, window)
-  return { rows, meta: { total, page, limit } }
+  return { rows: await sla.withTimeLeft(db, rows), meta: { total, page, limit } }
 }
 
-export async function listAllTickets(db: Db, query: TicketListInput) {
+export async function listAllTickets(db: Db, query: AllTicketsInput) {
   const { page, limit, window } = pageWindow(query)
   const assignedTo = query.assigned_to === 'unassigned' ? repo.UNASSIGNED : query.assigned_to?.toLowerCase()
-  const { rows, total } = await repo.listAllTickets(
+  const list = query.sort === 'due' ? repo.listAllTicketsByDue : repo.listAllTickets
+  const { rows, total } = await list(
     db,
     { status: query.status, priority: query.priority, assignedTo },
     window,
   )
-  return { rows, meta: { total, page, limit } }
+  return { rows: await sla.withTimeLeft(db, rows), meta: { total, page, limit } }
 }
 
 /**
@@ -96,8 +104,9 @@ export async function loadVisibleTicket(
 
 export async function getTicket(db: Db, user: Actor, id: string): Promise<TicketDto> {
   const row = await loadVisibleTicket(db, user, id)
+  const [dto] = await sla.withTimeLeft(db, [repo.toTicketDto(row)])
   return {
-    ...repo.toTicketDto(row),
+    ...(dto ?? repo.toTicketDto(row)),
     participants: await listParticipants(db, row.id),
     attachments: (await attachmentRepo.listForTicket(db, row.id, { includeStaffUploads: isStaff(user) })).map(
       attachmentRepo.toAttachmentDto,
@@ -121,54 +130,65 @@ export async function updateTicket(
   id: string,
   input: UpdateTicketInput,
 ) {
-  return inTransaction(db, async (tx) => {
-    const ticket = await loadVisibleTicket(tx, user, id, { forUpdate: true })
-    const changes: Parameters<typeof repo.updateTicket>[2] = {}
-    const events: repo.NewTicketEvent[] = []
-    let assigneeEmail: string | null = null
-    const event = (type: repo.NewTicketEvent['type'], from: string | null, to: string | null) =>
-      events.push({ ticketId: ticket.id, actorId: user.id, type, fromValue: from, toValue: to })
+  return withTimeLeft(
+    db,
+    await inTransaction(db, async (tx) => {
+      const ticket = await loadVisibleTicket(tx, user, id, { forUpdate: true })
+      const changes: Parameters<typeof repo.updateTicket>[2] = {}
+      const events: repo.NewTicketEvent[] = []
+      let assigneeEmail: string | null = null
+      const event = (type: repo.NewTicketEvent['type'], from: string | null, to: string | null) =>
+        events.push({ ticketId: ticket.id, actorId: user.id, type, fromValue: from, toValue: to })
 
-    if (input.status !== undefined && input.status !== ticket.status) {
-      if (!canMove(ticket.status, input.status)) throw invalidTransition(ticket.status, input.status)
-      changes.status = input.status
-      event('status_changed', ticket.status, input.status)
-    }
-    if (input.priority !== undefined) {
-      // A person chose this priority: analysis must never overwrite it.
-      changes.priorityManual = true
-      if (input.priority !== ticket.priority) {
-        changes.priority = input.priority
-        event('priority_changed', ticket.priority, input.priority)
+      if (input.status !== undefined && input.status !== ticket.status) {
+        if (!canMove(ticket.status, input.status)) throw invalidTransition(ticket.status, input.status)
+        changes.status = input.status
+        event('status_changed', ticket.status, input.status)
       }
-    }
-    if (input.helpful_notes !== undefined) {
-      const notes = input.helpful_notes === '' ? null : input.helpful_notes
-      if (notes !== ticket.helpfulNotes) {
-        changes.helpfulNotes = notes
-        event('notes_changed', ticket.helpfulNotes, notes)
+      if (input.priority !== undefined) {
+        // A person chose this priority: analysis must never overwrite it.
+        changes.priorityManual = true
+        if (input.priority !== ticket.priority) {
+          changes.priority = input.priority
+          event('priority_changed', ticket.priority, input.priority)
+        }
       }
-    }
-    if (input.assigned_to !== undefined) {
-      const assignee = input.assigned_to?.toLowerCase() ?? null
-      if (assignee !== ticket.assignedTo) {
-        assigneeEmail = assignee === null ? null : await assertAssignable(tx, assignee)
-        changes.assignedTo = assignee
-        event('assigned', ticket.assignedTo, assignee)
-        // Who it went to, by email, as auto-assignment records it: history readers (moderators
-        // cannot list users) see a person, not an id.
-        const last = events.at(-1)
-        if (last) last.details = { reason: 'manual', assignee_email: assigneeEmail }
+      if (input.helpful_notes !== undefined) {
+        const notes = input.helpful_notes === '' ? null : input.helpful_notes
+        if (notes !== ticket.helpfulNotes) {
+          changes.helpfulNotes = notes
+          event('notes_changed', ticket.helpfulNotes, notes)
+        }
       }
-    }
-    const row = Object.keys(changes).length > 0 ? await repo.updateTicket(tx, ticket.id, changes) : ticket
-    await repo.insertEvents(tx, events)
-    if (changes.status) await notifier.statusChanged(tx, row, changes.status, user.id)
-    // The assignee's workload and "last assigned" are kept by the tickets trigger (migration 0007).
-    if (changes.assignedTo && assigneeEmail)
-      await notifier.ticketAssigned(tx, row, { id: changes.assignedTo, email: assigneeEmail })
-    return repo.toTicketDto(row)
-  })
+      if (input.assigned_to !== undefined) {
+        const assignee = input.assigned_to?.toLowerCase() ?? null
+        if (assignee !== ticket.assignedTo) {
+          assigneeEmail = assignee === null ? null : await assertAssignable(tx, assignee)
+          changes.assignedTo = assignee
+          event('assigned', ticket.assignedTo, assignee)
+          // Who it went to, by email, as auto-assignment records it: history readers (moderators
+          // cannot list users) see a person, not an id.
+          const last = events.at(-1)
+          if (last) last.details = { reason: 'manual', assignee_email: assigneeEmail }
+        }
+      }
+      const updated =
+        Object.keys(changes).length > 0 ? await repo.updateTicket(tx, ticket.id, changes) : ticket
+      const row = await sla.afterTicketChange(tx, ticket, updated)
+      await repo.insertEvents(tx, events)
+      if (changes.status) await notifier.statusChanged(tx, row, changes.status, user.id)
+      // The assignee's workload and "last assigned" are kept by the tickets trigger (migration 0007).
+      if (changes.assignedTo && assigneeEmail)
+        await notifier.ticketAssigned(tx, row, { id: changes.assignedTo, email: assigneeEmail })
+      return repo.toTicketDto(row)
+    }),
+  )
+}
+
+/** The ticket with its business time left, read after the transaction (PGlite has one connection). */
+async function withTimeLeft(db: Db, ticket: TicketDto): Promise<TicketDto> {
+  const [shown] = await sla.withTimeLeft(db, [ticket])
+  return shown ?? ticket
 }
 
 /** The assignee's email, if they are an active moderator or admin; 400 otherwise. */
@@ -330,7 +350,7 @@ async function postComment(
       (ticket.createdBy === user.id || (customer && options.reopenResolved))) ||
       (ticket.status === 'resolved' && customer && options.reopenResolved))
   if (resumes) {
-    await repo.updateTicket(tx, ticket.id, { status: 'in_progress' })
+    await sla.afterTicketChange(tx, ticket, await repo.updateTicket(tx, ticket.id, { status: 'in_progress' }))
     events.push({
       ticketId: ticket.id,
       actorId: user.id,
@@ -341,6 +361,11 @@ async function postComment(
     })
   }
   await repo.insertEvents(tx, events)
+  // A public reply by staff other than the requester answers the ticket (first response).
+  if (isStaff(user) && !internal && user.id !== ticket.createdBy && ticket.firstRespondedAt === null) {
+    const current = await repo.findTicket(tx, ticket.id)
+    if (current) await sla.recordPublicStaffReply(tx, current, comment.createdAt)
+  }
   const found = await repo.findComment(tx, comment.id)
   if (!found) throw new Error('comment vanished inside its transaction')
   const [created] = await withAttachments(tx, [found])
@@ -366,36 +391,43 @@ export async function creatorDecision(
   id: string,
   decision: 'confirm' | 'reopen',
 ) {
-  return inTransaction(db, async (tx) => {
-    const ticket = await loadVisibleTicket(tx, user, id, { forUpdate: true })
-    if (ticket.createdBy !== user.id) {
-      throw forbidden(
-        decision === 'confirm'
-          ? "Only the ticket's creator can confirm the fix"
-          : "Only the ticket's creator can reopen the ticket",
+  return withTimeLeft(
+    db,
+    await inTransaction(db, async (tx) => {
+      const ticket = await loadVisibleTicket(tx, user, id, { forUpdate: true })
+      if (ticket.createdBy !== user.id) {
+        throw forbidden(
+          decision === 'confirm'
+            ? "Only the ticket's creator can confirm the fix"
+            : "Only the ticket's creator can reopen the ticket",
+        )
+      }
+      const to = decision === 'confirm' ? 'closed' : 'in_progress'
+      if (ticket.status !== 'resolved') {
+        throw new AppError(
+          'INVALID_TRANSITION',
+          'Invalid status transition',
+          `Only a resolved ticket can be ${decision === 'confirm' ? 'confirmed' : 'reopened'}; this one is ${ticket.status}`,
+        )
+      }
+      const row = await sla.afterTicketChange(
+        tx,
+        ticket,
+        await repo.updateTicket(tx, ticket.id, { status: to }),
       )
-    }
-    const to = decision === 'confirm' ? 'closed' : 'in_progress'
-    if (ticket.status !== 'resolved') {
-      throw new AppError(
-        'INVALID_TRANSITION',
-        'Invalid status transition',
-        `Only a resolved ticket can be ${decision === 'confirm' ? 'confirmed' : 'reopened'}; this one is ${ticket.status}`,
-      )
-    }
-    const row = await repo.updateTicket(tx, ticket.id, { status: to })
-    await repo.insertEvents(tx, [
-      {
-        ticketId: ticket.id,
-        actorId: user.id,
-        type: 'status_changed',
-        fromValue: ticket.status,
-        toValue: to,
-      },
-    ])
-    await notifier.statusChanged(tx, row, to, user.id)
-    return repo.toTicketDto(row)
-  })
+      await repo.insertEvents(tx, [
+        {
+          ticketId: ticket.id,
+          actorId: user.id,
+          type: 'status_changed',
+          fromValue: ticket.status,
+          toValue: to,
+        },
+      ])
+      await notifier.statusChanged(tx, row, to, user.id)
+      return repo.toTicketDto(row)
+    }),
+  )
 }
 
 /**

@@ -2,6 +2,7 @@
 import { eq, getTableColumns, sql } from 'drizzle-orm'
 import type { DbOrTx, Tx } from '../../db/client.js'
 import { skills, tickets } from '../../db/schema.js'
+import { retarget } from '../sla/sla.service.js'
 import { type RecordHistory, recordNow } from '../tickets/ticket.repository.js'
 import type { CatalogSkill, TicketAnalysis } from './triage.types.js'
 
@@ -90,5 +91,6 @@ export async function applyAnalysis(
         ]
       : []),
   ])
-  return row.ticket
+  // Skills and priority choose the policy and its targets.
+  return retarget(tx, row.ticket)
 }

@@ -2,14 +2,22 @@
 import { call, get, withQuery } from './client'
 import type {
   Attachment,
+  BacklogRow,
   Comment,
   Email,
+  ModeratorRow,
   Page,
   PageMeta,
   Priority,
   Role,
+  SatisfactionRating,
   Skill,
+  SkillRow,
+  SlaPolicy,
+  SlaPolicyInput,
   StaffTicket,
+  SummaryRow,
+  Survey,
   Ticket,
   TicketEvent,
   TicketStatus,
@@ -29,6 +37,8 @@ export interface TicketQuery {
   priority?: Priority
   /** A user id, or "unassigned" (GET /all only). */
   assigned_to?: string
+  /** GET /all only: "due" lists the soonest SLA due first. */
+  sort?: 'due'
 }
 
 export interface TicketPatch {
@@ -126,4 +136,42 @@ export const skills = {
 export const emails = {
   list: (query: { page?: number; limit?: number; to?: string }) =>
     page<Email>(withQuery('/api/admin/emails', { ...query })),
+}
+
+/** The survey a satisfaction link opens: no sign-in, the token is the credential. */
+export const satisfaction = {
+  get: (token: string) => get<Survey>(`/api/satisfaction/${encodeURIComponent(token)}`),
+  rate: async (token: string, rating: SatisfactionRating, comment: string) =>
+    (
+      await call<Survey>('POST', `/api/satisfaction/${encodeURIComponent(token)}`, {
+        rating,
+        ...(comment.trim() ? { comment } : {}),
+      })
+    ).data,
+}
+
+export interface ReportRange {
+  from: string
+  to: string
+}
+
+/** Reports (moderators, admins); `csv` gives the download link of the same figures. */
+export const reports = {
+  summary: (range: ReportRange, groupBy: 'day' | 'week') =>
+    get<SummaryRow[]>(withQuery('/api/reports/summary', { ...range, group_by: groupBy })),
+  moderators: (range: ReportRange) => get<ModeratorRow[]>(withQuery('/api/reports/moderators', { ...range })),
+  skills: (range: ReportRange) => get<SkillRow[]>(withQuery('/api/reports/skills', { ...range })),
+  backlog: () => get<BacklogRow[]>('/api/reports/backlog'),
+  csv: (report: 'summary' | 'moderators' | 'skills' | 'backlog', query: Record<string, string> = {}) =>
+    withQuery(`/api/reports/${report}`, { ...query, format: 'csv' }),
+}
+
+export const slaPolicies = {
+  list: () => get<SlaPolicy[]>('/api/sla-policies'),
+  create: async (input: SlaPolicyInput) => (await call<SlaPolicy>('POST', '/api/sla-policies', input)).data,
+  update: async (id: string, input: Partial<SlaPolicyInput>) =>
+    (await call<SlaPolicy>('PATCH', `/api/sla-policies/${encodeURIComponent(id)}`, input)).data,
+  remove: async (id: string) => {
+    await call<null>('DELETE', `/api/sla-policies/${encodeURIComponent(id)}`)
+  },
 }

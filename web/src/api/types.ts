@@ -5,7 +5,15 @@
 
 import type { PageMeta as ServerPageMeta } from '../../../src/http/envelope'
 import type { EmailDto } from '../../../src/modules/notifications/email.schemas'
+import type {
+  BacklogRow as BacklogRowDto,
+  ModeratorRow as ModeratorRowDto,
+  SkillRow as SkillRowDto,
+  SummaryRow as SummaryRowDto,
+} from '../../../src/modules/reports/report.schemas'
+import type { SatisfactionDto, SurveyDto } from '../../../src/modules/satisfaction/satisfaction.schemas'
 import type { SkillDto } from '../../../src/modules/skills/skill.schemas'
+import type { CreateSlaPolicyInput, SlaPolicyDto, TicketSlaDto } from '../../../src/modules/sla/sla.schemas'
 import type {
   AttachmentDto,
   CommentDto,
@@ -47,8 +55,19 @@ export type Attachment = Json<AttachmentDto>
 export type TicketEvent = Json<TicketEventDto>
 export type TicketEventType = TicketEvent['type']
 export type Email = Json<EmailDto>
+export type TicketSla = Json<TicketSlaDto>
+export type SlaPolicy = Json<SlaPolicyDto>
+export type SlaPolicyInput = CreateSlaPolicyInput
+export type OpeningRange = SlaPolicyInput['calendar']['hours'][number]
 export type EmailStatus = Email['status']
 export type PageMeta = ServerPageMeta
+export type Satisfaction = Json<SatisfactionDto>
+export type SatisfactionRating = Satisfaction['rating']
+export type Survey = Json<SurveyDto>
+export type SummaryRow = Json<SummaryRowDto>
+export type ModeratorRow = Json<ModeratorRowDto>
+export type SkillRow = Json<SkillRowDto>
+export type BacklogRow = Json<BacklogRowDto>
 
 export interface Page<T> {
   items: T[]

@@ -34,6 +34,8 @@ interface FieldProps {
   showError?: boolean
   required?: boolean
   placeholder?: string
+  /** The id of a <datalist> of suggestions. */
+  list?: string
 }
 
 export function Field(props: FieldProps) {
@@ -50,6 +52,7 @@ export function Field(props: FieldProps) {
     value,
     required: props.required,
     placeholder: props.placeholder,
+    list: props.list,
     autoComplete: props.autoComplete,
     'aria-invalid': visibleError ? ('true' as const) : undefined,
     'aria-describedby': describedBy || undefined,

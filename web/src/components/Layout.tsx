@@ -14,12 +14,17 @@ interface NavItem {
 function navFor(user: User): NavItem[] {
   const items: NavItem[] = []
   if (isStaff(user.role))
-    items.push({ href: '/dashboard', label: 'Dashboard' }, { href: '/queue', label: 'Queue' })
+    items.push(
+      { href: '/dashboard', label: 'Dashboard' },
+      { href: '/queue', label: 'Queue' },
+      { href: '/reports', label: 'Reports' },
+    )
   items.push({ href: '/tickets', label: 'My tickets' }, { href: '/tickets/new', label: 'New ticket' })
   if (user.role === 'admin') {
     items.push(
       { href: '/admin/users', label: 'Users' },
       { href: '/admin/skills', label: 'Skills' },
+      { href: '/admin/sla', label: 'Service levels' },
       { href: '/admin/emails', label: 'Outbox' },
     )
   }

@@ -1,6 +1,6 @@
 import { tickets } from '../api/endpoints'
 import type { StaffTicket } from '../api/types'
-import { PriorityBadge, ProcessingBadge, StatusBadge } from '../components/Badges'
+import { PriorityBadge, ProcessingBadge, SlaBadge, StatusBadge } from '../components/Badges'
 import { type Column, DataTable } from '../components/DataTable'
 import { ErrorMessage } from '../components/ErrorMessage'
 import { Select } from '../components/Field'
@@ -19,6 +19,13 @@ import { useAsync } from '../lib/useAsync'
 const PAGE_SIZE = 20
 
 type Assignment = '' | 'mine' | 'unassigned'
+
+type Sort = '' | 'due'
+
+const SORT_OPTIONS: { value: Sort; label: string }[] = [
+  { value: '', label: 'Newest first' },
+  { value: 'due', label: 'Due soonest' },
+]
 
 const ASSIGNMENT_OPTIONS: { value: Assignment; label: string }[] = [
   { value: '', label: 'Anyone' },
@@ -42,6 +49,7 @@ function columns(viewerId: string): Column<StaffTicket>[] {
     },
     { label: 'Status', cell: (t) => <StatusBadge status={t.status} /> },
     { label: 'Priority', cell: (t) => <PriorityBadge priority={t.priority} /> },
+    { label: 'Due', cell: (t) => <SlaBadge sla={t.sla} /> },
     {
       label: 'Assignee',
       cell: (t) =>
@@ -69,10 +77,19 @@ export function Queue() {
   const assignment: Assignment =
     assignmentParam === 'mine' || assignmentParam === 'unassigned' ? assignmentParam : ''
   const assignedTo = assignment === 'mine' ? user.id : assignment === 'unassigned' ? 'unassigned' : undefined
+  const sort: Sort = query.get('sort') === 'due' ? 'due' : ''
 
   const list = useAsync(
-    () => tickets.all({ status, priority, assigned_to: assignedTo, page, limit: PAGE_SIZE }),
-    [status, priority, assignedTo, page],
+    () =>
+      tickets.all({
+        status,
+        priority,
+        assigned_to: assignedTo,
+        page,
+        limit: PAGE_SIZE,
+        ...(sort === 'due' ? { sort } : {}),
+      }),
+    [status, priority, assignedTo, page, sort],
   )
   // Staff receive every ticket's events; one refetch per burst keeps the queue current.
   useLiveRefetch(
@@ -91,7 +108,7 @@ export function Queue() {
         subtitle={
           total === undefined
             ? '\u00a0'
-            : `${formatNumber(total)} ticket${total === 1 ? '' : 's'}${filtered ? ' match' : ''} · newest first · updates live`
+            : `${formatNumber(total)} ticket${total === 1 ? '' : 's'}${filtered ? ' match' : ''} · ${sort === 'due' ? 'due soonest first' : 'newest first'} · updates live`
         }
       />
       <fieldset class="toolbar">
@@ -104,6 +121,14 @@ export function Queue() {
           value={assignment}
           options={ASSIGNMENT_OPTIONS}
           onChange={(value) => setQuery({ assigned: value, page: undefined })}
+        />
+        <Select
+          id="queue-sort"
+          label="Sort"
+          compact
+          value={sort}
+          options={SORT_OPTIONS}
+          onChange={(value) => setQuery({ sort: value, page: undefined })}
         />
         {filtered && (
           <button

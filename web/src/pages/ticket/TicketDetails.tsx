@@ -3,7 +3,7 @@ import type { ApiError } from '../../api/client'
 import { tickets } from '../../api/endpoints'
 import type { Ticket } from '../../api/types'
 import { AttachmentList } from '../../components/Attachments'
-import { PriorityBadge, ProcessingBadge, StatusBadge } from '../../components/Badges'
+import { PriorityBadge, ProcessingBadge, SlaBadge, StatusBadge } from '../../components/Badges'
 import { ErrorMessage } from '../../components/ErrorMessage'
 import { Field, lengthProblem } from '../../components/Field'
 import { DateTime, RelativeTime } from '../../components/Time'
@@ -28,6 +28,16 @@ export function DetailsCard({ ticket, directory }: { ticket: Ticket; directory: 
         <dd data-testid="ticket-priority">
           <PriorityBadge priority={ticket.priority} />
         </dd>
+        <dt>Service level</dt>
+        <dd data-testid="ticket-sla">
+          <SlaBadge sla={ticket.sla} />
+          {ticket.sla?.due_at && (
+            <span class="muted small">
+              {' '}
+              due <DateTime iso={ticket.sla.due_at} />
+            </span>
+          )}
+        </dd>
         <dt>Assignee</dt>
         <dd data-testid="ticket-assignee">
           {assignee ?? (
@@ -48,6 +58,23 @@ export function DetailsCard({ ticket, directory }: { ticket: Ticket; directory: 
         <dd>
           <RelativeTime iso={ticket.updated_at} />
         </dd>
+        {ticket.satisfaction && (
+          <>
+            <dt>Satisfaction</dt>
+            <dd data-testid="ticket-satisfaction">
+              <span class={`badge satisfaction-${ticket.satisfaction.rating}`}>
+                {ticket.satisfaction.rating === 'good' ? 'Good' : 'Bad'}
+              </span>
+              {ticket.satisfaction.comment && (
+                <q class="satisfaction-comment">{ticket.satisfaction.comment}</q>
+              )}
+              <span class="small muted">
+                {' '}
+                <RelativeTime iso={ticket.satisfaction.rated_at} />
+              </span>
+            </dd>
+          </>
+        )}
         {ticket.attachments && ticket.attachments.length > 0 && (
           <>
             <dt>Attachments</dt>

@@ -1,0 +1,21 @@
+// `npx tsx bench/reports.ts`: the report phase alone, on its own database seeded like the main
+// bench (BENCH_TICKETS tickets, default 1M), dropped afterwards.
+import { openDatabase } from '../src/db/client.js'
+import { migrateDatabase } from '../src/db/migrate.js'
+import { databaseUrl } from './config.js'
+import { dropDatabase, recreateDatabase } from './db-admin.js'
+import { runReportPhase } from './report-phase.js'
+import { seedDatabase } from './seed.js'
+
+const name = `${process.env.BENCH_DB_NAME ?? 'sts_bench'}_reports`
+const url = databaseUrl(name)
+await recreateDatabase(name)
+try {
+  const database = await openDatabase({ databaseUrl: url, dataDir: '' })
+  await migrateDatabase(database)
+  await database.close()
+  await seedDatabase(url)
+  await runReportPhase(url)
+} finally {
+  await dropDatabase(name)
+}

@@ -1,0 +1,455 @@
+// Reports: every figure checked against a brute-force computation in TypeScript over generated
+// tickets (random creation, first response, resolution, due times, pauses, ratings, skills);
+// CSV that parses back to the JSON; access and range validation.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { call, createTestContext, signedInUser, type TestContext, type TestUser } from './helpers/app.js'
+
+let ctx: TestContext
+let requester: TestUser
+let admin: TestUser
+const moderators: TestUser[] = []
+
+const DAY = 86_400_000
+const MIN = 60_000
+const today = new Date(`${new Date().toISOString().slice(0, 10)}T00:00:00Z`).getTime()
+/** The report range: 70 days ago through 5 days ahead (due times in the future must not count). */
+const FROM = new Date(today - 70 * DAY).toISOString().slice(0, 10)
+const TO = new Date(today + 5 * DAY).toISOString().slice(0, 10)
+const SKILLS = ['Networking', 'Billing', 'Hardware']
+
+interface Generated {
+  createdAt: number
+  assignedTo: string | null
+  status: string
+  firstRespondedAt: number | null
+  firstResponseDueAt: number | null
+  resolvedAt: number | null
+  resolutionDueAt: number | null
+  pausedSince: number | null
+  skills: string[]
+  rating: 'good' | 'bad' | null
+  ratedAt: number | null
+}
+
+/** A seeded generator: the same tickets every run. */
+function random(seed: number) {
+  let a = seed
+  return () => {
+    a = (a + 0x6d2b79f5) | 0
+    let t = Math.imul(a ^ (a >>> 15), 1 | a)
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+const tickets: Generated[] = []
+
+function generate(count: number) {
+  const rnd = random(12)
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(rnd() * list.length)] as T
+  // Whole minutes: the figures compare exactly after rounding to one decimal.
+  const minutes = (max: number) => Math.floor(rnd() * max) * MIN
+  for (let i = 0; i < count; i++) {
+    // Created from 75 days ago (some before the range) to 1 day ago.
+    const createdAt = today - 75 * DAY + minutes(74 * 24 * 60)
+    const withSla = rnd() < 0.85
+    const responded = rnd() < 0.75
+    const firstResponseDueAt = withSla ? createdAt + minutes(3 * 24 * 60) + MIN : null
+    const firstRespondedAt = responded ? createdAt + minutes(4 * 24 * 60) + MIN : null
+    const resolved = responded && rnd() < 0.7
+    const resolvedAt = resolved && firstRespondedAt !== null ? firstRespondedAt + minutes(6 * 24 * 60) : null
+    const resolutionDueAt = withSla ? createdAt + minutes(8 * 24 * 60) + MIN : null
+    const status = resolved
+      ? pick(['resolved', 'closed'])
+      : pick(['todo', 'in_progress', 'waiting_for_customer', 'cancelled'])
+    const pausedSince =
+      status === 'waiting_for_customer' || status === 'resolved' ? (resolvedAt ?? createdAt + MIN) : null
+    const rated = status === 'closed' && rnd() < 0.6
+    tickets.push({
+      createdAt,
+      assignedTo: rnd() < 0.15 ? null : (pick(moderators).id as string),
+      status,
+      firstRespondedAt,
+      firstResponseDueAt,
+      resolvedAt,
+      resolutionDueAt,
+      pausedSince,
+      skills: SKILLS.filter(() => rnd() < 0.4),
+      rating: rated ? pick(['good', 'bad'] as const) : null,
+      ratedAt: rated && resolvedAt !== null ? resolvedAt + minutes(3 * 24 * 60) : null,
+    })
+  }
+}
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString())
+
+beforeAll(async () => {
+  ctx = await createTestContext()
+  requester = await signedInUser(ctx, 'user')
+  admin = await signedInUser(ctx, 'admin')
+  for (let i = 0; i < 3; i++) moderators.push(await signedInUser(ctx, 'moderator'))
+  generate(400)
+  for (const t of tickets) {
+    await ctx.database.executeSql(
+      `INSERT INTO tickets (title, description, created_by, assigned_to, status, created_at, updated_at,
+         first_responded_at, first_response_due_at, resolved_at, resolution_due_at, sla_paused_since,
+         related_skills, satisfaction_rating, satisfaction_rated_at)
+       VALUES ('Generated ticket', 'Generated for the report test', $1, $2, $3, $4, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+      [
+        requester.id,
+        t.assignedTo,
+        t.status,
+        iso(t.createdAt),
+        iso(t.firstRespondedAt),
+        iso(t.firstResponseDueAt),
+        iso(t.resolvedAt),
+        iso(t.resolutionDueAt),
+        iso(t.pausedSince),
+        t.skills,
+        t.rating,
+        iso(t.ratedAt),
+      ],
+    )
+  }
+}, 120_000)
+afterAll(() => ctx.close())
+
+// --- The brute force: the README's definitions, written out plainly. ---
+
+const rangeStart = Date.parse(`${FROM}T00:00:00Z`)
+const rangeEnd = Date.parse(`${TO}T00:00:00Z`) + DAY
+const inRange = (ms: number | null): ms is number => ms !== null && ms >= rangeStart && ms < rangeEnd
+
+function bucketOf(ms: number, unit: 'day' | 'week') {
+  const d = new Date(ms)
+  d.setUTCHours(0, 0, 0, 0)
+  if (unit === 'week') d.setUTCDate(d.getUTCDate() - ((d.getUTCDay() + 6) % 7))
+  return d.toISOString().slice(0, 10)
+}
+
+/** PostgreSQL's percentile_cont: linear interpolation between the two nearest ranks. */
+function percentile(values: number[], fraction: number): number | null {
+  if (values.length === 0) return null
+  const sorted = [...values].sort((a, b) => a - b)
+  const position = fraction * (sorted.length - 1)
+  const lower = Math.floor(position)
+  const upper = Math.ceil(position)
+  const low = sorted[lower] as number
+  const high = sorted[upper] as number
+  return Math.round((low + (high - low) * (position - lower)) * 10) / 10
+}
+
+/** A target's outcome and when it was decided; undefined while undecided. */
+function outcome(
+  due: number | null,
+  done: number | null,
+  t: Generated,
+): { met: boolean; at: number } | undefined {
+  if (due === null) return undefined
+  if (done !== null && done <= due) return { met: true, at: done }
+  if (done !== null) return { met: false, at: due }
+  if (t.status === 'cancelled' || t.pausedSince !== null || due >= Date.now()) return undefined
+  return { met: false, at: due }
+}
+
+interface Acc {
+  created: number
+  resolved: number
+  fr: number[]
+  res: number[]
+  frMet: number
+  frN: number
+  resMet: number
+  resN: number
+  good: number
+  bad: number
+}
+const acc = (): Acc => ({
+  created: 0,
+  resolved: 0,
+  fr: [],
+  res: [],
+  frMet: 0,
+  frN: 0,
+  resMet: 0,
+  resN: 0,
+  good: 0,
+  bad: 0,
+})
+const pct = (met: number, n: number) => (n === 0 ? null : Math.round((met / n) * 1000) / 10)
+
+/** Figures per key, where `keys` says which group(s) a ticket's moment belongs to. */
+function bruteForce(keys: (t: Generated, moment: number) => string[]) {
+  const groups = new Map<string, Acc>()
+  const at = (k: string) => {
+    let a = groups.get(k)
+    if (!a) {
+      a = acc()
+      groups.set(k, a)
+    }
+    return a
+  }
+  for (const t of tickets) {
+    if (inRange(t.createdAt)) for (const k of keys(t, t.createdAt)) at(k).created++
+    if (inRange(t.firstRespondedAt))
+      for (const k of keys(t, t.firstRespondedAt)) at(k).fr.push((t.firstRespondedAt - t.createdAt) / MIN)
+    if (inRange(t.resolvedAt))
+      for (const k of keys(t, t.resolvedAt)) {
+        at(k).resolved++
+        at(k).res.push((t.resolvedAt - t.createdAt) / MIN)
+      }
+    const fr = outcome(t.firstResponseDueAt, t.firstRespondedAt, t)
+    if (fr && inRange(fr.at) && (fr.met || fr.at < Date.now()))
+      for (const k of keys(t, fr.at)) {
+        at(k).frN++
+        if (fr.met) at(k).frMet++
+      }
+    const res = outcome(t.resolutionDueAt, t.resolvedAt, t)
+    if (res && inRange(res.at) && (res.met || res.at < Date.now()))
+      for (const k of keys(t, res.at)) {
+        at(k).resN++
+        if (res.met) at(k).resMet++
+      }
+    if (inRange(t.ratedAt))
+      for (const k of keys(t, t.ratedAt)) {
+        if (t.rating === 'good') at(k).good++
+        else at(k).bad++
+      }
+  }
+  return groups
+}
+
+function expectedSummary(unit: 'day' | 'week') {
+  const groups = bruteForce((_t, moment) => [bucketOf(moment, unit)])
+  const periods: string[] = []
+  for (
+    let d = Date.parse(`${bucketOf(rangeStart, unit)}T00:00:00Z`);
+    d < rangeEnd;
+    d += unit === 'week' ? 7 * DAY : DAY
+  )
+    periods.push(new Date(d).toISOString().slice(0, 10))
+  return periods.map((period) => {
+    const a = groups.get(period) ?? acc()
+    return {
+      period,
+      created: a.created,
+      resolved: a.resolved,
+      first_response: { median_minutes: percentile(a.fr, 0.5), p90_minutes: percentile(a.fr, 0.9) },
+      resolution: { median_minutes: percentile(a.res, 0.5), p90_minutes: percentile(a.res, 0.9) },
+      sla: { first_response_met_pct: pct(a.frMet, a.frN), resolution_met_pct: pct(a.resMet, a.resN) },
+      satisfaction: { good: a.good, bad: a.bad },
+    }
+  })
+}
+
+/** Parses RFC 4180 CSV (quoted fields, doubled quotes, CRLF) into records. */
+function parseCsv(text: string): string[][] {
+  const records: string[][] = []
+  let record: string[] = []
+  let field = ''
+  let quoted = false
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"'
+        i++
+      } else if (c === '"') quoted = false
+      else field += c
+    } else if (c === '"') quoted = true
+    else if (c === ',') {
+      record.push(field)
+      field = ''
+    } else if (c === '\r' && text[i + 1] === '\n') {
+      record.push(field)
+      records.push(record)
+      record = []
+      field = ''
+      i++
+    } else field += c
+  }
+  expect(field).toBe('')
+  expect(record).toEqual([])
+  return records
+}
+
+const get = (who: TestUser, url: string) => call(ctx, who, 'GET', url)
+
+describe('reports', () => {
+  it('summary by day and by week matches the brute force', async () => {
+    const daily = await get(
+      moderators[0] as TestUser,
+      `/api/reports/summary?from=${FROM}&to=${TO}&group_by=day`,
+    )
+    expect(daily.status).toBe(200)
+    const expected = expectedSummary('day')
+    expect(daily.body.data).toHaveLength(76)
+    expect(daily.body.data).toEqual(expected)
+    // The generator exercised every figure.
+    expect(
+      expected.some((r) => r.sla.first_response_met_pct !== null && r.sla.first_response_met_pct < 100),
+    ).toBe(true)
+    expect(expected.reduce((n, r) => n + r.satisfaction.bad, 0)).toBeGreaterThan(0)
+
+    const weekly = await get(admin, `/api/reports/summary?from=${FROM}&to=${TO}&group_by=week`)
+    expect(weekly.body.data).toEqual(expectedSummary('week'))
+  })
+
+  it('per moderator matches the brute force', async () => {
+    const groups = bruteForce((t) => (t.assignedTo ? [t.assignedTo] : []))
+    const { status, body } = await get(admin, `/api/reports/moderators?from=${FROM}&to=${TO}`)
+    expect(status).toBe(200)
+    for (const moderator of moderators) {
+      const a = groups.get(moderator.id) ?? acc()
+      expect(body.data.find((r) => (r.user as { id: string }).id === moderator.id)).toEqual({
+        user: { id: moderator.id, name: null, email: moderator.email },
+        assigned: a.created,
+        resolved: a.resolved,
+        first_response_median_minutes: percentile(a.fr, 0.5),
+        sla_met_pct: pct(a.frMet + a.resMet, a.frN + a.resN),
+        satisfaction: { good: a.good, bad: a.bad },
+      })
+    }
+    // Every active moderator and admin is listed, even with nothing to show.
+    expect(body.data.some((r) => (r.user as { id: string }).id === admin.id)).toBe(true)
+    expect(body.data.some((r) => (r.user as { id: string }).id === requester.id)).toBe(false)
+  })
+
+  it('per skill matches the brute force', async () => {
+    const groups = bruteForce((t) => t.skills)
+    const { status, body } = await get(admin, `/api/reports/skills?from=${FROM}&to=${TO}`)
+    expect(status).toBe(200)
+    expect(body.data.map((r) => r.skill).sort()).toEqual([...SKILLS].sort())
+    for (const skill of SKILLS) {
+      const a = groups.get(skill) ?? acc()
+      expect(body.data.find((r) => r.skill === skill)).toEqual({
+        skill,
+        created: a.created,
+        resolved: a.resolved,
+        first_response_median_minutes: percentile(a.fr, 0.5),
+        resolution_median_minutes: percentile(a.res, 0.5),
+        sla_met_pct: pct(a.frMet + a.resMet, a.frN + a.resN),
+        satisfaction: { good: a.good, bad: a.bad },
+      })
+    }
+  })
+
+  it('backlog counts tickets by status and priority now', async () => {
+    const { body } = await get(admin, '/api/reports/backlog')
+    const expected = new Map<string, number>()
+    for (const t of tickets) expected.set(t.status, (expected.get(t.status) ?? 0) + 1)
+    for (const [status, n] of expected)
+      expect(body.data.find((r) => r.status === status && r.priority === 'medium')?.count).toBe(n)
+  })
+
+  it('answers CSV that parses back to the JSON figures, with quoting', async () => {
+    const json = await get(admin, `/api/reports/summary?from=${FROM}&to=${TO}&group_by=week`)
+    const raw = await ctx.app.inject({
+      method: 'GET',
+      url: `/api/reports/summary?from=${FROM}&to=${TO}&group_by=week&format=csv`,
+      headers: { cookie: admin.cookie },
+    })
+    expect(raw.statusCode).toBe(200)
+    expect(raw.headers['content-type']).toBe('text/csv; charset=utf-8')
+    expect(raw.headers['content-disposition']).toBe(`attachment; filename="summary-${FROM}-${TO}.csv"`)
+    const [header, ...records] = parseCsv(raw.body)
+    expect(header?.[0]).toBe('period')
+    expect(records).toHaveLength(json.body.data.length)
+    const first = json.body.data.find((r) => Number(r.created) > 0)
+    const record = records.find((r) => r[0] === first?.period)
+    expect(record?.slice(0, 3)).toEqual([
+      String(first?.period),
+      String(first?.created),
+      String(first?.resolved),
+    ])
+
+    // A moderator's name with a comma, a quote and a formula start survives the round trip, inert.
+    await ctx.database.executeSql(`UPDATE users SET name = $1 WHERE id = $2`, [
+      '=Doe, "JD" Jane',
+      moderators[0]?.id,
+    ])
+    const people = await ctx.app.inject({
+      method: 'GET',
+      url: `/api/reports/moderators?from=${FROM}&to=${TO}&format=csv`,
+      headers: { cookie: admin.cookie },
+    })
+    const rows = parseCsv(people.body)
+    expect(rows[0]).toEqual([
+      'user_id',
+      'name',
+      'email',
+      'assigned',
+      'resolved',
+      'first_response_median_minutes',
+      'sla_met_pct',
+      'satisfaction_good',
+      'satisfaction_bad',
+    ])
+    expect(rows.find((r) => r[0] === moderators[0]?.id)?.[1]).toBe(`'=Doe, "JD" Jane`)
+    for (const row of rows) expect(row).toHaveLength(9)
+  })
+
+  it('counts a ticket worked through the API: the clocks the SLA module keeps feed the report', async () => {
+    const day = new Date().toISOString().slice(0, 10)
+    const today = async () =>
+      (await get(admin, `/api/reports/summary?from=${day}&to=${day}`)).body.data[0] as unknown as {
+        created: number
+        resolved: number
+      }
+    const before = await today()
+    const fresh = await signedInUser(ctx, 'moderator')
+    const { body } = await call(ctx, requester, 'POST', '/api/tickets', {
+      title: 'Printer on floor 3 is offline',
+      description: 'Nobody on floor 3 can print since this morning.',
+    })
+    const id = String(body.data.id)
+    await call(ctx, admin, 'PATCH', `/api/tickets/${id}`, { assigned_to: fresh.id, status: 'in_progress' })
+    await call(ctx, fresh, 'POST', `/api/tickets/${id}/comments`, {
+      body: 'Restarting the print server now.',
+    })
+    await call(ctx, fresh, 'PATCH', `/api/tickets/${id}`, { status: 'resolved' })
+
+    expect(await today()).toMatchObject({ created: before.created + 1, resolved: before.resolved + 1 })
+    const { rows } = await ctx.database.executeSql(
+      `SELECT extract(epoch FROM first_responded_at - created_at) / 60 AS minutes FROM tickets WHERE id = $1`,
+      [id],
+    )
+    const people = await get(admin, `/api/reports/moderators?from=${day}&to=${day}`)
+    expect(people.body.data.find((r) => (r.user as { id: string }).id === fresh.id)).toMatchObject({
+      assigned: 1,
+      resolved: 1,
+      first_response_median_minutes: Math.round(Number(rows[0]?.minutes) * 10) / 10,
+      sla_met_pct: 100,
+    })
+  })
+
+  it('is for moderators and admins only', async () => {
+    for (const path of ['summary', 'moderators', 'skills', 'backlog']) {
+      const { status, body } = await get(requester, `/api/reports/${path}`)
+      expect(status).toBe(403)
+      expect(body.message).toBe('Only moderators and admins can view reports')
+      expect((await call(ctx, null, 'GET', `/api/reports/${path}`)).status).toBe(401)
+    }
+  })
+
+  it('validates the range: real ISO dates, from ≤ to, at most 366 days; defaults to the last 30 days', async () => {
+    for (const query of [
+      'from=2026-02-30&to=2026-03-10',
+      'from=2026-13-01&to=2026-12-31',
+      'from=yesterday',
+      'from=2026-03-10&to=2026-03-01',
+      'from=2024-01-01&to=2025-01-02',
+      'group_by=month',
+      'format=xml',
+      'tz=Europe/Berlin',
+    ]) {
+      const { status, body } = await get(admin, `/api/reports/summary?${query}`)
+      expect(status, query).toBe(400)
+      expect(body.success).toBe(false)
+    }
+    expect((await get(admin, '/api/reports/summary?from=2024-01-01&to=2024-12-31')).status).toBe(200)
+    const defaults = await get(admin, '/api/reports/summary')
+    expect(defaults.body.data).toHaveLength(30)
+    expect(defaults.body.data.at(-1)?.period).toBe(new Date().toISOString().slice(0, 10))
+  })
+})
