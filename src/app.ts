@@ -26,7 +26,11 @@ import { authenticate } from './modules/auth/auth.hooks.js'
 import { authRoutes } from './modules/auth/auth.routes.js'
 import { eventRoutes } from './modules/events/events.routes.js'
 import { startTicketChangeBus } from './modules/events/ticket-change-bus.js'
-import { inboundAdminRoutes, inboundEmailRoute } from './modules/inbound/inbound.routes.js'
+import {
+  inboundAdminRoutes,
+  inboundEmailRoute,
+  originalEmailRoutes,
+} from './modules/inbound/inbound.routes.js'
 import { emailRoutes } from './modules/notifications/email.routes.js'
 import { messageIdDomain } from './modules/notifications/message-ids.js'
 import { createNotifier } from './modules/notifications/notifier.js'
@@ -149,6 +153,7 @@ export async function buildApp({ config, database, queue, logger, metrics = crea
       await api.register(skillRoutes, { ...deps, prefix: '/skills' })
       await api.register(emailRoutes, { ...deps, prefix: '/admin' })
       await api.register(inboundAdminRoutes, { ...deps, prefix: '/admin' })
+      await api.register(originalEmailRoutes, { ...deps, prefix: '/tickets' })
       await api.register(eventRoutes, { ...deps, bus })
     },
     { prefix: '/api' },
