@@ -4,6 +4,9 @@ import type {
   Attachment,
   Comment,
   Email,
+  InboundMessage,
+  InboundStatus,
+  OriginalEmail,
   Page,
   PageMeta,
   Priority,
@@ -85,6 +88,13 @@ export const tickets = {
   /** One page of the history, oldest first (limit at most 100). */
   history: (id: string, n: number, limit: number) =>
     page<TicketEvent>(withQuery(`/api/tickets/${encodeURIComponent(id)}/history`, { page: n, limit })),
+  /** Staff: the email the ticket (no commentId) or an emailed comment was filed from, uncut. */
+  original: (id: string, commentId?: string) =>
+    get<OriginalEmail>(
+      commentId
+        ? `/api/tickets/${encodeURIComponent(id)}/comments/${encodeURIComponent(commentId)}/original`
+        : `/api/tickets/${encodeURIComponent(id)}/original`,
+    ),
   decide: async (id: string, decision: 'confirm' | 'reopen') =>
     (await call<Ticket>('POST', `/api/tickets/${encodeURIComponent(id)}/${decision}`)).data,
 }
@@ -126,4 +136,10 @@ export const skills = {
 export const emails = {
   list: (query: { page?: number; limit?: number; to?: string }) =>
     page<Email>(withQuery('/api/admin/emails', { ...query })),
+}
+
+export const inbound = {
+  list: (query: { page?: number; limit?: number }) =>
+    page<InboundMessage>(withQuery('/api/admin/inbound', { ...query })),
+  status: () => get<InboundStatus>('/api/admin/inbound/status'),
 }

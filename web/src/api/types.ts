@@ -4,6 +4,11 @@
 // nothing to regenerate. The imports are type-only, so no server code reaches the bundle.
 
 import type { PageMeta as ServerPageMeta } from '../../../src/http/envelope'
+import type {
+  InboundMessageDto,
+  InboundStatusDto,
+  OriginalEmailDto,
+} from '../../../src/modules/inbound/inbound.schemas'
 import type { EmailDto } from '../../../src/modules/notifications/email.schemas'
 import type { SkillDto } from '../../../src/modules/skills/skill.schemas'
 import type {
@@ -48,6 +53,10 @@ export type TicketEvent = Json<TicketEventDto>
 export type TicketEventType = TicketEvent['type']
 export type Email = Json<EmailDto>
 export type EmailStatus = Email['status']
+export type InboundMessage = Json<InboundMessageDto>
+export type InboundOutcome = InboundMessage['outcome']
+export type InboundStatus = Json<InboundStatusDto>
+export type OriginalEmail = Json<OriginalEmailDto>
 export type PageMeta = ServerPageMeta
 
 export interface Page<T> {
