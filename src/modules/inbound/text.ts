@@ -11,13 +11,27 @@ const SHORTENED = '\n\n[…] (shortened: the full message is kept with the origi
 const clamp = (value: string, max: number, marker = '…') =>
   value.length > max ? `${value.slice(0, max - marker.length).trimEnd()}${marker}` : value
 
-/** The new part of a reply: quoted history ("On … wrote:", "> …") and the signature cut off. */
+/**
+ * The new part of a reply: the quoted history ("On … wrote:", "> …") and the signature below the
+ * sender's last words cut off. Quotes between the sender's words stay (an answer written inline,
+ * under each question, would otherwise lose its questions); the page folds them.
+ */
 export function visibleText(text: string): string {
   const full = text.replace(/\r\n?/g, '\n').trim()
   if (full === '') return ''
   let visible: string
   try {
-    visible = new EmailReplyParser().read(full).getVisibleText().trim()
+    // The parser hides every quoted fragment, wherever it is: keep those above visible text.
+    const fragments = new EmailReplyParser().read(full).getFragments()
+    let end = fragments.length
+    while (end > 0 && fragments[end - 1]?.isHidden()) end -= 1
+    visible = fragments
+      .slice(0, end)
+      .filter((f) => !f.isSignature())
+      .map((f) => f.getContent())
+      .join('\n')
+      .replace(/~*$/, '')
+      .trim()
   } catch {
     visible = full
   }
