@@ -1,7 +1,10 @@
 // What the UI needs of the email channel: a ticket's channel, "show original" for staff (the whole
 // email a ticket or reply was filed from, where the ticket shows it cut), and the inbound status
 // admins read (the mailbox's state, never a secret).
+import { readFile } from 'node:fs/promises'
+import { eq, sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { inboundMessages } from '../src/db/schema.js'
 import { recordFetch } from '../src/modules/inbound/inbound.repository.js'
 import { imapState } from '../src/modules/inbound/inbound.routes.js'
 import { call, createTestContext, signedInUser, type TestContext, type TestUser } from './helpers/app.js'
@@ -123,6 +126,31 @@ describe('show original', () => {
     expect(original.body.data.text).toContain('> Does it beep?')
     expect(original.body.data.text).toContain('Now it beeps three times.')
     expect(original.body.data.subject).toBe('Re: Laptop will not boot')
+  })
+
+  it('finds replies filed before comments were linked (the backfill of migration 0017)', async () => {
+    const linked = await ctx.database.db
+      .select({ id: inboundMessages.id, commentId: inboundMessages.commentId })
+      .from(inboundMessages)
+      .where(eq(inboundMessages.ticketId, ticketId))
+    const reply = linked.find((m) => m.commentId !== null)
+    if (!reply) throw new Error('the reply is not linked to its comment')
+    await ctx.database.db
+      .update(inboundMessages)
+      .set({ commentId: null })
+      .where(eq(inboundMessages.id, reply.id))
+    const migration = await readFile(
+      new URL('../src/db/migrations/0017_inbound_comment_link.sql', import.meta.url),
+      'utf8',
+    )
+    const backfill = migration.split('--> statement-breakpoint').at(-1) ?? ''
+    expect(backfill).toMatch(/^\s*-- Replies filed before/)
+    await ctx.database.db.execute(sql.raw(backfill))
+    const [after] = await ctx.database.db
+      .select({ commentId: inboundMessages.commentId })
+      .from(inboundMessages)
+      .where(eq(inboundMessages.id, reply.id))
+    expect(after?.commentId).toBe(reply.commentId)
   })
 
   it('is for staff only, and 404 for what did not come by email', async () => {

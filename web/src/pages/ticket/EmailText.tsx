@@ -7,6 +7,11 @@ import { DateTime } from '../../components/Time'
 import { splitQuoted } from '../../lib/quoted'
 import { useAsync } from '../../lib/useAsync'
 
+const lineCount = (text: string) => {
+  const n = text.split('\n').length
+  return `${n} line${n === 1 ? '' : 's'}`
+}
+
 /** Text as written, with quoted parts folded behind a "Quoted text" toggle. */
 export function FoldedText({ text, class: className }: { text: string; class: string }) {
   const parts = splitQuoted(text)
@@ -16,7 +21,7 @@ export function FoldedText({ text, class: className }: { text: string; class: st
       {parts.map((part, index) =>
         part.quoted ? (
           <details key={index} class="quoted">
-            <summary>Quoted text ({part.text.split('\n').length} lines)</summary>
+            <summary>Quoted text ({lineCount(part.text)})</summary>
             <div class="quoted-text">{part.text}</div>
           </details>
         ) : (
