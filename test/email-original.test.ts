@@ -1,6 +1,6 @@
-// What the UI needs of the email channel: a ticket's channel, "show original" for staff (the whole
-// email a ticket or reply was filed from, where the ticket shows it cut), and the inbound status
-// admins read (the mailbox's state, never a secret).
+// What people see of the email channel: a ticket's channel, "show original" for staff (the whole
+// email a ticket or reply was filed from, where the ticket shows it cut), the acknowledgement of a
+// new sender, and the inbound status admins read (the mailbox's state, never a secret).
 import { readFile } from 'node:fs/promises'
 import { eq, sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -191,6 +191,31 @@ describe('show original', () => {
     )
     expect(elsewhere.status).toBe(404)
     expect((await call(ctx, moderator, 'GET', '/api/tickets/not-a-uuid/original')).status).toBe(404)
+  })
+})
+
+describe('the acknowledgement', () => {
+  async function ackTo(address: string) {
+    const response = await call(ctx, admin, 'GET', `/api/admin/emails?to=${encodeURIComponent(address)}`)
+    const [ack] = response.body.data
+    if (!ack) throw new Error(`no email to ${address}`)
+    return String(ack.text)
+  }
+
+  it('tells someone without a password how to choose one, and not someone who has one', async () => {
+    const stranger = `new-${unique()}@example.org`
+    await deliver(await composeMail({ from: stranger }))
+    expect(await ackTo(stranger)).toMatch(
+      new RegExp(
+        `To follow it on the web, choose a password for ${stranger} first: https?://\\S+/forgot-password`,
+      ),
+    )
+
+    const member = await signedInUser(ctx, 'user')
+    await deliver(await composeMail({ from: member.email }))
+    const text = await ackTo(member.email)
+    expect(text).toContain('filed it as ticket #')
+    expect(text).not.toContain('forgot-password')
   })
 })
 

@@ -8,6 +8,7 @@ import type { TicketRow, TicketStatus } from '../../db/schema.js'
 import { type JobQueue, QUEUES } from '../../jobs/queue.js'
 import { inboundThreadIds } from '../inbound/thread.js'
 import { listParticipants } from '../tickets/participants.js'
+import { hasNoPassword } from '../users/no-password.js'
 import { findUserById } from '../users/user.repository.js'
 import { insertEmail } from './email.repository.js'
 import {
@@ -107,7 +108,13 @@ export function createNotifier(options: {
       await record(tx, ticket.createdBy, statusEmail(appUrl, ticket, status), ticket.id)
     },
     async ticketAcknowledged(tx, ticket) {
-      await record(tx, ticket.createdBy, acknowledgementEmail(appUrl, ticket), ticket.id)
+      const requester = await findUserById(tx, ticket.createdBy)
+      if (!requester) return
+      const content = acknowledgementEmail(appUrl, ticket, {
+        email: requester.email,
+        needsPassword: hasNoPassword(requester),
+      })
+      await recordTo(tx, requester.email, content, ticket.id)
     },
     async passwordReset(tx, to, link, validMinutes) {
       await recordTo(tx, to, passwordResetEmail(link, validMinutes), null)
