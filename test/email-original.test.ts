@@ -219,6 +219,29 @@ describe('the acknowledgement', () => {
   })
 })
 
+describe('a stranger answering someone else’s ticket', () => {
+  it('gets a ticket of their own, whose subjects carry its number alone, so their replies find it', async () => {
+    const owner = `owner-${unique()}@example.org`
+    const first = await deliver(await composeMail({ from: owner, subject: `Projector ${unique()} is dim` }))
+    const ticket = await call(ctx, admin, 'GET', `/api/tickets/${first.ticket_id}`)
+    const { number, title } = ticket.body.data
+
+    const stranger = `stranger-${unique()}@example.org`
+    const theirs = await deliver(await composeMail({ from: stranger, subject: `Re: [#${number}] ${title}` }))
+    expect(theirs.outcome).toBe('ticket_created')
+    expect(theirs.ticket_id).not.toBe(first.ticket_id)
+    const own = await call(ctx, admin, 'GET', `/api/tickets/${theirs.ticket_id}`)
+    expect(own.body.data.title).toBe(title)
+    const acks = await call(ctx, admin, 'GET', `/api/admin/emails?to=${encodeURIComponent(stranger)}`)
+    const ack = acks.body.data[0]
+    expect(ack?.subject).toBe(`[#${own.body.data.number}] Received: ${title}`)
+
+    // Their mail client kept the subject and dropped the headers: the token still finds their ticket.
+    const reply = await deliver(await composeMail({ from: stranger, subject: `Re: ${String(ack?.subject)}` }))
+    expect(reply).toMatchObject({ outcome: 'comment_added', ticket_id: theirs.ticket_id })
+  })
+})
+
 describe('inbound status for admins', () => {
   it('tells how mail comes in and the mailbox state, never the token or the IMAP password', async () => {
     await recordFetch(ctx.database.db, MAILBOX, null)

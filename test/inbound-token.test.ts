@@ -92,6 +92,10 @@ describe('text', () => {
     expect(titleFrom('', 'word '.repeat(40), 'a@b.c').length).toBeLessThanOrEqual(80)
     expect(titleFrom('', '', 'a@b.c')).toBe('Email from a@b.c')
     expect(titleFrom('x'.repeat(500), '', 'a@b.c')).toHaveLength(200)
+    expect(titleFrom('Re: [#2] VPN drops every ten minutes', '', 'a@b.c')).toBe('VPN drops every ten minutes')
+    expect(titleFrom('AW: Fwd: RE[2]: Printer [#40] jammed', '', 'a@b.c')).toBe('Printer jammed')
+    expect(titleFrom('Re: [#7]', 'The screen flickers.', 'a@b.c')).toBe('The screen flickers.')
+    expect(titleFrom('Regarding the invoice', '', 'a@b.c')).toBe('Regarding the invoice')
   })
 
   it('recognises our own Message-IDs only', () => {

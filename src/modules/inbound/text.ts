@@ -45,10 +45,17 @@ export function bodyFromText(text: string, emptyFallback: string): string {
   return clamp(visible === '' ? emptyFallback : visible, BODY_MAX, SHORTENED)
 }
 
-/** The subject; or the body's first words when the subject is empty or too short; never too long. */
+const REPLY_PREFIXES = /^(?:(?:re|fwd?|aw|wg|sv|vs|antw)(?:\[\d+\])?\s*:\s*)+/i
+
+/**
+ * The subject; or the body's first words when the subject is empty or too short; never too long.
+ * Without "Re:"/"Fwd:" and without `[#N]` tokens: a token names another ticket (a stranger's
+ * reply to someone's notice, a follow-up to a closed ticket), and left in the title it would
+ * come back in this ticket's own subjects and thread replies to that one instead.
+ */
 export function titleFrom(subject: string, body: string, sender: string): string {
   const flat = (value: string) => value.replace(/\s+/g, ' ').trim()
-  const fromSubject = flat(subject)
+  const fromSubject = flat(flat(subject.replace(/\[#\d+\]/g, ' ')).replace(REPLY_PREFIXES, ''))
   if (fromSubject.length >= TITLE_MIN) return clamp(fromSubject, TITLE_MAX)
   const firstWords = flat(body).slice(0, 80)
   const cut = firstWords.length === 80 ? firstWords.replace(/\s+\S*$/, '') : firstWords
