@@ -123,7 +123,8 @@ test('an admin sees how mail comes in and what each message became, and opens th
   )
   await created.getByRole('link', { name: `#${ticket.number}` }).click()
   await expect(page).toHaveURL(`/tickets/${filed.ticket_id}`)
-  await expect(page.getByTestId('ticket-number')).toHaveText(`#${ticket.number}`)
+  await expect(page.locator('.page-subtitle .ticket-number')).toHaveText(`#${ticket.number}`)
+  await expect(page.locator('.page-subtitle')).toContainText('by email')
   await expect(page.getByTestId('ticket-channel')).toHaveText('Email')
 
   // The description without the signature; the original has it.

@@ -40,8 +40,6 @@ export function DetailsCard({ ticket, directory }: { ticket: Ticket; directory: 
         <dd data-testid="ticket-processing">
           <ProcessingBadge state={ticket.processing_status} />
         </dd>
-        <dt>Number</dt>
-        <dd data-testid="ticket-number">#{ticket.number}</dd>
         <dt>Channel</dt>
         <dd data-testid="ticket-channel">
           {ticket.channel === 'email' ? 'Email' : ticket.channel === 'web' ? 'Web or API' : '—'}
