@@ -1,6 +1,7 @@
 // The admin's Email page: how mail comes in (listener, mailbox, relay) with the mailbox's last
 // fetch and error, every incoming message with what it became, and the outbox, as two tabs.
 import type { ComponentChildren } from 'preact'
+import { useEffect } from 'preact/hooks'
 import { inbound } from '../../api/endpoints'
 import type { InboundMessage, InboundOutcome, InboundStatus } from '../../api/types'
 import { type Column, DataTable } from '../../components/DataTable'
@@ -112,8 +113,16 @@ function Mailbox({ imap }: { imap: InboundStatus['imap'] }) {
   )
 }
 
+/** The mailbox's state moves without any ticket event (a fetch, a lost connection): look again. */
+const STATUS_REFRESH_MS = 30_000
+
 function StatusCard() {
   const status = useAsync(() => inbound.status(), [])
+  const { reload } = status
+  useEffect(() => {
+    const timer = setInterval(() => void reload(), STATUS_REFRESH_MS)
+    return () => clearInterval(timer)
+  }, [reload])
   const s = status.data
   return (
     <section class="card" aria-labelledby="inbound-status-title">
