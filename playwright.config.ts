@@ -4,7 +4,7 @@
 // (dist/, web/dist), rebuilt first when older than the sources.
 import { createServer } from 'node:net'
 import { defineConfig, devices } from '@playwright/test'
-import { ADMIN } from './e2e/accounts.js'
+import { ADMIN, INBOUND_TOKEN } from './e2e/accounts.js'
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -71,6 +71,9 @@ export default defineConfig({
       COMMENT_RATE_LIMIT: '10000',
       APP_URL: baseURL,
       LOG_LEVEL: 'warn',
+      // The relay endpoint, so e2e/email-admin.spec.ts can deliver mail (no SMTP port to collide on).
+      INBOUND_TOKEN: INBOUND_TOKEN,
+      INBOUND_ADDRESS: 'support@e2e.test',
     },
   },
 })

@@ -27,7 +27,11 @@ import { authRoutes } from './modules/auth/auth.routes.js'
 import { createSessionCache } from './modules/auth/session-cache.js'
 import { eventRoutes } from './modules/events/events.routes.js'
 import { startTicketChangeBus } from './modules/events/ticket-change-bus.js'
-import { inboundAdminRoutes, inboundEmailRoute } from './modules/inbound/inbound.routes.js'
+import {
+  inboundAdminRoutes,
+  inboundEmailRoute,
+  originalEmailRoutes,
+} from './modules/inbound/inbound.routes.js'
 import { emailRoutes } from './modules/notifications/email.routes.js'
 import { messageIdDomain } from './modules/notifications/message-ids.js'
 import { createNotifier } from './modules/notifications/notifier.js'
@@ -171,6 +175,7 @@ export async function buildApp({ config, database, queue, logger, metrics = crea
       await api.register(slaPolicyRoutes, { ...deps, prefix: '/sla-policies' })
       await api.register(emailRoutes, { ...deps, prefix: '/admin' })
       await api.register(inboundAdminRoutes, { ...deps, prefix: '/admin' })
+      await api.register(originalEmailRoutes, { ...deps, prefix: '/tickets' })
       await api.register(eventRoutes, { ...deps, bus })
       await api.register(reportRoutes, { ...deps, prefix: '/reports' })
     },

@@ -78,11 +78,24 @@ describe('text', () => {
     expect(visibleText('> only quoted\n> text')).toBe('> only quoted\n> text')
   })
 
+  it('keeps the questions of an answer written inline, and cuts the history below it', () => {
+    expect(
+      visibleText(
+        '> Which model?\nA LaserJet 4.\n\n> Which floor?\nThe third.\n\nOn Tue, 1 Dec 2026, Helpdesk wrote:\n> Is it plugged in?\n',
+      ),
+    ).toBe('> Which model?\nA LaserJet 4.\n> Which floor?\nThe third.')
+    expect(visibleText('Thanks, it works.\n-- \nAda\n\n> earlier\n> mail')).toBe('Thanks, it works.')
+  })
+
   it('titles from the subject, else the first words, else the sender', () => {
     expect(titleFrom('  Printer   jammed  ', '', 'a@b.c')).toBe('Printer jammed')
     expect(titleFrom('', 'word '.repeat(40), 'a@b.c').length).toBeLessThanOrEqual(80)
     expect(titleFrom('', '', 'a@b.c')).toBe('Email from a@b.c')
     expect(titleFrom('x'.repeat(500), '', 'a@b.c')).toHaveLength(200)
+    expect(titleFrom('Re: [#2] VPN drops every ten minutes', '', 'a@b.c')).toBe('VPN drops every ten minutes')
+    expect(titleFrom('AW: Fwd: RE[2]: Printer [#40] jammed', '', 'a@b.c')).toBe('Printer jammed')
+    expect(titleFrom('Re: [#7]', 'The screen flickers.', 'a@b.c')).toBe('The screen flickers.')
+    expect(titleFrom('Regarding the invoice', '', 'a@b.c')).toBe('Regarding the invoice')
   })
 
   it('recognises our own Message-IDs only', () => {

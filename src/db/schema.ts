@@ -238,6 +238,9 @@ export const tickets = pgTable(
 
 export const COMMENT_CHANNELS = ['web', 'email'] as const
 export type CommentChannel = (typeof COMMENT_CHANNELS)[number]
+// How a ticket came in: the web UI and the API share one session, so both are `web`.
+export const TICKET_CHANNELS = COMMENT_CHANNELS
+export type TicketChannel = CommentChannel
 
 export const ticketComments = pgTable(
   'ticket_comments',
@@ -445,6 +448,8 @@ export const inboundMessages = pgTable(
     receivedVia: varchar('received_via', { length: 10 }).$type<InboundChannel>().notNull(),
     outcome: varchar('outcome', { length: 30 }).$type<InboundOutcome>().notNull(),
     ticketId: uuid('ticket_id').references(() => tickets.id, { onDelete: 'set null' }),
+    // The comment a reply became (outcome comment_added): its "show original" for staff.
+    commentId: uuid('comment_id').references(() => ticketComments.id, { onDelete: 'set null' }),
     error: text('error'),
     contentHash: varchar('content_hash', { length: 64 }).notNull(),
     // The original, byte for byte, for staff ("show original") and for re-parsing later.
@@ -460,6 +465,7 @@ export const inboundMessages = pgTable(
       .where(sql`${t.outcome} <> 'duplicate'`),
     index('inbound_messages_received_at_idx').on(t.receivedAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
     index('inbound_messages_ticket_id_idx').on(t.ticketId),
+    index('inbound_messages_comment_id_idx').on(t.commentId),
     index('inbound_messages_from_received_at_idx').on(t.fromAddress, t.receivedAt),
     check('inbound_messages_received_via_check', sql`${t.receivedVia} IN (${inList(INBOUND_CHANNELS)})`),
     check('inbound_messages_outcome_check', sql`${t.outcome} IN (${inList(INBOUND_OUTCOMES)})`),
@@ -477,6 +483,7 @@ export const inboundFetchState = pgTable('inbound_fetch_state', {
 
 export type TicketParticipantRow = typeof ticketParticipants.$inferSelect
 export type InboundMessageRow = typeof inboundMessages.$inferSelect
+export type InboundFetchStateRow = typeof inboundFetchState.$inferSelect
 
 // Attachment bytes, content-addressed: the same file sent twice (a forwarded thread, a logo in
 // every signature) is stored once. Kept in the database so backups and several servers need

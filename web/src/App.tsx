@@ -7,7 +7,7 @@ import { homeFor, safeNext } from './lib/home'
 import { match, navigate, useLocation } from './lib/router'
 import { useSession } from './lib/session'
 import { isStaff } from './lib/workflow'
-import { Outbox } from './pages/admin/Outbox'
+import { EmailPage } from './pages/admin/Email'
 import { Skills } from './pages/admin/Skills'
 import { SlaPolicies } from './pages/admin/SlaPolicies'
 import { UserDetail } from './pages/admin/UserDetail'
@@ -55,8 +55,9 @@ const ROUTES: RouteDef[] = [
   { pattern: '/admin/users', access: 'admin', render: () => <Users /> },
   { pattern: '/admin/users/:id', access: 'admin', render: (p) => <UserDetail key={p.id} id={p.id ?? ''} /> },
   { pattern: '/admin/skills', access: 'admin', render: () => <Skills /> },
-  { pattern: '/admin/emails', access: 'admin', render: () => <Outbox /> },
   { pattern: '/admin/sla', access: 'admin', render: () => <SlaPolicies /> },
+  { pattern: '/admin/email', access: 'admin', render: () => <EmailPage tab="incoming" /> },
+  { pattern: '/admin/emails', access: 'admin', render: () => <EmailPage tab="outbox" /> },
 ]
 
 function allowed(access: Access, role: Role): boolean {

@@ -7,6 +7,7 @@ import {
   type InboundOutcome,
   inboundFetchState,
   inboundMessages,
+  ticketComments,
   tickets,
 } from '../../db/schema.js'
 
@@ -65,7 +66,7 @@ export async function recordMessage(
 export async function finishMessage(
   db: DbOrTx,
   id: string,
-  result: { outcome: InboundOutcome; ticketId: string | null; error: string | null },
+  result: { outcome: InboundOutcome; ticketId: string | null; error: string | null; commentId?: string },
 ): Promise<void> {
   await db.update(inboundMessages).set(result).where(eq(inboundMessages.id, id))
 }
@@ -137,4 +138,38 @@ export async function recordFetch(db: DbOrTx, source: string, error: string | nu
 
 export async function listFetchStates(db: DbOrTx) {
   return db.select().from(inboundFetchState).orderBy(inboundFetchState.source)
+}
+
+const originalColumns = {
+  id: inboundMessages.id,
+  messageId: inboundMessages.messageId,
+  receivedVia: inboundMessages.receivedVia,
+  receivedAt: inboundMessages.receivedAt,
+  raw: inboundMessages.raw,
+}
+
+/**
+ * The message a ticket was opened by, with its original bytes; undefined when the ticket came
+ * another way (the web, the API).
+ */
+export async function findOpeningMessage(db: DbOrTx, ticketId: string) {
+  const [row] = await db
+    .select(originalColumns)
+    .from(inboundMessages)
+    .where(and(eq(inboundMessages.ticketId, ticketId), eq(inboundMessages.outcome, 'ticket_created')))
+    .orderBy(inboundMessages.receivedAt)
+    .limit(1)
+  return row
+}
+
+/** The message a comment of this ticket was filed from; undefined for a comment written on the web. */
+export async function findCommentMessage(db: DbOrTx, ticketId: string, commentId: string) {
+  const [row] = await db
+    .select(originalColumns)
+    .from(inboundMessages)
+    // Through the comment: the ticket it is on now is the one that counts.
+    .innerJoin(ticketComments, eq(ticketComments.id, inboundMessages.commentId))
+    .where(and(eq(inboundMessages.commentId, commentId), eq(ticketComments.ticketId, ticketId)))
+    .limit(1)
+  return row
 }

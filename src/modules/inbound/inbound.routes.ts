@@ -1,46 +1,24 @@
 // POST /api/inbound/email (relay services, bearer token) and GET /api/admin/inbound (admin).
 import { timingSafeEqual } from 'node:crypto'
 import Type from 'typebox'
-import { INBOUND_CHANNELS, INBOUND_OUTCOMES } from '../../db/schema.js'
+import type { Config } from '../../config.js'
+import type { InboundFetchStateRow } from '../../db/schema.js'
 import { unauthenticated } from '../../errors.js'
 import { Envelope, errorResponses, ok, okPage, PagedEnvelope } from '../../http/envelope.js'
-import { DateTime, Nullable, PaginationQuery, StringEnum } from '../../http/schemas.js'
+import { PaginationQuery } from '../../http/schemas.js'
 import type { RoutePlugin } from '../../http/types.js'
-import { requireRole } from '../auth/auth.hooks.js'
+import { currentUser, requireRole } from '../auth/auth.hooks.js'
+import { parseImapUrl } from './imap-poller.js'
 import * as repo from './inbound.repository.js'
+import {
+  InboundMessageSchema,
+  type InboundStatusDto,
+  InboundStatusSchema,
+  OriginalEmailSchema,
+  ReceivedSchema,
+} from './inbound.schemas.js'
 import { type IntakeDeps, receiveMessage } from './intake.js'
-
-const MessageOutcome = StringEnum(INBOUND_OUTCOMES, '')
-
-const ReceivedSchema = Type.Object({
-  id: Type.String({ format: 'uuid' }),
-  outcome: MessageOutcome,
-  ticket_id: Nullable(Type.String({ format: 'uuid' })),
-  error: Nullable(Type.String()),
-})
-
-const InboundMessageSchema = Type.Object(
-  {
-    id: Type.String({ format: 'uuid' }),
-    message_id: Nullable(Type.String()),
-    from: Nullable(Type.String()),
-    subject: Nullable(Type.String()),
-    received_via: StringEnum(INBOUND_CHANNELS, ''),
-    outcome: MessageOutcome,
-    ticket_id: Nullable(Type.String({ format: 'uuid' })),
-    ticket_number: Nullable(Type.Integer()),
-    error: Nullable(Type.String()),
-    received_at: DateTime,
-  },
-  { $id: 'InboundMessage' },
-)
-
-const FetchStateSchema = Type.Object({
-  source: Type.String(),
-  last_fetch_at: Nullable(DateTime),
-  last_error_at: Nullable(DateTime),
-  last_error: Nullable(Type.String()),
-})
+import { originalEmail } from './original.service.js'
 
 const httpError = (statusCode: number, message: string) => Object.assign(new Error(message), { statusCode })
 
@@ -161,17 +139,7 @@ export const inboundAdminRoutes: RoutePlugin = async (app, { database, config })
         tags: ['admin'],
         summary:
           'How mail comes in: listener, relay endpoint, mailbox with its last fetch and last error (admin)',
-        response: {
-          200: Envelope(
-            Type.Object({
-              address: Nullable(Type.String()),
-              smtp_listener: Nullable(Type.Object({ host: Type.String(), port: Type.Integer() })),
-              http_endpoint: Type.Boolean(),
-              mailboxes: Type.Array(FetchStateSchema),
-            }),
-          ),
-          ...errorResponses(401, 403),
-        },
+        response: { 200: Envelope(InboundStatusSchema), ...errorResponses(401, 403) },
       },
     },
     async () => {
@@ -186,7 +154,87 @@ export const inboundAdminRoutes: RoutePlugin = async (app, { database, config })
           last_error_at: s.lastErrorAt,
           last_error: s.lastError,
         })),
+        imap: imapState(config.inbound.imap, states, new Date()),
       })
     },
+  )
+}
+
+/** A slack on top of two poll intervals before a quiet mailbox counts as disconnected. */
+const CONNECTED_SLACK_MS = 60_000
+
+/**
+ * The configured mailbox's state from its fetch record (written by whichever process polls it):
+ * connected while fetches keep succeeding. The poller records a fetch at least every poll
+ * interval (IDLE or not), so one older than two intervals means it stopped.
+ */
+export function imapState(
+  imap: Config['inbound']['imap'],
+  states: InboundFetchStateRow[],
+  now: Date,
+): InboundStatusDto['imap'] {
+  if (!imap) return null
+  const mailbox = parseImapUrl(imap.url).name
+  const state = states.find((s) => s.source === mailbox)
+  const lastFetch = state?.lastFetchAt ?? null
+  const lastError = state?.lastErrorAt ?? null
+  const connected =
+    lastFetch !== null &&
+    (lastError === null || lastFetch >= lastError) &&
+    now.getTime() - lastFetch.getTime() <= 2 * imap.pollSeconds * 1000 + CONNECTED_SLACK_MS
+  return {
+    mailbox,
+    poll_seconds: imap.pollSeconds,
+    connected,
+    last_fetch_at: lastFetch,
+    last_error_at: lastError,
+    last_error: state?.lastError ?? null,
+  }
+}
+
+const OriginalParams = Type.Object({ id: Type.String(), commentId: Type.String() })
+
+/**
+ * "Show original" (staff): GET /api/tickets/:id/original (the email that opened the ticket) and
+ * GET /api/tickets/:id/comments/:commentId/original (the email a reply came in).
+ */
+export const originalEmailRoutes: RoutePlugin = async (app, { database }) => {
+  const staffOnly = requireRole(['moderator', 'admin'], 'Only moderators and admins can view original emails')
+  const response = { 200: Envelope(OriginalEmailSchema), ...errorResponses(401, 403, 404) }
+  app.get(
+    '/:id/original',
+    {
+      onRequest: staffOnly,
+      schema: {
+        tags: ['email'],
+        summary: 'The email that opened the ticket, uncut: headers and full text (staff)',
+        params: Type.Object({ id: Type.String() }),
+        response,
+      },
+    },
+    async (request) =>
+      ok(
+        200,
+        'Original email retrieved successfully',
+        await originalEmail(database.db, currentUser(request), request.params.id, null),
+      ),
+  )
+  app.get(
+    '/:id/comments/:commentId/original',
+    {
+      onRequest: staffOnly,
+      schema: {
+        tags: ['email'],
+        summary: 'The email a comment came in, uncut: quoted history and signature included (staff)',
+        params: OriginalParams,
+        response,
+      },
+    },
+    async (request) =>
+      ok(
+        200,
+        'Original email retrieved successfully',
+        await originalEmail(database.db, currentUser(request), request.params.id, request.params.commentId),
+      ),
   )
 }

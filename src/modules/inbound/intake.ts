@@ -41,7 +41,13 @@ export interface IntakeResult {
 const MAX_PARTICIPANTS_PER_MESSAGE = 20
 const HOUR_MS = 3_600_000
 
-type Effect = { outcome: InboundOutcome; ticketId: string | null; error: string | null }
+type Effect = {
+  outcome: InboundOutcome
+  ticketId: string | null
+  error: string | null
+  /** The comment a reply became: staff open its original from there. */
+  commentId?: string
+}
 
 export async function receiveMessage(
   deps: IntakeDeps,
@@ -177,13 +183,13 @@ async function decide(
     const files = keptFiles(deps, message)
     const body = `${bodyFromText(message.text, '(The email had no text.)')}${files.note}`
     await mark({ outcome: 'comment_added', ticketId: answered.id, error: null })
-    await commentFromEmail(tx, deps.notifier, sender, answered.id, body, files.kept)
+    const comment = await commentFromEmail(tx, deps.notifier, sender, answered.id, body, files.kept)
     await addParticipants(
       tx,
       answered.id,
       await participantIds(deps, tx, message, sender, answered.createdBy),
     )
-    return { outcome: 'comment_added', ticketId: answered.id, error: null }
+    return { outcome: 'comment_added', ticketId: answered.id, error: null, commentId: comment.id }
   }
   return fileNewTicket(deps, tx, message, sender, answered, mark)
 }
@@ -235,7 +241,7 @@ async function fileNewTicket(
   await deps.notifier.ticketAcknowledged(
     tx,
     { id: ticket.id, number: ticket.number, title: ticket.title },
-    sender.email,
+    sender,
   )
   return { outcome: 'ticket_created', ticketId: ticket.id, error: null }
 }

@@ -139,11 +139,21 @@ ${lines.map((line) => `<p>${escapeHtml(line)}</p>`).join('\n')}
   return { subject: 'Reset your password', text, html }
 }
 
-/** A ticket filed by email: its number, and how to add to it. */
-export function acknowledgementEmail(appUrl: string, ticket: TicketRef): EmailContent {
+/**
+ * A ticket filed by email: its number, and how to add to it. Someone who has never set a password
+ * is told how to, or the link at the bottom would only lead them to a sign-in they cannot pass.
+ */
+export function acknowledgementEmail(
+  appUrl: string,
+  ticket: TicketRef,
+  requester: { email: string; needsPassword: boolean },
+): EmailContent {
   return render(appUrl, ticket, `${subjectTag(ticket)} Received: ${oneLine(ticket.title)}`, [
     `We received your request "${ticket.title}" and filed it as ticket #${ticket.number}.`,
     `Reply to this email to add to it; keep [#${ticket.number}] in the subject.`,
+    ...(requester.needsPassword
+      ? [`To follow it on the web, choose a password for ${requester.email} first: ${appUrl}/forgot-password`]
+      : []),
   ])
 }
 

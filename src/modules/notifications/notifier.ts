@@ -4,11 +4,12 @@
 // clients thread them and replies find their ticket (src/modules/inbound).
 import { randomUUID } from 'node:crypto'
 import type { DbOrTx } from '../../db/client.js'
-import type { TicketRow, TicketStatus } from '../../db/schema.js'
+import type { TicketRow, TicketStatus, UserRow } from '../../db/schema.js'
 import { type JobQueue, QUEUES } from '../../jobs/queue.js'
 import { inboundThreadIds } from '../inbound/thread.js'
 import { openSurvey, surveyLink } from '../satisfaction/satisfaction.service.js'
 import { listParticipants } from '../tickets/participants.js'
+import { hasNoPassword } from '../users/no-password.js'
 import { findUserById } from '../users/user.repository.js'
 import { insertEmail } from './email.repository.js'
 import {
@@ -43,11 +44,14 @@ export interface Notifier {
    * whoever closed it (they too are asked how it went when they confirmed the fix).
    */
   statusChanged(tx: DbOrTx, ticket: TicketRow, status: TicketStatus, actorId: string | null): Promise<void>
-  /** A ticket filed by email: tell its requester (at the address they wrote from) it arrived. */
+  /**
+   * A ticket filed by email: tell its requester (at the address they wrote from, the sender
+   * already loaded by the intake) it arrived, and how to choose a password if they have none.
+   */
   ticketAcknowledged(
     tx: DbOrTx,
     ticket: Pick<TicketRow, 'id' | 'number' | 'title'>,
-    requesterEmail: string,
+    requester: Pick<UserRow, 'email' | 'passwordHash'>,
   ): Promise<void>
   /** An SLA warning or breach: to each of `recipients` (the assignee; at a breach also admins). */
   slaEscalated(
@@ -131,8 +135,12 @@ export function createNotifier(options: {
       if (!STATUSES_THAT_EMAIL.includes(status) || actorId === ticket.createdBy) return
       await record(tx, ticket.createdBy, statusEmail(appUrl, ticket, status), ticket.id)
     },
-    async ticketAcknowledged(tx, ticket, requesterEmail) {
-      await recordTo(tx, requesterEmail, acknowledgementEmail(appUrl, ticket), ticket.id)
+    async ticketAcknowledged(tx, ticket, requester) {
+      const content = acknowledgementEmail(appUrl, ticket, {
+        email: requester.email,
+        needsPassword: hasNoPassword(requester),
+      })
+      await recordTo(tx, requester.email, content, ticket.id)
     },
     async slaEscalated(tx, ticket, event, target, dueAt, recipients) {
       const content = slaEmail(appUrl, ticket, event, target, dueAt)

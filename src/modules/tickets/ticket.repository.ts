@@ -3,6 +3,7 @@ import { and, asc, count, desc, eq, ne, type Placeholder, type SQL, sql } from '
 import { alias } from 'drizzle-orm/pg-core'
 import type { DbOrTx } from '../../db/client.js'
 import {
+  type TicketChannel,
   type TicketEventType,
   type TicketPriority,
   type TicketRow,
@@ -470,6 +471,16 @@ export const recordNow =
   (db: DbOrTx): RecordHistory =>
   (events) =>
     insertEvents(db, events)
+
+/** How the ticket came in: its `created` event names the channel when it was not the web. */
+export async function findTicketChannel(db: DbOrTx, ticketId: string): Promise<TicketChannel> {
+  const [row] = await db
+    .select({ channel: sql<string | null>`${ticketEvents.details}->>'channel'` })
+    .from(ticketEvents)
+    .where(and(eq(ticketEvents.ticketId, ticketId), eq(ticketEvents.type, 'created')))
+    .limit(1)
+  return row?.channel === 'email' ? 'email' : 'web'
+}
 
 /** Who reads: staff see internal notes (and their history entries); requesters never do. */
 export interface CommentVisibility {

@@ -2,6 +2,7 @@ import Type, { type Static } from 'typebox'
 import {
   COMMENT_CHANNELS,
   PROCESSING_STATUSES,
+  TICKET_CHANNELS,
   TICKET_EVENT_TYPES,
   TICKET_PRIORITIES,
   TICKET_STATUSES,
@@ -52,6 +53,10 @@ export const TicketSchema = Type.Object(
     sla: Nullable(TicketSlaSchema),
     // Single-ticket responses: the ticket's own files (those on comments come with the comments).
     attachments: Type.Optional(Type.Array(AttachmentSchema)),
+    // Single-ticket responses: how it came in (an email, or the web UI / API).
+    channel: Type.Optional(
+      StringEnum(TICKET_CHANNELS, '', 'How the ticket came in: web (UI or API) or email'),
+    ),
     // Single-ticket responses: who follows the ticket besides its requester (an email's Cc).
     participants: Type.Optional(
       Type.Array(

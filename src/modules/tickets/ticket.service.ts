@@ -107,6 +107,7 @@ export async function getTicket(db: Db, user: Actor, id: string): Promise<Ticket
   const [dto] = await sla.withTimeLeft(db, [repo.toTicketDto(row)])
   return {
     ...(dto ?? repo.toTicketDto(row)),
+    channel: await repo.findTicketChannel(db, row.id),
     participants: await listParticipants(db, row.id),
     attachments: (await attachmentRepo.listForTicket(db, row.id, { includeStaffUploads: isStaff(user) })).map(
       attachmentRepo.toAttachmentDto,

@@ -7,6 +7,7 @@ import { releaseTicketsOf } from '../assignment/assignment.service.js'
 import { hashPassword } from '../auth/password.js'
 import { announceAccessChange } from '../events/access-changes.js'
 import { findSkillsByNameOrId } from '../skills/skill.repository.js'
+import { NO_PASSWORD } from './no-password.js'
 import * as userRepo from './user.repository.js'
 import type { CreateUserInput, SetSkillsInput, UpdateUserInput, UserDto } from './user.schemas.js'
 
@@ -130,11 +131,7 @@ export async function ensureAdmin(db: DbOrTx, admin: { email: string; password: 
   return row !== undefined
 }
 
-/**
- * Stands in users.password_hash (NOT NULL) for a person who has never set a password: not an
- * argon2 string, so no password ever verifies against it; a password reset replaces it.
- */
-export const NO_PASSWORD = '!no-password'
+export { NO_PASSWORD } from './no-password.js'
 
 /**
  * The account behind an email address: the existing user (any case), or a new `user` without a

@@ -6,6 +6,9 @@ import type {
   Comment,
   Email,
   ModeratorRow,
+  InboundMessage,
+  InboundStatus,
+  OriginalEmail,
   Page,
   PageMeta,
   Priority,
@@ -95,6 +98,13 @@ export const tickets = {
   /** One page of the history, oldest first (limit at most 100). */
   history: (id: string, n: number, limit: number) =>
     page<TicketEvent>(withQuery(`/api/tickets/${encodeURIComponent(id)}/history`, { page: n, limit })),
+  /** Staff: the email the ticket (no commentId) or an emailed comment was filed from, uncut. */
+  original: (id: string, commentId?: string) =>
+    get<OriginalEmail>(
+      commentId
+        ? `/api/tickets/${encodeURIComponent(id)}/comments/${encodeURIComponent(commentId)}/original`
+        : `/api/tickets/${encodeURIComponent(id)}/original`,
+    ),
   decide: async (id: string, decision: 'confirm' | 'reopen') =>
     (await call<Ticket>('POST', `/api/tickets/${encodeURIComponent(id)}/${decision}`)).data,
 }
@@ -174,4 +184,8 @@ export const slaPolicies = {
   remove: async (id: string) => {
     await call<null>('DELETE', `/api/sla-policies/${encodeURIComponent(id)}`)
   },
+export const inbound = {
+  list: (query: { page?: number; limit?: number }) =>
+    page<InboundMessage>(withQuery('/api/admin/inbound', { ...query })),
+  status: () => get<InboundStatus>('/api/admin/inbound/status'),
 }

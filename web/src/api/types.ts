@@ -4,6 +4,11 @@
 // nothing to regenerate. The imports are type-only, so no server code reaches the bundle.
 
 import type { PageMeta as ServerPageMeta } from '../../../src/http/envelope'
+import type {
+  InboundMessageDto,
+  InboundStatusDto,
+  OriginalEmailDto,
+} from '../../../src/modules/inbound/inbound.schemas'
 import type { EmailDto } from '../../../src/modules/notifications/email.schemas'
 import type {
   BacklogRow as BacklogRowDto,
@@ -60,6 +65,10 @@ export type SlaPolicy = Json<SlaPolicyDto>
 export type SlaPolicyInput = CreateSlaPolicyInput
 export type OpeningRange = SlaPolicyInput['calendar']['hours'][number]
 export type EmailStatus = Email['status']
+export type InboundMessage = Json<InboundMessageDto>
+export type InboundOutcome = InboundMessage['outcome']
+export type InboundStatus = Json<InboundStatusDto>
+export type OriginalEmail = Json<OriginalEmailDto>
 export type PageMeta = ServerPageMeta
 export type Satisfaction = Json<SatisfactionDto>
 export type SatisfactionRating = Satisfaction['rating']

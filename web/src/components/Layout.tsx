@@ -25,7 +25,7 @@ function navFor(user: User): NavItem[] {
       { href: '/admin/users', label: 'Users' },
       { href: '/admin/skills', label: 'Skills' },
       { href: '/admin/sla', label: 'Service levels' },
-      { href: '/admin/emails', label: 'Outbox' },
+      { href: '/admin/email', label: 'Email' },
     )
   }
   return items
@@ -35,6 +35,8 @@ function navFor(user: User): NavItem[] {
 function currentHref(items: NavItem[], path: string, user: User | null): string | undefined {
   // A ticket's page belongs to the queue for staff (most tickets they open are not their own).
   if (/^\/tickets\/(?!new$)[^/]+$/.test(path) && user && isStaff(user.role)) return '/queue'
+  // The outbox is the Email page's second tab (its address predates the page).
+  if (path === '/admin/emails') return '/admin/email'
   return items
     .filter((i) => path === i.href || path.startsWith(`${i.href}/`))
     .sort((a, b) => b.href.length - a.href.length)[0]?.href

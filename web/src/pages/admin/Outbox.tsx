@@ -3,7 +3,6 @@ import type { Email } from '../../api/types'
 import { type Column, DataTable } from '../../components/DataTable'
 import { ErrorMessage } from '../../components/ErrorMessage'
 import { Link } from '../../components/Link'
-import { PageHeader } from '../../components/PageHeader'
 import { Pagination, useClampPage } from '../../components/Pagination'
 import { SearchBox } from '../../components/SearchBox'
 import { EmptyState } from '../../components/States'
@@ -21,7 +20,7 @@ const STATUS_HELP: Record<Email['status'], string> = {
   sent: 'Sent',
   failed: 'Failed',
   skipped: 'Not sent (no SMTP)',
-  bounced: 'Bounced (a delivery report came back)',
+  bounced: 'Bounced: a delivery report came back',
 }
 
 const COLUMNS: Column<Email>[] = [
@@ -47,7 +46,14 @@ const COLUMNS: Column<Email>[] = [
     label: 'Delivery',
     cell: (e) => (
       <span class="stack">
-        <span class={`badge email-${e.status}`}>{STATUS_HELP[e.status]}</span>
+        <span class={`badge email-${e.status}`}>
+          {e.status === 'bounced' && (
+            <span aria-hidden="true" class="badge-icon">
+              ↩
+            </span>
+          )}
+          {STATUS_HELP[e.status]}
+        </span>
         {e.last_error && <span class="small muted">{e.last_error}</span>}
       </span>
     ),
@@ -60,6 +66,7 @@ const COLUMNS: Column<Email>[] = [
   },
 ]
 
+/** The outbox tab of the Email page: every email recorded, newest first. */
 export function Outbox() {
   const { query } = useLocation()
   const to = query.get('to') ?? ''
@@ -74,15 +81,15 @@ export function Outbox() {
   const total = list.data?.meta.total
   useClampPage(list.data?.meta, list.data?.items.length ?? 0, (p) => setQuery({ page: p }))
   return (
-    <section>
-      <PageHeader
-        title="Email outbox"
-        subtitle={
-          total === undefined
-            ? '\u00a0'
-            : `${formatNumber(total)} email${total === 1 ? '' : 's'} recorded, newest first`
-        }
-      />
+    <section aria-labelledby="outbox-title">
+      <h2 id="outbox-title" class="section-title">
+        Outbox{' '}
+        <span class="section-count">
+          {total === undefined
+            ? ''
+            : `${formatNumber(total)} email${total === 1 ? '' : 's'} recorded, newest first`}
+        </span>
+      </h2>
       <fieldset class="toolbar">
         <legend class="visually-hidden">Filters</legend>
         <SearchBox

@@ -14,11 +14,14 @@ import { useUser } from '../../lib/session'
 import { toApiError } from '../../lib/useAsync'
 import type { Thread } from '../../lib/useThread'
 import { isStaff } from '../../lib/workflow'
+import { FoldedText, ShowOriginal } from './EmailText'
 
 const BODY_RULE = { min: 1, max: 5000 }
 
-function CommentItem({ comment, mine }: { comment: Comment; mine: boolean }) {
+function CommentItem(props: { comment: Comment; mine: boolean; ticketId: string; viewerIsStaff: boolean }) {
+  const { comment, mine } = props
   const staff = isStaff(comment.author.role)
+  const emailed = comment.channel === 'email'
   const kind = comment.internal ? ' comment-internal' : staff ? ' comment-staff' : ''
   return (
     <li class={`comment${kind}${mine ? ' comment-mine' : ''}`}>
@@ -27,12 +30,18 @@ function CommentItem({ comment, mine }: { comment: Comment; mine: boolean }) {
         {/* Said in words, not only by the background: the customer never sees this one. */}
         {comment.internal && <span class="badge badge-internal">Internal note · staff only</span>}
         {staff && !comment.internal && <span class="badge role-moderator">Support</span>}
+        {emailed && <span class="badge channel-email">By email</span>}
         <span class="comment-time">
           <RelativeTime iso={comment.created_at} />
         </span>
       </div>
-      <p class="comment-body">{comment.body}</p>
+      {emailed ? (
+        <FoldedText class="comment-body" text={comment.body} />
+      ) : (
+        <p class="comment-body">{comment.body}</p>
+      )}
       <AttachmentList attachments={comment.attachments} label="Attached files" />
+      {emailed && props.viewerIsStaff && <ShowOriginal ticketId={props.ticketId} commentId={comment.id} />}
     </li>
   )
 }
@@ -96,7 +105,13 @@ export function Comments(props: { ticket: Ticket; comments: Thread<Comment>; onP
       {comments.data && comments.data.length > 0 && (
         <ol class="comments">
           {comments.data.map((c) => (
-            <CommentItem key={c.id} comment={c} mine={c.author.id === user.id} />
+            <CommentItem
+              key={c.id}
+              comment={c}
+              mine={c.author.id === user.id}
+              ticketId={ticket.id}
+              viewerIsStaff={staffUser}
+            />
           ))}
         </ol>
       )}

@@ -50,6 +50,10 @@ export function DetailsCard({ ticket, directory }: { ticket: Ticket; directory: 
         <dd data-testid="ticket-processing">
           <ProcessingBadge state={ticket.processing_status} />
         </dd>
+        <dt>Channel</dt>
+        <dd data-testid="ticket-channel">
+          {ticket.channel === 'email' ? 'Email' : ticket.channel === 'web' ? 'Web or API' : '—'}
+        </dd>
         <dt>Filed</dt>
         <dd>
           <DateTime iso={ticket.created_at} />

@@ -17,6 +17,7 @@ import { useThread } from '../../lib/useThread'
 import { isStaff } from '../../lib/workflow'
 import { Comments } from './Comments'
 import { describeChange } from './changes'
+import { FoldedText, ShowOriginal } from './EmailText'
 import { History } from './History'
 import { type Directory, learnPeople, nameOf } from './people'
 import { ResolutionPrompt } from './ResolutionPrompt'
@@ -76,7 +77,9 @@ export function TicketPage({ id }: { id: string }) {
     },
   )
 
-  const onUpdated = (next: Ticket) => {
+  const onUpdated = (patched: Ticket) => {
+    // A PATCH answers the ticket without its single-ticket fields (files, participants, channel).
+    const next = { ...ticket.data, ...patched }
     ticket.setData(next)
     shown.current = next
     void history.reload()
@@ -126,6 +129,7 @@ export function TicketPage({ id }: { id: string }) {
             <>
               Filed <RelativeTime iso={t.created_at} /> by {creator} ·{' '}
               <span class="ticket-number">#{t.number}</span>
+              {t.channel === 'email' && ' · by email'}
             </>
           ) : (
             '\u00a0'
@@ -157,7 +161,12 @@ export function TicketPage({ id }: { id: string }) {
               <h2 id="description-title" class="card-title">
                 Description
               </h2>
-              <p class="prewrap description">{t.description}</p>
+              {t.channel === 'email' ? (
+                <FoldedText class="prewrap description" text={t.description} />
+              ) : (
+                <p class="prewrap description">{t.description}</p>
+              )}
+              {t.channel === 'email' && staff && <ShowOriginal ticketId={t.id} />}
             </section>
             <AnalysisCard ticket={t} canEdit={staff && !deleted} onUpdated={onUpdated} />
             <Comments
