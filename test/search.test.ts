@@ -39,7 +39,12 @@ async function file(who: TestUser, title: string, description: string) {
 async function search(who: TestUser, params: Record<string, string | number>) {
   const query = new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)])).toString()
   const { status, body } = await call(ctx, who, 'GET', `/api/tickets/search?${query}`)
-  return { status, body, hits: (body.data ?? []) as unknown as Hit[], meta: body.meta as Record<string, unknown> }
+  return {
+    status,
+    body,
+    hits: (body.data ?? []) as unknown as Hit[],
+    meta: body.meta as Record<string, unknown>,
+  }
 }
 
 const ids = (hits: Hit[]) => hits.map((h) => h.id)
@@ -68,8 +73,16 @@ describe('query syntax (parser)', () => {
 
 describe('GET /api/tickets/search', () => {
   it('finds words anywhere in a ticket, phrases in order, and leaves out excluded words', async () => {
-    const a = await file(alice, 'Quokka printer jammed', 'The quokka printer on floor three jams on every page.')
-    const b = await file(alice, 'Quokka scanner broken', 'Scanner shows paper jams after the update; quokka team.')
+    const a = await file(
+      alice,
+      'Quokka printer jammed',
+      'The quokka printer on floor three jams on every page.',
+    )
+    const b = await file(
+      alice,
+      'Quokka scanner broken',
+      'Scanner shows paper jams after the update; quokka team.',
+    )
     const both = await search(moderator, { q: 'quokka jams' })
     expect(both.status).toBe(200)
     expect(ids(both.hits).sort()).toEqual([a.id, b.id].sort())
@@ -90,7 +103,11 @@ describe('GET /api/tickets/search', () => {
   })
 
   it('matches the last word as a prefix, so results follow typing', async () => {
-    const t = await file(alice, 'Wombatvision display flickers', 'The wombatvision monitor flickers at night.')
+    const t = await file(
+      alice,
+      'Wombatvision display flickers',
+      'The wombatvision monitor flickers at night.',
+    )
     expect(ids((await search(moderator, { q: 'wombatvis' })).hits)).toEqual([t.id])
     expect(ids((await search(moderator, { q: 'flickers wombatv' })).hits)).toEqual([t.id])
     // Only the last word: an earlier partial word does not match as typed (the typo fallback
@@ -100,9 +117,17 @@ describe('GET /api/tickets/search', () => {
   })
 
   it('ranks title matches above description matches, then newest first', async () => {
-    const inDescription = await file(alice, 'Monitor stand wobbles', 'The narwhal sticker on it peels off too.')
+    const inDescription = await file(
+      alice,
+      'Monitor stand wobbles',
+      'The narwhal sticker on it peels off too.',
+    )
     const inTitle = await file(alice, 'Narwhal logo missing', 'The logo on the login page is gone.')
-    const newerInDescription = await file(alice, 'Keyboard stand wobbles', 'Another narwhal sticker came off.')
+    const newerInDescription = await file(
+      alice,
+      'Keyboard stand wobbles',
+      'Another narwhal sticker came off.',
+    )
     const { hits } = await search(moderator, { q: 'narwhal' })
     expect(ids(hits)).toEqual([inTitle.id, newerInDescription.id, inDescription.id])
   })
@@ -158,7 +183,11 @@ describe('GET /api/tickets/search', () => {
     expect(ids((await search(moderator, { q: 'flamingo' })).hits)).toEqual([t.id])
     expect(ids((await search(alice, { q: 'flamingo_report-2024.txt' })).hits)).toEqual([t.id])
 
-    const raw = await composeMail({ from: alice.email, subject: 'Pelican keyboard stuck', text: 'Keys stick.' })
+    const raw = await composeMail({
+      from: alice.email,
+      subject: 'Pelican keyboard stuck',
+      text: 'Keys stick.',
+    })
     const delivered = await ctx.app.inject({
       method: 'POST',
       url: '/api/inbound/email',
@@ -263,7 +292,8 @@ describe('GET /api/tickets/search', () => {
 
   it('pages with an exact total', async () => {
     const filed: string[] = []
-    for (let i = 0; i < 7; i += 1) filed.push((await file(alice, `Gecko lamp ${i + 1}`, 'A gecko lamp flickers.')).id)
+    for (let i = 0; i < 7; i += 1)
+      filed.push((await file(alice, `Gecko lamp ${i + 1}`, 'A gecko lamp flickers.')).id)
     const first = await search(moderator, { q: 'gecko', limit: 3 })
     const second = await search(moderator, { q: 'gecko', limit: 3, page: 2 })
     const third = await search(moderator, { q: 'gecko', limit: 3, page: 3 })
@@ -279,7 +309,9 @@ describe('GET /api/tickets/search', () => {
 
   it('answers clear 400s for bad input and 401 without a session', async () => {
     expect((await search(moderator, { q: '' })).status).toBe(400)
-    expect((await search(moderator, { q: 'x'.repeat(201) })).body.error).toBe('q must be at most 200 characters long')
+    expect((await search(moderator, { q: 'x'.repeat(201) })).body.error).toBe(
+      'q must be at most 200 characters long',
+    )
     const onlyExcluded = await search(moderator, { q: '-printer' })
     expect(onlyExcluded.status).toBe(400)
     expect(onlyExcluded.body.error).toBe('q must contain a word to search for, not only excluded ones')
@@ -321,7 +353,10 @@ describe('SEARCH_LANGUAGE', () => {
       })
       const find = async (q: string) => {
         const response = await call(simple, user, 'GET', `/api/tickets/search?q=${encodeURIComponent(q)}`)
-        return { hits: response.body.data as unknown as Hit[], meta: response.body.meta as Record<string, unknown> }
+        return {
+          hits: response.body.data as unknown as Hit[],
+          meta: response.body.meta as Record<string, unknown>,
+        }
       }
       const exact = await find('ferrets jammed the')
       expect(ids(exact.hits)).toEqual([body.data.id])

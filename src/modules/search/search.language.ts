@@ -2,11 +2,13 @@
 // with. It lives in the database (search_settings), where the triggers read it; a server that
 // starts with another one rebuilds every ticket's documents before it serves.
 import { sql } from 'drizzle-orm'
-import type { Db, DbOrTx } from '../../db/client.js'
 import { ConfigError } from '../../config.js'
+import type { Db, DbOrTx } from '../../db/client.js'
 import type { Logger } from '../../logger.js'
 
 const REBUILD_BATCH = 500
+/** What search_language() answers while search_settings is empty (migration 0017). */
+const DEFAULT_LANGUAGE = 'english'
 
 type Rows<T> = { rows: T[] }
 
@@ -20,20 +22,27 @@ async function rows<T>(db: DbOrTx, query: ReturnType<typeof sql>): Promise<T[]> 
  */
 export async function applySearchLanguage(db: Db, language: string, log: Pick<Logger, 'info'>) {
   const [current] = await rows<{ language: string }>(db, sql`SELECT language FROM search_settings`)
-  if (current?.language === language) return
+  const currentLanguage = current?.language ?? DEFAULT_LANGUAGE
+  if (currentLanguage === language) return
   const [known] = await rows<{ found: boolean }>(
     db,
     sql`SELECT EXISTS (SELECT 1 FROM pg_ts_config WHERE cfgname = ${language}) AS found`,
   )
   if (!known?.found) {
-    const available = await rows<{ cfgname: string }>(db, sql`SELECT cfgname FROM pg_ts_config ORDER BY cfgname`)
+    const available = await rows<{ cfgname: string }>(
+      db,
+      sql`SELECT cfgname FROM pg_ts_config ORDER BY cfgname`,
+    )
     throw new ConfigError(
       `Invalid configuration: SEARCH_LANGUAGE ${language} is not a text search configuration of this database (${available.map((r) => r.cfgname).join(', ')})`,
     )
   }
-  log.info({ from: current?.language, to: language }, 'search language changed: rebuilding the search index')
+  log.info({ from: currentLanguage, to: language }, 'search language changed: rebuilding the search index')
   const rebuilt = await db.transaction(async (tx) => {
-    await tx.execute(sql`UPDATE search_settings SET language = ${language}`)
+    await tx.execute(
+      sql`INSERT INTO search_settings (id, language) VALUES (true, ${language})
+          ON CONFLICT (id) DO UPDATE SET language = EXCLUDED.language`,
+    )
     return rebuildAll(tx)
   })
   log.info({ tickets: rebuilt, language }, 'search index rebuilt')

@@ -51,7 +51,9 @@ export const SearchMetaSchema = Type.Object({
   page: Type.Integer(),
   limit: Type.Integer(),
   fuzzy: Type.Optional(
-    Type.Boolean({ description: 'true: the words found nothing, so similar words (typo fallback) were used' }),
+    Type.Boolean({
+      description: 'true: the words found nothing, so similar words (typo fallback) were used',
+    }),
   ),
 })
 export type SearchMeta = Static<typeof SearchMetaSchema>

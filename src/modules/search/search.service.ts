@@ -23,7 +23,13 @@ export function searcherOf(user: Actor): repo.Searcher {
   return isStaff(user) ? { staff: true } : { staff: false, userId: user.id }
 }
 
-const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }
+const HTML_ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+}
 const escapeHtml = (value: string) => value.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c)
 
 /** Escapes everything, then turns ts_headline's markers into the only markup a snippet carries. */
@@ -60,7 +66,14 @@ async function find(
   const offset = pinned === undefined ? window.offset : Math.max(0, window.offset - 1)
   const limit = pinned !== undefined && window.offset === 0 ? window.limit - 1 : window.limit
   if (limit === 0) {
-    const { total } = await repo.findMatches(db, { searcher, tsquery, filter, offset: 0, limit: 0, exclude: pinned })
+    const { total } = await repo.findMatches(db, {
+      searcher,
+      tsquery,
+      filter,
+      offset: 0,
+      limit: 0,
+      exclude: pinned,
+    })
     return { tsquery, total, ids: [] }
   }
   const page = await repo.findMatches(db, { searcher, tsquery, filter, offset, limit, exclude: pinned })
