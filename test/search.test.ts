@@ -37,7 +37,9 @@ async function file(who: TestUser, title: string, description: string) {
 }
 
 async function search(who: TestUser, params: Record<string, string | number>) {
-  const query = new URLSearchParams(Object.entries(params).map(([k, v]): [string, string] => [k, String(v)])).toString()
+  const query = new URLSearchParams(
+    Object.entries(params).map(([k, v]): [string, string] => [k, String(v)]),
+  ).toString()
   const { status, body } = await call(ctx, who, 'GET', `/api/tickets/search?${query}`)
   return {
     status,
