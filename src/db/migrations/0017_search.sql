@@ -70,6 +70,7 @@ CREATE FUNCTION search_learn(words tsvector) RETURNS void LANGUAGE sql AS $$
   INSERT INTO search_lexicon (word)
   SELECT w FROM unnest(tsvector_to_array(words)) AS w
   WHERE w ~ '^[[:alpha:]]{3,40}$' AND NOT EXISTS (SELECT 1 FROM search_lexicon l WHERE l.word = w)
+  ORDER BY w -- concurrent writers adding the same new words take them in one order: no deadlock
   ON CONFLICT DO NOTHING
 $$;
 --> statement-breakpoint
@@ -118,15 +119,21 @@ BEGIN
 END;
 $$;
 --> statement-breakpoint
--- The two hot paths are incremental: a new ticket tokenises its own text only, a new comment
--- appends its words (the cost does not grow with the length of the thread's other comments).
-CREATE FUNCTION search_ticket_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-  words tsvector := search_ticket_words(search_language(), NEW.title, NEW.description, NEW.summary);
+-- The two hot paths are incremental: new tickets tokenise their own text only (once per
+-- statement, so one INSERT of a million tickets is one pass, as the count triggers of 0014 are),
+-- a new comment appends its words (the cost does not grow with the thread's other comments).
+CREATE FUNCTION search_tickets_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   INSERT INTO ticket_search (ticket_id, created_at, status, priority, assigned_to, document)
-  VALUES (NEW.id, NEW.created_at, NEW.status, NEW.priority, NEW.assigned_to, words);
-  PERFORM search_learn(words);
+  SELECT n.id, n.created_at, n.status, n.priority, n.assigned_to,
+         search_ticket_words(search_language(), n.title, n.description, n.summary)
+  FROM new_rows n;
+  INSERT INTO search_lexicon (word)
+  SELECT DISTINCT w
+  FROM ticket_search s JOIN new_rows n ON n.id = s.ticket_id, unnest(tsvector_to_array(s.document)) AS w
+  WHERE w ~ '^[[:alpha:]]{3,40}$' AND NOT EXISTS (SELECT 1 FROM search_lexicon l WHERE l.word = w)
+  ORDER BY w
+  ON CONFLICT DO NOTHING;
   RETURN NULL;
 END;
 $$;
@@ -138,10 +145,14 @@ BEGIN
 END;
 $$;
 --> statement-breakpoint
-CREATE FUNCTION search_ticket_filters_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+-- Per statement too (a bulk close of 500k tickets is one UPDATE here); transition tables allow
+-- no column list, so it runs after every UPDATE of tickets and touches only rows whose filters moved.
+CREATE FUNCTION search_tickets_filters_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  UPDATE ticket_search SET status = NEW.status, priority = NEW.priority, assigned_to = NEW.assigned_to
-  WHERE ticket_id = NEW.id;
+  UPDATE ticket_search s SET status = n.status, priority = n.priority, assigned_to = n.assigned_to
+  FROM new_rows n
+  WHERE s.ticket_id = n.id
+    AND (s.status, s.priority, s.assigned_to) IS DISTINCT FROM (n.status, n.priority, n.assigned_to);
   RETURN NULL;
 END;
 $$;
@@ -180,17 +191,15 @@ END;
 $$;
 --> statement-breakpoint
 CREATE TRIGGER "tickets_search_inserted" AFTER INSERT ON "tickets"
-  FOR EACH ROW EXECUTE FUNCTION search_ticket_inserted();
+  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION search_tickets_inserted();
 --> statement-breakpoint
 CREATE TRIGGER "tickets_search_text" AFTER UPDATE OF "title", "description", "summary" ON "tickets"
   FOR EACH ROW WHEN (OLD.title IS DISTINCT FROM NEW.title OR OLD.description IS DISTINCT FROM NEW.description
                      OR OLD.summary IS DISTINCT FROM NEW.summary)
   EXECUTE FUNCTION search_ticket_text_changed();
 --> statement-breakpoint
-CREATE TRIGGER "tickets_search_filters" AFTER UPDATE OF "status", "priority", "assigned_to" ON "tickets"
-  FOR EACH ROW WHEN (OLD.status IS DISTINCT FROM NEW.status OR OLD.priority IS DISTINCT FROM NEW.priority
-                     OR OLD.assigned_to IS DISTINCT FROM NEW.assigned_to)
-  EXECUTE FUNCTION search_ticket_filters_changed();
+CREATE TRIGGER "tickets_search_filters" AFTER UPDATE ON "tickets"
+  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION search_tickets_filters_changed();
 --> statement-breakpoint
 CREATE TRIGGER "ticket_comments_search_inserted" AFTER INSERT ON "ticket_comments"
   FOR EACH ROW EXECUTE FUNCTION search_comment_inserted();
