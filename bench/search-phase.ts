@@ -108,8 +108,8 @@ async function printFrequencies(client: pg.Client): Promise<void> {
 async function printSizes(client: pg.Client): Promise<void> {
   const { rows } = await client.query<{ name: string; size: string }>(`
     SELECT name, pg_size_pretty(size) AS size FROM (VALUES
-      ('ticket_search heap (narrow rows)', pg_relation_size('ticket_search')),
-      ('ticket_search documents (TOAST)', pg_total_relation_size((SELECT reltoastrelid FROM pg_class WHERE relname = 'ticket_search'))),
+      ('ticket_search heap (rows with their documents)', pg_relation_size('ticket_search')),
+      ('ticket_search TOAST (documents over 2 kB)', pg_total_relation_size((SELECT reltoastrelid FROM pg_class WHERE relname = 'ticket_search'))),
       ('ticket_search_document_idx (GIN)', pg_relation_size('ticket_search_document_idx')),
       ('ticket_search_pkey', pg_relation_size('ticket_search_pkey')),
       ('search_lexicon + pg_trgm index', pg_total_relation_size('search_lexicon')),

@@ -464,10 +464,9 @@ export type AttachmentRow = typeof attachments.$inferSelect
 const tsvector = customType<{ data: string; driverData: string }>({ dataType: () => 'tsvector' })
 
 // One row per ticket: everything a search matches, kept by triggers (migration 0017) in the same
-// transaction as the change. A side table rather than columns on `tickets`: its rows are narrow
-// (the documents are stored out of line, toast_tuple_target), so counting 100k matches reads a few
-// thousand pages instead of the wide ticket rows, and the filters (status, priority, assignee,
-// copied here) are checked without a join.
+// transaction as the change. A side table rather than columns on `tickets`: a document spans
+// several tables (comments, emails, attachments), the ticket rows the lists read stay as they
+// were, and the filters (status, priority, assignee, copied here) are checked without a join.
 //   document:        title (weight A), description, summary, email subjects (B), every comment and
 //                    attachment name (C): what staff search. The GIN index is the ticket-level text
 //                    index other features (similar tickets) build on.
