@@ -277,7 +277,7 @@ async function measureWriteCost(
     path: `/api/tickets/${ticketIds[0]}/comments`,
     paths: ticketIds.map((id) => `/api/tickets/${id}/comments`),
     cookie: moderator,
-    body: { body: 'Checked the firmware logs; a restart is scheduled for tonight.', internal: true },
+    body: { body: 'Checked the firmware logs; a restart is scheduled for tonight.' },
     connections: SEARCH_CONNECTIONS,
   }
   const rows: string[][] = []
