@@ -2,7 +2,8 @@
 // lookup, what is searched, who finds what, highlight escaping, typo fallback, filters, pages.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { applySearchLanguage } from '../src/modules/search/search.language.js'
-import { parseSearchQuery } from '../src/modules/search/search.query.js'
+import { parseSearchQuery, toTsquery } from '../src/modules/search/search.query.js'
+import { findMatches, resolveTsquery } from '../src/modules/search/search.repository.js'
 import { call, createTestContext, signedInUser, type TestContext, type TestUser } from './helpers/app.js'
 import { composeMail } from './helpers/mail.js'
 
@@ -309,6 +310,30 @@ describe('GET /api/tickets/search', () => {
     expect(past.meta.total).toBe(7)
   })
 
+  it('ranks the newest matches and lists older ones by date past the ranking window', async () => {
+    const filed: string[] = []
+    for (let i = 0; i < 5; i += 1)
+      filed.push((await file(alice, `Okapi mouse ${i + 1}`, 'An okapi mouse.')).id)
+    const tsquery = await resolveTsquery(ctx.database.db, toTsquery(parseSearchQuery('okapi')))
+    const seen: string[] = []
+    for (let offset = 0; offset < 6; offset += 2) {
+      const page = await findMatches(ctx.database.db, {
+        searcher: { staff: true },
+        tsquery,
+        filter: {},
+        offset,
+        limit: 2,
+        rankWindow: 3,
+      })
+      expect(page.total).toBe(5)
+      seen.push(...page.ids)
+    }
+    expect(seen).toHaveLength(5)
+    expect(new Set(seen)).toEqual(new Set(filed))
+    // Past the window: by date, newest first (the two oldest, filed first).
+    expect(seen.slice(3)).toEqual([filed[1], filed[0]])
+  })
+
   it('answers clear 400s for bad input and 401 without a session', async () => {
     expect((await search(moderator, { q: '' })).status).toBe(400)
     expect((await search(moderator, { q: 'x'.repeat(201) })).body.error).toBe(
@@ -316,7 +341,10 @@ describe('GET /api/tickets/search', () => {
     )
     const onlyExcluded = await search(moderator, { q: '-printer' })
     expect(onlyExcluded.status).toBe(400)
-    expect(onlyExcluded.body.error).toBe('q must contain a word to search for, not only excluded ones')
+    expect(onlyExcluded.body.error).toBe('q must contain a word to search for (not only excluded ones)')
+    expect((await search(moderator, { q: '   ' })).body.error).toBe(
+      'q must contain a word to search for (not only excluded ones)',
+    )
     expect((await search(moderator, { q: 'x', status: 'nope' })).status).toBe(400)
     expect((await search(moderator, { q: 'x', limit: 101 })).status).toBe(400)
     const missing = await call(ctx, moderator, 'GET', '/api/tickets/search')

@@ -79,6 +79,8 @@ export interface MatchQueryInput {
   limit: number
   /** A ticket already shown first (the number lookup): not counted or listed again. */
   exclude?: string | undefined
+  /** RANK_WINDOW unless a test wants a small one. */
+  rankWindow?: number
 }
 
 /**
@@ -88,12 +90,13 @@ export interface MatchQueryInput {
 export function rankedPageQuery(input: MatchQueryInput): SQL {
   const { searcher, tsquery, filter, offset, limit, exclude } = input
   const document = visibleDocument(searcher)
+  const rankWindow = input.rankWindow ?? RANK_WINDOW
   return sql`
     WITH matches AS MATERIALIZED (
       SELECT s.ticket_id, s.created_at FROM ticket_search s
       WHERE ${matchConditions(searcher, tsquery, filter, exclude)}
     ), newest AS (
-      SELECT ticket_id, created_at FROM matches ORDER BY created_at DESC, ticket_id DESC LIMIT ${RANK_WINDOW}
+      SELECT ticket_id, created_at FROM matches ORDER BY created_at DESC, ticket_id DESC LIMIT ${rankWindow}
     ), page AS (
       SELECT n.ticket_id, ts_rank(${document}, ${tsquery}::tsquery) AS rank, n.created_at
       FROM newest n JOIN ticket_search s ON s.ticket_id = n.ticket_id
@@ -120,8 +123,9 @@ export async function findMatches(db: DbOrTx, input: MatchQueryInput): Promise<M
   const total = ranked[0]?.total ?? 0
   const ids = ranked.flatMap((r) => (r.ticket_id === null ? [] : [r.ticket_id]))
   const end = input.offset + input.limit
-  if (end > RANK_WINDOW && total > RANK_WINDOW && ids.length < input.limit) {
-    const offset = Math.max(input.offset, RANK_WINDOW)
+  const rankWindow = input.rankWindow ?? RANK_WINDOW
+  if (end > rankWindow && total > rankWindow && ids.length < input.limit) {
+    const offset = Math.max(input.offset, rankWindow)
     const older = await rows<{ ticket_id: string }>(
       db,
       olderPageQuery({ ...input, offset, limit: end - offset }),

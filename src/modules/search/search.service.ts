@@ -17,7 +17,7 @@ import type { SearchHitDto, SearchInput, SearchMeta } from './search.schemas.js'
 
 type Actor = Pick<SessionUser, 'id' | 'role'>
 
-export const NOTHING_TO_SEARCH = 'q must contain a word to search for, not only excluded ones'
+export const NOTHING_TO_SEARCH = 'q must contain a word to search for (not only excluded ones)'
 
 export function searcherOf(user: Actor): repo.Searcher {
   return isStaff(user) ? { staff: true } : { staff: false, userId: user.id }
