@@ -42,7 +42,7 @@ for (const viewport of [
 
     for (const path of ['/login', '/register']) await expectAccessible(page, path)
     await signIn(page, user.email, PASSWORD)
-    for (const path of ['/tickets', '/tickets/new', `/tickets/${ticket.id}`])
+    for (const path of ['/tickets', '/tickets/new', `/tickets/${ticket.id}`, '/search?q=printer jams'])
       await expectAccessible(page, path)
 
     await context.clearCookies()

@@ -37,6 +37,8 @@ import { messageIdDomain } from './modules/notifications/message-ids.js'
 import { createNotifier } from './modules/notifications/notifier.js'
 import { reportRoutes } from './modules/reports/report.routes.js'
 import { satisfactionRoutes } from './modules/satisfaction/satisfaction.routes.js'
+import { applySearchLanguage } from './modules/search/search.language.js'
+import { searchRoutes } from './modules/search/search.routes.js'
 import { skillRoutes } from './modules/skills/skill.routes.js'
 import { slaPolicyRoutes } from './modules/sla/sla.routes.js'
 import { attachmentRoutes } from './modules/tickets/attachment.routes.js'
@@ -154,6 +156,7 @@ export async function buildApp({ config, database, queue, logger, metrics = crea
     messageDomain: messageIdDomain(config),
   })
   const deps: RouteDeps = { config, database, queue, notifier, sessions, queuePages }
+  await applySearchLanguage(database.db, config.searchLanguage, app.log)
   await app.register(healthRoutes, deps)
   await app.register(authRoutes, { ...deps, prefix: '/api/auth' })
   // Bearer-token auth of its own (relay services have no session).
@@ -169,6 +172,7 @@ export async function buildApp({ config, database, queue, logger, metrics = crea
       // Everything below needs a signed-in user; auth, health and docs are registered outside.
       api.addHook('onRequest', authenticate(database.db, sessions))
       await api.register(ticketRoutes, { ...deps, prefix: '/tickets' })
+      await api.register(searchRoutes, { ...deps, prefix: '/tickets' })
       await api.register(attachmentRoutes, deps)
       await api.register(userRoutes, { ...deps, prefix: '/users' })
       await api.register(skillRoutes, { ...deps, prefix: '/skills' })

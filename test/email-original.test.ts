@@ -128,7 +128,7 @@ describe('show original', () => {
     expect(original.body.data.subject).toBe('Re: Laptop will not boot')
   })
 
-  it('finds replies filed before comments were linked (the backfill of migration 0017)', async () => {
+  it('finds replies filed before comments were linked (the backfill of migration 0020)', async () => {
     const linked = await ctx.database.db
       .select({ id: inboundMessages.id, commentId: inboundMessages.commentId })
       .from(inboundMessages)

@@ -5,15 +5,17 @@ import type {
   BacklogRow,
   Comment,
   Email,
-  ModeratorRow,
   InboundMessage,
   InboundStatus,
+  ModeratorRow,
   OriginalEmail,
   Page,
   PageMeta,
   Priority,
   Role,
   SatisfactionRating,
+  SearchHit,
+  SearchMeta,
   Skill,
   SkillRow,
   SlaPolicy,
@@ -65,6 +67,26 @@ export const auth = {
     (await call<null>('POST', '/api/auth/password/forgot', { email })).message,
   resetPassword: async (token: string, password: string) =>
     (await call<User>('POST', '/api/auth/password/reset', { token, password })).data,
+}
+
+export interface SearchQuery extends TicketQuery {
+  q: string
+}
+
+export const search = {
+  /** `signal`: the header's results-as-you-type cancel a request a newer keystroke replaced. */
+  tickets: async (query: SearchQuery, signal?: AbortSignal) => {
+    const { data, meta } = await call<SearchHit[]>(
+      'GET',
+      withQuery('/api/tickets/search', { ...query }),
+      undefined,
+      {
+        signal,
+      },
+    )
+    const fallback: SearchMeta = { total: data.length, page: 1, limit: data.length }
+    return { items: data, meta: (meta as SearchMeta | undefined) ?? fallback }
+  },
 }
 
 export const tickets = {
@@ -184,6 +206,8 @@ export const slaPolicies = {
   remove: async (id: string) => {
     await call<null>('DELETE', `/api/sla-policies/${encodeURIComponent(id)}`)
   },
+}
+
 export const inbound = {
   list: (query: { page?: number; limit?: number }) =>
     page<InboundMessage>(withQuery('/api/admin/inbound', { ...query })),

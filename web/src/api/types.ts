@@ -17,6 +17,7 @@ import type {
   SummaryRow as SummaryRowDto,
 } from '../../../src/modules/reports/report.schemas'
 import type { SatisfactionDto, SurveyDto } from '../../../src/modules/satisfaction/satisfaction.schemas'
+import type { SearchHitDto, SearchMeta as ServerSearchMeta } from '../../../src/modules/search/search.schemas'
 import type { SkillDto } from '../../../src/modules/skills/skill.schemas'
 import type { CreateSlaPolicyInput, SlaPolicyDto, TicketSlaDto } from '../../../src/modules/sla/sla.schemas'
 import type {
@@ -77,6 +78,9 @@ export type SummaryRow = Json<SummaryRowDto>
 export type ModeratorRow = Json<ModeratorRowDto>
 export type SkillRow = Json<SkillRowDto>
 export type BacklogRow = Json<BacklogRowDto>
+/** GET /api/tickets/search: a ticket with its highlighted snippets (escaped HTML, <mark> only). */
+export type SearchHit = Json<SearchHitDto>
+export type SearchMeta = ServerSearchMeta
 
 export interface Page<T> {
   items: T[]
