@@ -32,6 +32,7 @@ import { messageIdDomain } from './modules/notifications/message-ids.js'
 import { createNotifier } from './modules/notifications/notifier.js'
 import { skillRoutes } from './modules/skills/skill.routes.js'
 import { slaPolicyRoutes } from './modules/sla/sla.routes.js'
+import { ensureDefaultPolicy } from './modules/sla/sla.service.js'
 import { attachmentRoutes } from './modules/tickets/attachment.routes.js'
 import { ticketRoutes } from './modules/tickets/ticket.routes.js'
 import { ticketIdByNumber } from './modules/tickets/ticket.service.js'
@@ -156,6 +157,8 @@ export async function buildApp({ config, database, queue, logger, metrics = crea
     { prefix: '/api' },
   )
   await registerWebUi(app)
+  // A new installation starts with one default SLA policy (admins edit it): see the README.
+  if (await ensureDefaultPolicy(database.db)) app.log.info('created the default SLA policy')
 
   return app
 }

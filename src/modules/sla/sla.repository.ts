@@ -167,3 +167,18 @@ export async function announceLive(
   })
   await db.execute(sql`SELECT pg_notify('sts_ticket_changes', ${payload})`)
 }
+
+/**
+ * Adds `policy` as the default unless one exists. Concurrent starts cannot both add one: the
+ * partial unique index on is_default refuses the second (ON CONFLICT DO NOTHING).
+ */
+export async function insertDefaultIfMissing(db: DbOrTx, policy: PolicyFields): Promise<boolean> {
+  const rows = await db.execute(sql`
+    INSERT INTO sla_policies (name, is_default, position, targets, timezone, hours, holidays)
+    SELECT ${policy.name}, true, ${policy.position}, ${JSON.stringify(policy.targets)}::jsonb, ${policy.timezone},
+           ${JSON.stringify(policy.hours)}::jsonb, ${`{${policy.holidays.join(',')}}`}::text[]
+    WHERE NOT EXISTS (SELECT 1 FROM sla_policies WHERE is_default)
+    ON CONFLICT DO NOTHING
+    RETURNING id`)
+  return (rows as unknown as { rows: unknown[] }).rows.length > 0
+}

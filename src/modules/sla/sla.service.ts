@@ -152,6 +152,28 @@ export async function deletePolicy(db: Db, id: string): Promise<void> {
   await repo.deletePolicy(db, id)
 }
 
+/**
+ * The default policy a new installation starts with (at the first start, not in a migration, so
+ * that a freshly migrated database stays empty for db:import): Monday to Friday 09:00-17:00 UTC;
+ * high 1 h / 8 h, medium 4 h / 16 h, low 8 h / 40 h of business time. Admins edit it.
+ */
+export async function ensureDefaultPolicy(db: DbOrTx): Promise<boolean> {
+  return repo.insertDefaultIfMissing(db, {
+    name: 'Standard',
+    isDefault: true,
+    skillId: null,
+    position: 0,
+    targets: {
+      high: { first_response_minutes: 60, resolution_minutes: 480 },
+      medium: { first_response_minutes: 240, resolution_minutes: 960 },
+      low: { first_response_minutes: 480, resolution_minutes: 2400 },
+    },
+    timezone: 'UTC',
+    hours: [1, 2, 3, 4, 5].map((day) => ({ day, start: '09:00', end: '17:00' })),
+    holidays: [],
+  })
+}
+
 // --- clocks ----------------------------------------------------------------------------------
 
 const toClockPolicy = (row: repo.PolicyWithSkill): ClockPolicy => ({
