@@ -14,7 +14,7 @@ import {
 
 /** The app's statements (the tables a request reads and writes), not pg-boss's own housekeeping. */
 const APP_TABLES =
-  /sessions|ticket_counts|tickets|ticket_events|pgboss\.job|pg_notify|^\s*(begin|commit)\s*$/i
+  /sessions|ticket_counts|tickets|ticket_events|sla_policies|pgboss\.job|pg_notify|^\s*(begin|commit)\s*$/i
 
 type QueryFn = (...args: unknown[]) => unknown
 
@@ -70,6 +70,12 @@ describe('statements per request', () => {
   afterAll(() => ctx.close())
 
   it('GET /api/tickets/all: the session lookup, then total and page in one statement', async () => {
+    // The SLA calendars (for business time left) are read at most once per 5 s per process: the
+    // first list after that reads them (one small SELECT of sla_policies), the others do not.
+    const cold = await statementsDuring(ctx, () =>
+      call(ctx, moderator, 'GET', '/api/tickets/all?status=todo'),
+    )
+    expect(cold.filter((text) => /sla_policies/.test(text))).toHaveLength(1)
     const sent = await statementsDuring(ctx, async () => {
       const { status, body } = await call(ctx, moderator, 'GET', '/api/tickets/all?status=todo')
       expect(status).toBe(200)
@@ -97,13 +103,17 @@ describe('statements per request', () => {
 
   // PGlite runs a transaction's statements on its own object, out of this counter's sight.
   it.skipIf(!process.env.TEST_DATABASE_URL)(
-    'POST /api/tickets: session lookup, BEGIN, ticket, history row, job insert with its NOTIFY, COMMIT',
+    'POST /api/tickets: session lookup, BEGIN, ticket, SLA policies and due times, history row, job insert with its NOTIFY, COMMIT',
     async () => {
       const sent = await statementsDuring(ctx, () => createTicket(ctx, user))
       expect(sent.map((text) => text.trim().split(/\s+/)[0]?.toUpperCase())).toEqual([
         'SELECT',
         'BEGIN',
         'INSERT',
+        // The SLA clock: the policies (a handful of rows), then the due times computed in business
+        // time from the row's created_at (the database's clock), by primary key.
+        'SELECT',
+        'UPDATE',
         'INSERT',
         'WITH',
         'COMMIT',
