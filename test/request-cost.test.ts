@@ -103,17 +103,16 @@ describe('statements per request', () => {
 
   // PGlite runs a transaction's statements on its own object, out of this counter's sight.
   it.skipIf(!process.env.TEST_DATABASE_URL)(
-    'POST /api/tickets: session lookup, BEGIN, ticket, SLA policies and due times, history row, job insert with its NOTIFY, COMMIT',
+    'POST /api/tickets: session lookup, BEGIN, SLA policies, ticket with its due times, history row, job insert with its NOTIFY, COMMIT',
     async () => {
       const sent = await statementsDuring(ctx, () => createTicket(ctx, user))
       expect(sent.map((text) => text.trim().split(/\s+/)[0]?.toUpperCase())).toEqual([
         'SELECT',
         'BEGIN',
-        'INSERT',
-        // The SLA clock: the policies (a handful of rows), then the due times computed in business
-        // time from the row's created_at (the database's clock), by primary key.
+        // The SLA policies (a handful of rows) with the transaction's now(): the due times are
+        // computed in business time and go in with the ticket.
         'SELECT',
-        'UPDATE',
+        'INSERT',
         'INSERT',
         'WITH',
         'COMMIT',

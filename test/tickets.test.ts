@@ -57,6 +57,8 @@ describe('POST /api/tickets', () => {
       processing_status: 'queued',
       created_at: expect.stringMatching(ISO),
       updated_at: expect.stringMatching(ISO),
+      // Service levels (README): the default policy's clock, running from creation.
+      sla: expect.objectContaining({ policy_id: expect.stringMatching(UUID), state: 'ok', paused: false }),
     })
   })
 

@@ -30,6 +30,24 @@ export async function listPolicies(db: DbOrTx): Promise<PolicyWithSkill[]> {
   return rows.map((r) => ({ ...r.policy, skillName: r.skillName }))
 }
 
+/**
+ * The policies with the transaction's timestamp (`now()`, what a row's created_at defaults to):
+ * a new ticket's due times are computed before its INSERT, in one statement. No policies: no time.
+ */
+export async function listPoliciesWithNow(db: DbOrTx): Promise<{ policies: PolicyWithSkill[]; now?: Date }> {
+  const rows = await db
+    .select({ ...withSkill, now: sql<Date>`now()`.mapWith(tickets.createdAt) })
+    .from(slaPolicies)
+    .leftJoin(skills, eq(skills.id, slaPolicies.skillId))
+    .orderBy(
+      asc(slaPolicies.isDefault),
+      asc(slaPolicies.position),
+      asc(slaPolicies.createdAt),
+      asc(slaPolicies.id),
+    )
+  return { policies: rows.map((r) => ({ ...r.policy, skillName: r.skillName })), now: rows[0]?.now }
+}
+
 export async function findPolicy(db: DbOrTx, id: string): Promise<PolicyWithSkill | undefined> {
   const [row] = await db
     .select(withSkill)

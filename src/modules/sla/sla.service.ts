@@ -187,7 +187,13 @@ export async function policyFor(
   db: DbOrTx,
   ticket: Pick<TicketRow, 'relatedSkills'>,
 ): Promise<ClockPolicy | null> {
-  const policies = await repo.listPolicies(db)
+  return choosePolicy(await repo.listPolicies(db), ticket)
+}
+
+function choosePolicy(
+  policies: repo.PolicyWithSkill[],
+  ticket: Pick<TicketRow, 'relatedSkills'>,
+): ClockPolicy | null {
   const needed = new Set((ticket.relatedSkills ?? []).map((s) => s.toLowerCase()))
   const match =
     policies.find((p) => !p.isDefault && p.skillName !== null && needed.has(p.skillName.toLowerCase())) ??
@@ -214,9 +220,29 @@ async function applyPlan(tx: Tx, row: TicketRow, policy: ClockPolicy | null, ext
 const sameValue = (a: unknown, b: unknown) =>
   a instanceof Date && b instanceof Date ? a.getTime() === b.getTime() : a === b
 
-/** A new ticket: its policy and due times, from its creation. */
-export async function startClock(tx: Tx, ticket: TicketRow): Promise<TicketRow> {
-  return applyPlan(tx, ticket, await policyFor(tx, ticket))
+/**
+ * A new ticket's creation time and SLA columns, for its INSERT: created_at is the transaction's
+ * timestamp (what the column's default would give), read with the policies, so the ticket is
+ * written once (one live event, one statement fewer than an INSERT then an UPDATE).
+ */
+export async function clockForNewTicket(tx: Tx): Promise<Partial<TicketRow>> {
+  const { policies, now } = await repo.listPoliciesWithNow(tx)
+  const policy = choosePolicy(policies, { relatedSkills: null })
+  if (!policy || !now) return {}
+  const row = {
+    status: 'todo',
+    priority: 'medium',
+    createdAt: now,
+    firstRespondedAt: null,
+    resolvedAt: null,
+    slaPausedSince: null,
+    slaPausedMinutes: 0,
+    firstResponseWarningSentAt: null,
+    firstResponseBreachSentAt: null,
+    resolutionWarningSentAt: null,
+    resolutionBreachSentAt: null,
+  } as const
+  return { createdAt: now, ...planClock(row, policy) }
 }
 
 /**
