@@ -41,6 +41,7 @@ import { applySearchLanguage } from './modules/search/search.language.js'
 import { searchRoutes } from './modules/search/search.routes.js'
 import { skillRoutes } from './modules/skills/skill.routes.js'
 import { slaPolicyRoutes } from './modules/sla/sla.routes.js'
+import { ensureDefaultPolicy } from './modules/sla/sla.service.js'
 import { attachmentRoutes } from './modules/tickets/attachment.routes.js'
 import { createPageCache } from './modules/tickets/page-cache.js'
 import { ticketRoutes } from './modules/tickets/ticket.routes.js'
@@ -186,6 +187,8 @@ export async function buildApp({ config, database, queue, logger, metrics = crea
     { prefix: '/api' },
   )
   await registerWebUi(app)
+  // A new installation starts with one default SLA policy (admins edit it): see the README.
+  if (await ensureDefaultPolicy(database.db)) app.log.info('created the default SLA policy')
 
   return app
 }

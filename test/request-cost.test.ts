@@ -17,7 +17,7 @@ import { composeMail } from './helpers/mail.js'
 
 /** The app's statements (the tables a request reads and writes), not pg-boss's own housekeeping. */
 const APP_TABLES =
-  /sessions|ticket_counts|tickets|ticket_events|inbound_messages|users|emails|pgboss\.job|pg_notify|^\s*(begin|commit)\s*$/i
+  /sessions|ticket_counts|tickets|ticket_events|inbound_messages|users|emails|sla_policies|pgboss\.job|pg_notify|^\s*(begin|commit)\s*$/i
 
 type QueryFn = (...args: unknown[]) => unknown
 
@@ -73,6 +73,12 @@ describe('statements per request', () => {
   afterAll(() => ctx.close())
 
   it('GET /api/tickets/all: the session lookup, then total and page in one statement', async () => {
+    // The SLA calendars (for business time left) are read at most once per 5 s per process: the
+    // first list after that reads them (one small SELECT of sla_policies), the others do not.
+    const cold = await statementsDuring(ctx, () =>
+      call(ctx, moderator, 'GET', '/api/tickets/all?status=todo'),
+    )
+    expect(cold.filter((text) => /sla_policies/.test(text))).toHaveLength(1)
     const sent = await statementsDuring(ctx, async () => {
       const { status, body } = await call(ctx, moderator, 'GET', '/api/tickets/all?status=todo')
       expect(status).toBe(200)
@@ -112,11 +118,14 @@ describe('statements per request', () => {
 
   // PGlite runs a transaction's statements on its own object, out of this counter's sight.
   it.skipIf(!process.env.TEST_DATABASE_URL)(
-    'POST /api/tickets by a session seen lately: BEGIN, ticket, history row, job insert with its NOTIFY, COMMIT',
+    'POST /api/tickets by a session seen lately: BEGIN, SLA policies, ticket with its due times, history row, job insert with its NOTIFY, COMMIT',
     async () => {
       const sent = await statementsDuring(ctx, () => createTicket(ctx, user))
       expect(sent.map((text) => text.trim().split(/\s+/)[0]?.toUpperCase())).toEqual([
         'BEGIN',
+        // The SLA policies (a handful of rows) with the transaction's now(): the due times are
+        // computed in business time and go in with the ticket.
+        'SELECT',
         'INSERT',
         'INSERT',
         'WITH',

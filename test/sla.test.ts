@@ -4,7 +4,10 @@
 // re-targeting from creation, reopen after resolution, sort=due).
 import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { inTransaction } from '../src/db/transaction.js'
+import { createNotifier } from '../src/modules/notifications/notifier.js'
 import { policyFor } from '../src/modules/sla/sla.service.js'
+import { commentFromEmail } from '../src/modules/tickets/ticket.service.js'
 import {
   call,
   createTestContext,
@@ -241,6 +244,22 @@ describe('the clock on tickets', () => {
     const sla = (await ticketOf(ticket.id)).sla
     expect(iso(sla.first_responded_at)).toBe(iso(shown(reply.body.data).created_at))
     expect(sla.state).toBe('ok')
+  })
+
+  it("counts a staff reply by email as first response, and not the requester's", async () => {
+    const ticket = await createTicket(ctx, user)
+    const notifier = createNotifier({ queue: ctx.queue, appUrl: 'http://sts.test', smtpEnabled: false })
+    const db = ctx.database.db
+    await inTransaction(db, (tx) =>
+      commentFromEmail(tx, notifier, { id: user.id, role: 'user' }, ticket.id, 'More detail'),
+    )
+    expect((await ticketOf(ticket.id)).sla.first_responded_at).toBeNull()
+    const reply = await inTransaction(db, (tx) =>
+      commentFromEmail(tx, notifier, { id: moderator.id, role: 'moderator' }, ticket.id, 'Answered by mail'),
+    )
+    // The comment's time as the API prints it (to the second).
+    const answered = Date.parse(String((await ticketOf(ticket.id)).sla.first_responded_at))
+    expect(Math.abs(answered - Date.parse(String(reply.created_at)))).toBeLessThan(1000)
   })
 
   it('pauses while waiting for the customer and pushes due times out by the pause on their reply', async () => {

@@ -59,8 +59,8 @@ describe('POST /api/tickets', () => {
       updated_at: expect.stringMatching(ISO),
       // Additive (api-contract.md, "Reports and satisfaction"): no answer yet.
       satisfaction: null,
-      // Service levels: the default policy applies (its figures: test/sla.test.ts).
-      sla: expect.objectContaining({ policy_id: expect.any(String), state: 'ok' }),
+      // Service levels (README): the default policy's clock, running from creation.
+      sla: expect.objectContaining({ policy_id: expect.stringMatching(UUID), state: 'ok', paused: false }),
     })
   })
 

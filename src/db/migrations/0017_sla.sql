@@ -33,12 +33,4 @@ CREATE INDEX "sla_policies_position_idx" ON "sla_policies" USING btree ("positio
 ALTER TABLE "tickets" ADD CONSTRAINT "tickets_sla_policy_id_sla_policies_id_fk" FOREIGN KEY ("sla_policy_id") REFERENCES "public"."sla_policies"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 CREATE UNIQUE INDEX "ticket_events_sla_once_key" ON "ticket_events" USING btree ("ticket_id","type",("details"->>'target')) WHERE "ticket_events"."type" IN ('sla_warning', 'sla_breached');--> statement-breakpoint
 CREATE INDEX "tickets_sla_due_at_idx" ON "tickets" USING btree ("sla_due_at","id");--> statement-breakpoint
-CREATE INDEX "tickets_sla_next_check_at_idx" ON "tickets" USING btree ("sla_next_check_at") WHERE "tickets"."sla_next_check_at" IS NOT NULL;--> statement-breakpoint
--- The default policy every ticket gets until an admin edits it: Monday to Friday 09:00-17:00 UTC,
--- targets in business minutes (high: 1 h / 1 day, medium: 4 h / 2 days, low: 8 h / 5 days).
-INSERT INTO "sla_policies" ("name", "is_default", "position", "targets", "timezone", "hours") VALUES (
-	'Standard', true, 0,
-	'{"high":{"first_response_minutes":60,"resolution_minutes":480},"medium":{"first_response_minutes":240,"resolution_minutes":960},"low":{"first_response_minutes":480,"resolution_minutes":2400}}'::jsonb,
-	'UTC',
-	'[{"day":1,"start":"09:00","end":"17:00"},{"day":2,"start":"09:00","end":"17:00"},{"day":3,"start":"09:00","end":"17:00"},{"day":4,"start":"09:00","end":"17:00"},{"day":5,"start":"09:00","end":"17:00"}]'::jsonb
-);
+CREATE INDEX "tickets_sla_next_check_at_idx" ON "tickets" USING btree ("sla_next_check_at") WHERE "tickets"."sla_next_check_at" IS NOT NULL;

@@ -30,6 +30,24 @@ export async function listPolicies(db: DbOrTx): Promise<PolicyWithSkill[]> {
   return rows.map((r) => ({ ...r.policy, skillName: r.skillName }))
 }
 
+/**
+ * The policies with the transaction's timestamp (`now()`, what a row's created_at defaults to):
+ * a new ticket's due times are computed before its INSERT, in one statement. No policies: no time.
+ */
+export async function listPoliciesWithNow(db: DbOrTx): Promise<{ policies: PolicyWithSkill[]; now?: Date }> {
+  const rows = await db
+    .select({ ...withSkill, now: sql<Date>`now()`.mapWith(tickets.createdAt) })
+    .from(slaPolicies)
+    .leftJoin(skills, eq(skills.id, slaPolicies.skillId))
+    .orderBy(
+      asc(slaPolicies.isDefault),
+      asc(slaPolicies.position),
+      asc(slaPolicies.createdAt),
+      asc(slaPolicies.id),
+    )
+  return { policies: rows.map((r) => ({ ...r.policy, skillName: r.skillName })), now: rows[0]?.now }
+}
+
 export async function findPolicy(db: DbOrTx, id: string): Promise<PolicyWithSkill | undefined> {
   const [row] = await db
     .select(withSkill)
@@ -166,4 +184,19 @@ export async function announceLive(
     target,
   })
   await db.execute(sql`SELECT pg_notify('sts_ticket_changes', ${payload})`)
+}
+
+/**
+ * Adds `policy` as the default unless one exists. Concurrent starts cannot both add one: the
+ * partial unique index on is_default refuses the second (ON CONFLICT DO NOTHING).
+ */
+export async function insertDefaultIfMissing(db: DbOrTx, policy: PolicyFields): Promise<boolean> {
+  const rows = await db.execute(sql`
+    INSERT INTO sla_policies (name, is_default, position, targets, timezone, hours, holidays)
+    SELECT ${policy.name}, true, ${policy.position}, ${JSON.stringify(policy.targets)}::jsonb, ${policy.timezone},
+           ${JSON.stringify(policy.hours)}::jsonb, ${`{${policy.holidays.join(',')}}`}::text[]
+    WHERE NOT EXISTS (SELECT 1 FROM sla_policies WHERE is_default)
+    ON CONFLICT DO NOTHING
+    RETURNING id`)
+  return (rows as unknown as { rows: unknown[] }).rows.length > 0
 }

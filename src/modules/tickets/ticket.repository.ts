@@ -50,7 +50,19 @@ export function toTicketDto(row: TicketRow): TicketDto {
 
 export async function insertTicket(
   db: DbOrTx,
-  ticket: { title: string; description: string; createdBy: string },
+  ticket: { title: string; description: string; createdBy: string } & Partial<
+    Pick<
+      TicketRow,
+      | 'createdAt'
+      | 'slaPolicyId'
+      | 'firstResponseDueAt'
+      | 'firstResponseWarningAt'
+      | 'resolutionDueAt'
+      | 'resolutionWarningAt'
+      | 'slaDueAt'
+      | 'slaNextCheckAt'
+    >
+  >,
 ): Promise<TicketRow> {
   const [row] = await db.insert(tickets).values(ticket).returning()
   if (!row) throw new Error('insert returned no row')

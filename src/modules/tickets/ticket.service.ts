@@ -47,7 +47,9 @@ export async function fileTicket(
   input: CreateTicketInput,
   details?: Record<string, unknown>,
 ) {
-  const row = await sla.startClock(tx, await repo.insertTicket(tx, { ...input, createdBy: user.id }))
+  // The SLA clock's due times go in with the row (computed from the transaction's timestamp).
+  const clock = await sla.clockForNewTicket(tx)
+  const row = await repo.insertTicket(tx, { ...input, createdBy: user.id, ...clock })
   await repo.insertEvents(tx, [
     { ticketId: row.id, actorId: user.id, type: 'created', toValue: row.status, details: details ?? null },
   ])
