@@ -2,6 +2,7 @@
 // API shapes come from the TypeBox schemas in each module.
 import { sql } from 'drizzle-orm'
 import {
+  type AnyPgColumn,
   bigint,
   boolean,
   check,
@@ -151,12 +152,17 @@ export const tickets = pgTable(
     priorityManual: boolean('priority_manual').notNull().default(false),
     // What people quote ("#1042"): sequential from 1, never reused (an identity's sequence).
     number: integer('number').notNull().generatedAlwaysAsIdentity(),
+    // A duplicate merged into another ticket: closed, its thread moved to that one (tickets.merge).
+    mergedInto: uuid('merged_into').references((): AnyPgColumn => tickets.id, { onDelete: 'set null' }),
   },
   (t) => [
     uniqueIndex('tickets_number_key').on(t.number),
     check('tickets_status_check', sql`${t.status} IN (${inList(TICKET_STATUSES)})`),
     check('tickets_priority_check', sql`${t.priority} IN (${inList(TICKET_PRIORITIES)})`),
     check('tickets_processing_status_check', sql`${t.processingStatus} IN (${inList(PROCESSING_STATUSES)})`),
+    check('tickets_merged_into_check', sql`${t.mergedInto} <> ${t.id}`),
+    // The tickets merged into one (a merge repoints them; chains stay one step long).
+    index('tickets_merged_into_idx').on(t.mergedInto).where(sql`${t.mergedInto} IS NOT NULL`),
     // The spec's five indexes, as written.
     index('idx_tickets_created_by').on(t.createdBy),
     index('idx_tickets_assigned_to').on(t.assignedTo),
@@ -221,6 +227,7 @@ export const TICKET_EVENT_TYPES = [
   'notes_changed',
   'commented',
   'analysed',
+  'merged',
 ] as const
 export type TicketEventType = (typeof TICKET_EVENT_TYPES)[number]
 

@@ -15,6 +15,7 @@ import {
   assignedEmail,
   commentEmail,
   type EmailContent,
+  mergedEmail,
   passwordResetEmail,
   STATUSES_THAT_EMAIL,
   statusEmail,
@@ -40,6 +41,16 @@ export interface Notifier {
   ticketAcknowledged(
     tx: DbOrTx,
     ticket: Pick<TicketRow, 'id' | 'number' | 'title' | 'createdBy'>,
+  ): Promise<void>
+  /**
+   * A duplicate was merged into `target`: tell its requester (unless they merged it themselves)
+   * where it went. The email belongs to the target's thread, so a reply lands there.
+   */
+  ticketMerged(
+    tx: DbOrTx,
+    source: Pick<TicketRow, 'id' | 'number' | 'title' | 'createdBy'>,
+    target: Pick<TicketRow, 'id' | 'number' | 'title'>,
+    actorId: string,
   ): Promise<void>
   /** A password reset link, to the address it was asked for. */
   passwordReset(tx: DbOrTx, to: string, link: string, validMinutes: number): Promise<void>
@@ -108,6 +119,10 @@ export function createNotifier(options: {
     },
     async ticketAcknowledged(tx, ticket) {
       await record(tx, ticket.createdBy, acknowledgementEmail(appUrl, ticket), ticket.id)
+    },
+    async ticketMerged(tx, source, target, actorId) {
+      if (actorId === source.createdBy) return
+      await record(tx, source.createdBy, mergedEmail(appUrl, source, target), target.id)
     },
     async passwordReset(tx, to, link, validMinutes) {
       await recordTo(tx, to, passwordResetEmail(link, validMinutes), null)

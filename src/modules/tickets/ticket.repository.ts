@@ -34,6 +34,7 @@ export function toTicketDto(row: TicketRow): TicketDto {
     processing_status: row.processingStatus,
     created_at: row.createdAt,
     updated_at: row.updatedAt,
+    merged_into: row.mergedInto,
   }
 }
 

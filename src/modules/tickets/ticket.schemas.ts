@@ -45,6 +45,12 @@ export const TicketSchema = Type.Object(
     processing_status: StringEnum(PROCESSING_STATUSES, '', 'State of the background analysis and assignment'),
     created_at: DateTime,
     updated_at: DateTime,
+    merged_into: Nullable(
+      Type.String({
+        format: 'uuid',
+        description: 'This ticket was a duplicate merged into that one (it is closed); null otherwise',
+      }),
+    ),
     // Single-ticket responses: the ticket's own files (those on comments come with the comments).
     attachments: Type.Optional(Type.Array(AttachmentSchema)),
     // Single-ticket responses: who follows the ticket besides its requester (an email's Cc).
@@ -182,3 +188,17 @@ export const TicketEventSchema = Type.Object(
   { $id: 'TicketEvent' },
 )
 export type TicketEventDto = Static<typeof TicketEventSchema>
+
+export const MergeTicketBody = Type.Object(
+  {
+    into: Type.Union(
+      [Type.String({ format: 'uuid' }), Type.Integer({ minimum: 1, maximum: 2_147_483_647 })],
+      {
+        errorMessage: "into must be the target ticket's id (UUID) or its number",
+        description: 'The ticket this one duplicates: its id, or its number (1042 for #1042)',
+      },
+    ),
+  },
+  { additionalProperties: false },
+)
+export type MergeTicketInput = Static<typeof MergeTicketBody>
