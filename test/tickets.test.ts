@@ -57,6 +57,7 @@ describe('POST /api/tickets', () => {
       processing_status: 'queued',
       created_at: expect.stringMatching(ISO),
       updated_at: expect.stringMatching(ISO),
+      merged_into: null,
     })
   })
 
