@@ -2,6 +2,7 @@
 // over embedded PGlite otherwise. Everything above this file sees only `Db`/`Tx`.
 import { mkdirSync } from 'node:fs'
 import { PGlite } from '@electric-sql/pglite'
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
 import type { ExtractTablesWithRelations } from 'drizzle-orm'
 import { sql } from 'drizzle-orm'
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres'
@@ -116,7 +117,13 @@ async function openPglite(options: OpenDatabaseOptions): Promise<Database> {
     releaseLock = acquireDataDirLock(options.dataDir)
     dataDir = options.dataDir
   }
-  const client = await PGlite.create({ dataDir, loadDataDir: options.pgliteLoadDataDir })
+  // Extensions are compiled in separately and must be handed over here, before any
+  // CREATE EXTENSION (search's typo fallback uses pg_trgm, migration 0017).
+  const client = await PGlite.create({
+    dataDir,
+    loadDataDir: options.pgliteLoadDataDir,
+    extensions: { pg_trgm },
+  })
   await client.exec(`SET random_page_cost = ${RANDOM_PAGE_COST}`)
   const db = drizzlePglite(client, { schema })
   return {

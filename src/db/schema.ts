@@ -465,3 +465,48 @@ export const attachments = pgTable(
 )
 
 export type AttachmentRow = typeof attachments.$inferSelect
+
+// Full-text search (src/modules/search, README "Search"). PostgreSQL's tsvector, as text on the
+// way in and out (the SQL functions of migration 0017 write it; the app only queries it).
+const tsvector = customType<{ data: string; driverData: string }>({ dataType: () => 'tsvector' })
+
+// One row per ticket: everything a search matches, kept by triggers (migration 0017) in the same
+// transaction as the change. A side table rather than columns on `tickets`: its rows are narrow
+// (the documents are stored out of line, toast_tuple_target), so counting 100k matches reads a few
+// thousand pages instead of the wide ticket rows, and the filters (status, priority, assignee,
+// copied here) are checked without a join.
+//   document:        title (weight A), description, summary, email subjects (B), every comment and
+//                    attachment name (C): what staff search. The GIN index is the ticket-level text
+//                    index other features (similar tickets) build on.
+//   public_document: the same without internal notes and their files: what requesters search.
+//                    NULL while the ticket has none (then it equals `document`).
+export const ticketSearch = pgTable(
+  'ticket_search',
+  {
+    ticketId: uuid('ticket_id')
+      .primaryKey()
+      .references(() => tickets.id, { onDelete: 'cascade' }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    status: varchar('status', { length: 30 }).$type<TicketStatus>().notNull(),
+    priority: varchar('priority', { length: 10 }).$type<TicketPriority>().notNull(),
+    assignedTo: uuid('assigned_to'),
+    document: tsvector('document').notNull(),
+    publicDocument: tsvector('public_document'),
+  },
+  (t) => [index('ticket_search_document_idx').using('gin', t.document)],
+)
+
+// Every word (lexeme) the documents hold, for the typo fallback: a misspelt word is replaced by
+// the most similar known one (pg_trgm). Only grows; a word no ticket holds any more finds nothing.
+export const searchLexicon = pgTable('search_lexicon', { word: text('word').primaryKey() }, (t) => [
+  index('search_lexicon_word_trgm_idx').using('gin', t.word.op('gin_trgm_ops')),
+])
+
+// The text search configuration the documents were built with (SEARCH_LANGUAGE); one row. The
+// server rebuilds the documents when it starts with another one.
+export const searchSettings = pgTable('search_settings', {
+  id: boolean('id').primaryKey().default(true),
+  language: text('language').notNull().default('english'),
+})
+
+export type TicketSearchRow = typeof ticketSearch.$inferSelect
