@@ -30,6 +30,7 @@ import { inboundAdminRoutes, inboundEmailRoute } from './modules/inbound/inbound
 import { emailRoutes } from './modules/notifications/email.routes.js'
 import { messageIdDomain } from './modules/notifications/message-ids.js'
 import { createNotifier } from './modules/notifications/notifier.js'
+import { similarRoutes } from './modules/similar/similar.routes.js'
 import { skillRoutes } from './modules/skills/skill.routes.js'
 import { attachmentRoutes } from './modules/tickets/attachment.routes.js'
 import { ticketRoutes } from './modules/tickets/ticket.routes.js'
@@ -144,6 +145,7 @@ export async function buildApp({ config, database, queue, logger, metrics = crea
       // Everything below needs a signed-in user; auth, health and docs are registered outside.
       api.addHook('onRequest', authenticate(database.db))
       await api.register(ticketRoutes, { ...deps, prefix: '/tickets' })
+      await api.register(similarRoutes, { ...deps, prefix: '/tickets' })
       await api.register(attachmentRoutes, deps)
       await api.register(userRoutes, { ...deps, prefix: '/users' })
       await api.register(skillRoutes, { ...deps, prefix: '/skills' })
