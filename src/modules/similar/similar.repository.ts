@@ -148,7 +148,7 @@ export async function ticketsWithResolution(
   if (ids.length === 0) return []
   const rows = rowsOf<Record<string, unknown>>(
     await db.execute(sql`
-      SELECT t.id, r.resolution, r.resolved_by
+      SELECT t.id, r.resolution, res.resolved_by
       FROM tickets t
       LEFT JOIN LATERAL (
         SELECT e.created_at AS resolved_at, e.actor_id AS resolved_by
