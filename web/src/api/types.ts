@@ -5,6 +5,7 @@
 
 import type { PageMeta as ServerPageMeta } from '../../../src/http/envelope'
 import type { EmailDto } from '../../../src/modules/notifications/email.schemas'
+import type { SimilarTicketDto } from '../../../src/modules/similar/similar.schemas'
 import type { SkillDto } from '../../../src/modules/skills/skill.schemas'
 import type {
   AttachmentDto,
@@ -37,6 +38,8 @@ export type Json<T> = T extends Date
       : T
 
 export type Ticket = Json<TicketDto>
+/** GET /api/tickets/:id/similar and /api/tickets/own-similar: a ticket with similarity and resolution. */
+export type SimilarTicket = Json<SimilarTicketDto>
 /** GET /api/tickets/all adds the people's emails. */
 export type StaffTicket = Json<TicketWithPeopleDto>
 export type UserSkill = Json<UserSkillDto>
