@@ -11,6 +11,15 @@ declare module 'autocannon' {
       body?: string
       /** Seconds before a request counts as a timeout (default 10). */
       timeout?: number
+      /** Requests each connection sends in turn; setupRequest may rewrite each one (e.g. its path). */
+      requests?: { setupRequest?: (request: Request) => Request }[]
+    }
+
+    interface Request {
+      method?: string
+      path: string
+      headers?: Record<string, string>
+      body?: string
     }
 
     /** A histogram summary; latency figures are in milliseconds, request figures per second. */

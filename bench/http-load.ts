@@ -15,6 +15,10 @@ export interface Endpoint {
   body?: unknown
   /** For lists: the row count SQL says the filter matches; meta.total must agree. */
   expectedTotal?: number
+  /** Concurrent connections (default LOAD.connections). */
+  connections?: number
+  /** Paths the requests take in turn (e.g. comments spread over many tickets); `path` is the preflight's. */
+  paths?: string[]
 }
 
 export interface LoadResult {
@@ -107,10 +111,24 @@ export async function measure(
   endpoint: Endpoint,
   databaseUrl?: string,
 ): Promise<LoadResult> {
+  let turn = 0
+  const paths = endpoint.paths
   const options = {
     url: `${server.url}${endpoint.path}`,
-    connections: LOAD.connections,
+    connections: endpoint.connections ?? LOAD.connections,
     ...requestInit(endpoint),
+    ...(paths && paths.length > 0
+      ? {
+          requests: [
+            {
+              setupRequest: (request: autocannon.Request) => {
+                turn += 1
+                return { ...request, path: paths[turn % paths.length] ?? endpoint.path }
+              },
+            },
+          ],
+        }
+      : {}),
   }
   await autocannon({ ...options, duration: LOAD.warmupSeconds })
 

@@ -8,6 +8,8 @@
 // tickets); --quick measures the endpoints and yardsticks only (no EXPLAINs, pgbench diagnostics
 // or workflow phase). BENCH_ENDPOINTS=<regex> loads only the endpoints whose label matches;
 // BENCH_CPU_PROF=<dir> writes the API server's V8 CPU profile there.
+// --only search runs the search phase alone (seed, search on PostgreSQL, search on PGlite); the
+// full run includes it after pgbench (PostgreSQL) and at the end (PGlite).
 import { cpus } from 'node:os'
 import { setTimeout } from 'node:timers/promises'
 import { openDatabase } from '../src/db/client.js'
@@ -21,6 +23,7 @@ import { runExplainPhase } from './explain-phase.js'
 import { runHttpPhase } from './http-phase.js'
 import { runPgbenchPhase } from './pgbench-phase.js'
 import { elapsedSeconds, fmt, heading } from './report.js'
+import { runPgliteSearchPhase, runSearchPhase } from './search-phase.js'
 import { describeData, holdsSeed, type SeedReport, seedDatabase } from './seed.js'
 import { printSummary } from './summary.js'
 import { runWorkflowPhase } from './workflow/phase.js'
@@ -28,6 +31,11 @@ import { runWorkflowPhase } from './workflow/phase.js'
 const keep = process.argv.includes('--keep')
 const reuse = process.argv.includes('--reuse')
 const quick = process.argv.includes('--quick')
+const onlyIndex = process.argv.indexOf('--only')
+const only = onlyIndex === -1 ? undefined : process.argv[onlyIndex + 1]
+if (only !== undefined && only !== 'search')
+  throw new Error(`--only ${only}: the only phase that runs alone is search`)
+const onlySearch = only === 'search'
 const started = process.hrtime.bigint()
 const url = databaseUrl(BENCH_DB)
 
@@ -80,13 +88,20 @@ try {
     console.log(`${role}: ${p.email}, ${fmt.int(p.tickets)} tickets`)
   }
 
-  if (!quick) await runExplainPhase(url, { ...seed, moderator: seed.busiestModerator })
+  if (onlySearch) {
+    await runSearchPhase(url, seed)
+  } else {
+    if (!quick) await runExplainPhase(url, { ...seed, moderator: seed.busiestModerator })
 
-  const http = await withClient(url, (client) => runHttpPhase(url, client, seed))
+    const http = await withClient(url, (client) => runHttpPhase(url, client, seed))
 
-  const pgbench = await runPgbenchPhase(database, url, http.sessionToken, { diagnostics: !quick })
+    const pgbench = await runPgbenchPhase(database, url, http.sessionToken, { diagnostics: !quick })
 
-  printSummary(http, pgbench)
+    printSummary(http, pgbench)
+
+    // Last on this database: it adds 3M comments.
+    if (!quick) await runSearchPhase(url, seed)
+  }
 } finally {
   await database.close()
   if (keep) console.log(`\nkept database ${BENCH_DB} (--keep): ${url}`)
@@ -124,8 +139,11 @@ function printData(seed: Omit<SeedReport, 'seconds' | 'triggersDisabled'>): void
 }
 
 // Bulk changes (issue 9): one statement over 1M tickets, on its own database.
-if (!quick) await runBulkPhase()
+if (!quick && !onlySearch) await runBulkPhase()
 
 // The background workflow (issue 3), on its own small databases.
-if (!quick) await runWorkflowPhase()
+if (!quick && !onlySearch) await runWorkflowPhase()
+
+// Search on the embedded database (issue 11), 100k tickets in this process.
+if (!quick || onlySearch) await runPgliteSearchPhase()
 console.log(`\ntotal runtime ${fmt.s(elapsedSeconds(started))}`)

@@ -26,7 +26,7 @@ export interface SeedReport {
   busiestModerator: Person
 }
 
-const INSERT_USERS = `
+export const INSERT_USERS = `
   INSERT INTO users (email, name, password_hash, role, created_at, updated_at)
   SELECT format('%s%s@bench.local', r.prefix, lpad(i::text, 3, '0')), initcap(r.prefix) || ' ' || i,
          $1, r.role, now() - interval '800 days', now() - interval '800 days'
@@ -46,7 +46,7 @@ const INSERT_USERS = `
 //               unassigned, old todo/cancelled 40%, everything else 1%.
 // OFFSET 0 fences the innermost subquery so each random() is drawn once per row and the CASEs
 // above it read the same draw.
-const INSERT_TICKETS = `
+export const INSERT_TICKETS = `
   INSERT INTO tickets (title, description, status, priority, created_by, assigned_to, summary,
                        helpful_notes, related_skills, created_at, updated_at, processing_status,
                        priority_manual)

@@ -10,6 +10,9 @@ export const TICKET_TRIGGERS: Record<string, string> = {
   tickets_count_delete: 'ticket_counts and assignee_stats (rebuilt)',
   tickets_count_truncate: 'ticket_counts and assignee_stats (rebuilt)',
   tickets_notify_change: 'nothing: live-update NOTIFYs nobody listens to during the load',
+  tickets_search_inserted: 'ticket_search documents (missing rows rebuilt; the typo lexicon is not)',
+  tickets_search_text: 'ticket_search documents (missing rows rebuilt; the typo lexicon is not)',
+  tickets_search_filters: "ticket_search's copies of status, priority, assignee (resynced)",
 }
 
 // What the count triggers would have built one +1 at a time. ticket_counts: one row per key, in
@@ -24,6 +27,15 @@ const REBUILD_DERIVED = [
    SELECT assigned_to, count(*)::int FROM tickets
    WHERE assigned_to IS NOT NULL AND status IN ('todo', 'in_progress', 'waiting_for_customer')
    GROUP BY assigned_to`,
+  // The search documents of tickets loaded with the triggers off (their own text: the load adds no
+  // comments), and the filter columns of rows changed with them off (migration 0017).
+  `INSERT INTO ticket_search (ticket_id, created_at, status, priority, assigned_to, document)
+   SELECT t.id, t.created_at, t.status, t.priority, t.assigned_to,
+          search_ticket_words(search_language(), t.title, t.description, t.summary)
+   FROM tickets t WHERE NOT EXISTS (SELECT 1 FROM ticket_search s WHERE s.ticket_id = t.id)`,
+  `UPDATE ticket_search s SET status = t.status, priority = t.priority, assigned_to = t.assigned_to
+   FROM tickets t
+   WHERE t.id = s.ticket_id AND (s.status, s.priority, s.assigned_to) IS DISTINCT FROM (t.status, t.priority, t.assigned_to)`,
 ]
 
 /** Rebuilds what the count triggers maintain; run it inside the caller's transaction. */

@@ -30,6 +30,8 @@ import { inboundAdminRoutes, inboundEmailRoute } from './modules/inbound/inbound
 import { emailRoutes } from './modules/notifications/email.routes.js'
 import { messageIdDomain } from './modules/notifications/message-ids.js'
 import { createNotifier } from './modules/notifications/notifier.js'
+import { applySearchLanguage } from './modules/search/search.language.js'
+import { searchRoutes } from './modules/search/search.routes.js'
 import { similarRoutes } from './modules/similar/similar.routes.js'
 import { skillRoutes } from './modules/skills/skill.routes.js'
 import { attachmentRoutes } from './modules/tickets/attachment.routes.js'
@@ -132,6 +134,7 @@ export async function buildApp({ config, database, queue, logger, metrics = crea
     messageDomain: messageIdDomain(config),
   })
   const deps: RouteDeps = { config, database, queue, notifier }
+  await applySearchLanguage(database.db, config.searchLanguage, app.log)
   await app.register(healthRoutes, deps)
   await app.register(authRoutes, { ...deps, prefix: '/api/auth' })
   // Bearer-token auth of its own (relay services have no session).
@@ -146,6 +149,7 @@ export async function buildApp({ config, database, queue, logger, metrics = crea
       api.addHook('onRequest', authenticate(database.db))
       await api.register(ticketRoutes, { ...deps, prefix: '/tickets' })
       await api.register(similarRoutes, { ...deps, prefix: '/tickets' })
+      await api.register(searchRoutes, { ...deps, prefix: '/tickets' })
       await api.register(attachmentRoutes, deps)
       await api.register(userRoutes, { ...deps, prefix: '/users' })
       await api.register(skillRoutes, { ...deps, prefix: '/skills' })

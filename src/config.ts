@@ -54,6 +54,7 @@ const EnvSchema = Type.Object({
   KEEP_ALIVE_TIMEOUT_MS: Type.Optional(Type.Integer({ minimum: 100 })),
   SSE_MAX_PER_USER: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
   ATTACHMENT_MAX_BYTES: Type.Optional(Type.Integer({ minimum: 1 })),
+  SEARCH_LANGUAGE: Type.Optional(Type.String({ pattern: '^[a-z_]{1,63}$' })),
 })
 type Env = Static<typeof EnvSchema>
 
@@ -122,6 +123,8 @@ export interface Config {
   sse: { maxPerUser: number }
   /** The largest file one attachment may be (upload or email); larger ones are refused (413) or skipped. */
   attachmentMaxBytes: number
+  /** The text search configuration documents are built with: stemming and stop words (`simple`: none). */
+  searchLanguage: string
 }
 
 export class ConfigError extends Error {}
@@ -235,6 +238,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     http: httpTimeouts(env),
     sse: { maxPerUser: env.SSE_MAX_PER_USER ?? 5 },
     attachmentMaxBytes: env.ATTACHMENT_MAX_BYTES ?? 10_485_760,
+    searchLanguage: env.SEARCH_LANGUAGE ?? 'english',
   }
 }
 

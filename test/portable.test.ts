@@ -280,6 +280,9 @@ beforeAll(async () => {
     `UPDATE pgboss.job SET state = 'active', started_on = now(), retry_count = 1
      WHERE id = (SELECT id FROM pgboss.job WHERE name = 'ticket-workflow' AND state = 'created' LIMIT 1)`,
   )
+  // The search language a server writes when it starts with a SEARCH_LANGUAGE other than the
+  // default (here the default itself: the documents stay as they are).
+  await source.database.executeSql(`INSERT INTO search_settings (id, language) VALUES (true, 'english')`)
   sourceAnswers = await answers(source, people)
   sourceDump = await dump(source.database)
 }, 120_000)

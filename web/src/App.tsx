@@ -20,6 +20,7 @@ import { MyTickets } from './pages/MyTickets'
 import { NewTicket } from './pages/NewTicket'
 import { NotAllowed, NotFound } from './pages/Problems'
 import { Queue } from './pages/Queue'
+import { Search } from './pages/Search'
 import { TicketPage } from './pages/ticket/TicketPage'
 
 // public: signed-out pages (a signed-in user is sent on); anyone: shown either way (a reset link
@@ -40,6 +41,7 @@ const ROUTES: RouteDef[] = [
   { pattern: '/tickets', access: 'signed-in', render: () => <MyTickets /> },
   { pattern: '/tickets/new', access: 'signed-in', render: () => <NewTicket /> },
   { pattern: '/tickets/:id', access: 'signed-in', render: (p) => <TicketPage key={p.id} id={p.id ?? ''} /> },
+  { pattern: '/search', access: 'signed-in', render: () => <Search /> },
   { pattern: '/dashboard', access: 'staff', render: () => <Dashboard /> },
   { pattern: '/queue', access: 'staff', render: () => <Queue /> },
   { pattern: '/admin/users', access: 'admin', render: () => <Users /> },

@@ -25,8 +25,6 @@ ALTER TABLE "ticket_search" ADD CONSTRAINT "ticket_search_ticket_id_tickets_id_f
 CREATE INDEX "search_lexicon_word_trgm_idx" ON "search_lexicon" USING gin ("word" gin_trgm_ops);--> statement-breakpoint
 CREATE INDEX "ticket_search_document_idx" ON "ticket_search" USING gin ("document");
 --> statement-breakpoint
-INSERT INTO "search_settings" ("id", "language") VALUES (true, 'english');
---> statement-breakpoint
 -- Narrow heap rows: documents go out of line (uncompressed: ranking reads them back) as soon as a
 -- row passes 128 bytes, so a count over 100k matches reads ~60-byte rows. Room on each page for
 -- the in-place (HOT) updates a status change makes.
@@ -36,8 +34,10 @@ ALTER TABLE "ticket_search" ALTER COLUMN "document" SET STORAGE EXTERNAL;
 --> statement-breakpoint
 ALTER TABLE "ticket_search" ALTER COLUMN "public_document" SET STORAGE EXTERNAL;
 --> statement-breakpoint
+-- english until a server starts with another SEARCH_LANGUAGE (no row: a new database stays
+-- empty, which db:import requires).
 CREATE FUNCTION search_language() RETURNS regconfig LANGUAGE sql STABLE AS $$
-  SELECT language::regconfig FROM search_settings
+  SELECT coalesce((SELECT language::regconfig FROM search_settings), 'english'::regconfig)
 $$;
 --> statement-breakpoint
 CREATE FUNCTION search_words(cfg regconfig, body text, weight "char") RETURNS tsvector

@@ -60,6 +60,7 @@ export async function call<T>(
   method: Method,
   path: string,
   body?: unknown,
+  options: { signal?: AbortSignal } = {},
 ): Promise<{ data: T; meta?: PageMeta; message: string }> {
   let response: Response
   try {
@@ -71,8 +72,11 @@ export async function call<T>(
       headers:
         body === undefined || form ? { accept: 'application/json' } : { 'content-type': 'application/json' },
       body: body === undefined ? undefined : form ? body : JSON.stringify(body),
+      signal: options.signal,
     })
-  } catch {
+  } catch (error) {
+    // Cancelled by the caller (a newer request replaced it): not a failure to show.
+    if (options.signal?.aborted) throw error
     throw new ApiError(0, 'Cannot reach the server', 'check your connection and try again')
   }
   const parsed: unknown = await response.json().catch(() => undefined)

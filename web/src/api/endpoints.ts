@@ -8,6 +8,8 @@ import type {
   PageMeta,
   Priority,
   Role,
+  SearchHit,
+  SearchMeta,
   SimilarTicket,
   Skill,
   StaffTicket,
@@ -53,6 +55,26 @@ export const auth = {
     (await call<null>('POST', '/api/auth/password/forgot', { email })).message,
   resetPassword: async (token: string, password: string) =>
     (await call<User>('POST', '/api/auth/password/reset', { token, password })).data,
+}
+
+export interface SearchQuery extends TicketQuery {
+  q: string
+}
+
+export const search = {
+  /** `signal`: the header's results-as-you-type cancel a request a newer keystroke replaced. */
+  tickets: async (query: SearchQuery, signal?: AbortSignal) => {
+    const { data, meta } = await call<SearchHit[]>(
+      'GET',
+      withQuery('/api/tickets/search', { ...query }),
+      undefined,
+      {
+        signal,
+      },
+    )
+    const fallback: SearchMeta = { total: data.length, page: 1, limit: data.length }
+    return { items: data, meta: (meta as SearchMeta | undefined) ?? fallback }
+  },
 }
 
 export const tickets = {

@@ -5,6 +5,7 @@
 
 import type { PageMeta as ServerPageMeta } from '../../../src/http/envelope'
 import type { EmailDto } from '../../../src/modules/notifications/email.schemas'
+import type { SearchHitDto, SearchMeta as ServerSearchMeta } from '../../../src/modules/search/search.schemas'
 import type { SimilarTicketDto } from '../../../src/modules/similar/similar.schemas'
 import type { SkillDto } from '../../../src/modules/skills/skill.schemas'
 import type {
@@ -52,6 +53,9 @@ export type TicketEventType = TicketEvent['type']
 export type Email = Json<EmailDto>
 export type EmailStatus = Email['status']
 export type PageMeta = ServerPageMeta
+/** GET /api/tickets/search: a ticket with its highlighted snippets (escaped HTML, <mark> only). */
+export type SearchHit = Json<SearchHitDto>
+export type SearchMeta = ServerSearchMeta
 
 export interface Page<T> {
   items: T[]

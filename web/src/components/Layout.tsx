@@ -2,6 +2,7 @@ import type { ComponentChildren } from 'preact'
 import type { User } from '../api/types'
 import { useLiveState } from '../lib/live'
 import { isStaff } from '../lib/workflow'
+import { HeaderSearch } from './HeaderSearch'
 import { Link } from './Link'
 import { Toasts } from './Toasts'
 import { UserMenu } from './UserMenu'
@@ -93,6 +94,7 @@ export function Layout({
           )}
           {user && (
             <div class="header-end">
+              <HeaderSearch />
               <LiveIndicator />
               <UserMenu user={user} />
             </div>
