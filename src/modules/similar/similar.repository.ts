@@ -89,7 +89,13 @@ export const quoteLexeme = (lexeme: string) => `'${lexeme.replace(/\\/g, '\\\\')
 export async function shortlist(
   db: DbOrTx,
   query: string,
-  options: { excludeId: string | null; limit: number; createdBy?: string; openOnly?: boolean },
+  options: {
+    excludeId: string | null
+    limit: number
+    sample: number
+    createdBy?: string
+    openOnly?: boolean
+  },
 ): Promise<CandidateTerms[]> {
   const rows = rowsOf<{
     ticket_id: string
@@ -99,14 +105,21 @@ export async function shortlist(
   }>(
     await db.execute(sql`
       WITH q AS (SELECT ${query}::tsquery AS q),
-      hits AS (
-        SELECT s.ticket_id, s.document
+      -- At most \`sample\` matches are ranked: a bitmap index scan, then the heap stops there. Only
+      -- a query of common words reaches it; distinctive words match fewer tickets than that.
+      matched AS MATERIALIZED (
+        SELECT s.ticket_id, s.document, s.created_at
         FROM ticket_search s, q
         WHERE s.document @@ q.q
           ${options.excludeId ? sql`AND s.ticket_id <> ${options.excludeId}` : sql``}
           ${options.openOnly ? sql`AND s.status IN ('todo', 'in_progress', 'waiting_for_customer')` : sql``}
           ${options.createdBy ? sql`AND s.ticket_id IN (SELECT id FROM tickets WHERE created_by = ${options.createdBy})` : sql``}
-        ORDER BY ts_rank_cd(s.document, q.q) DESC, s.created_at DESC
+        LIMIT ${options.sample}
+      ),
+      hits AS (
+        SELECT m.ticket_id, m.document
+        FROM matched m, q
+        ORDER BY ts_rank_cd(m.document, q.q) DESC, m.created_at DESC
         LIMIT ${options.limit}
       )
       SELECT h.ticket_id, t.title,

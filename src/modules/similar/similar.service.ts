@@ -4,9 +4,11 @@
 // Two stages, both on the search index (ticket_search.document, GIN), so the cost follows the
 // number of tickets that share the ticket's distinctive words, not the number of tickets:
 //   1. shortlist: an OR query of the ticket's most distinctive lexemes (rarest first, title words
-//      counted double), ranked by cover density (ts_rank_cd) over the whole document; the best
-//      SHORTLIST tickets. When those lexemes are common enough that the OR would match more than
-//      MATCH_BUDGET tickets, the query asks for any two of them instead (fewer, better matches).
+//      counted double; lexemes in more than COMMON of tickets left out, in more than MIDDLING never
+//      used), ranked by cover density (ts_rank_cd) over the whole document; the best SHORTLIST
+//      tickets. When those lexemes are common enough that the OR would match more than
+//      MATCH_BUDGET tickets, the query asks for any two of them instead (fewer, better matches),
+//      and at most SAMPLE matches are ranked: the cost is bounded whatever the words.
 //   2. score: cosine similarity of the two tickets' own words (title and description; weighted by
 //      rarity, idf, title words double), blended with pg_trgm's similarity of the titles
 //      (catches "VPN drops" / "VPN keeps dropping" that stemming may miss).
@@ -24,6 +26,15 @@ const QUERY_TERMS = 12
 const PAIRED_TERMS = 8
 /** A lexeme held by more tickets than this fraction is left out of the query (it still scores). */
 const COMMON = 0.05
+/**
+ * When a ticket has fewer than two distinctive lexemes, up to MIDDLING_TERMS of those held by at
+ * most this fraction join the query; lexemes more common than that never do (their posting lists
+ * are a large part of the index).
+ */
+const MIDDLING = 0.25
+const MIDDLING_TERMS = 4
+/** Matches ranked at most: bounds a query of common words (see similar.repository.ts, shortlist). */
+const SAMPLE = 2_000
 /** Estimated index hits beyond which the query asks for two shared lexemes. */
 const MATCH_BUDGET = 20_000
 const TITLE_BOOST = 2
@@ -86,8 +97,11 @@ function cosine(a: Weights, b: Weights): number {
 /** The stage-1 tsquery (text form), or undefined when the text has no usable words. */
 function queryFor(weights: Weights, stats: Stats, fraction: (lexeme: string) => number): string | undefined {
   const ranked = [...weights.entries()].sort((a, b) => b[1] - a[1]).map(([lexeme]) => lexeme)
-  const distinctive = ranked.filter((l) => fraction(l) <= COMMON)
-  const chosen = (distinctive.length >= 3 ? distinctive : ranked).slice(0, QUERY_TERMS)
+  const chosen = ranked.filter((l) => fraction(l) <= COMMON).slice(0, QUERY_TERMS)
+  if (chosen.length < 2)
+    chosen.push(
+      ...ranked.filter((l) => fraction(l) > COMMON && fraction(l) <= MIDDLING).slice(0, MIDDLING_TERMS),
+    )
   if (chosen.length === 0) return undefined
   const estimate = chosen.reduce((sum, l) => sum + fraction(l), 0) * stats.tickets
   if (estimate <= MATCH_BUDGET || chosen.length < 3) return chosen.map(repo.quoteLexeme).join(' | ')
@@ -116,6 +130,7 @@ export async function findSimilar(
   const candidates = await repo.shortlist(db, query, {
     excludeId: options.excludeId ?? null,
     limit: SHORTLIST,
+    sample: SAMPLE,
     ...(options.createdBy ? { createdBy: options.createdBy } : {}),
     ...(options.openOnly ? { openOnly: true } : {}),
   })
