@@ -13,7 +13,8 @@ export interface Term {
 /** A ticket in the shortlist: its number, status, and the lexemes of its own text. */
 export interface CandidateTerms {
   ticketId: string
-  title: string
+  /** pg_trgm's similarity of its title to the source's (0–1). */
+  titleSimilarity: number
   terms: Term[]
 }
 
@@ -90,6 +91,7 @@ export async function shortlist(
   db: DbOrTx,
   query: string,
   options: {
+    title: string
     excludeId: string | null
     limit: number
     sample: number
@@ -99,7 +101,7 @@ export async function shortlist(
 ): Promise<CandidateTerms[]> {
   const rows = rowsOf<{
     ticket_id: string
-    title: string
+    title_similarity: number
     lexemes: string[] | string
     titled: string[] | string
   }>(
@@ -122,7 +124,7 @@ export async function shortlist(
         ORDER BY ts_rank_cd(m.document, q.q) DESC, m.created_at DESC
         LIMIT ${options.limit}
       )
-      SELECT h.ticket_id, t.title,
+      SELECT h.ticket_id, similarity(lower(t.title), lower(${options.title})) AS title_similarity,
              array(SELECT u.lexeme FROM unnest(h.document) u WHERE u.weights && '{A,B}'::text[]) AS lexemes,
              array(SELECT u.lexeme FROM unnest(h.document) u WHERE u.weights && '{A}'::text[]) AS titled
       FROM hits h
@@ -133,21 +135,10 @@ export async function shortlist(
     const titled = new Set(textArray(r.titled))
     return {
       ticketId: r.ticket_id,
-      title: r.title,
+      titleSimilarity: Number(r.title_similarity),
       terms: textArray(r.lexemes).map((lexeme) => ({ lexeme, inTitle: titled.has(lexeme) })),
     }
   })
-}
-
-/** pg_trgm's similarity of `title` to each of `titles` (0–1), in order. */
-export async function titleSimilarities(db: DbOrTx, title: string, titles: string[]): Promise<number[]> {
-  if (titles.length === 0) return []
-  const rows = rowsOf<{ s: number }>(
-    await db.execute(sql`
-      SELECT similarity(lower(${title}), lower(t)) AS s
-      FROM unnest(${sql.param(titles)}::text[]) WITH ORDINALITY AS x(t, i) ORDER BY i`),
-  )
-  return rows.map((r) => Number(r.s))
 }
 
 /**

@@ -35,6 +35,14 @@ const MIDDLING = 0.25
 const MIDDLING_TERMS = 4
 /** Matches ranked at most: bounds a query of common words (see similar.repository.ts, shortlist). */
 const SAMPLE = 2_000
+/** The same for a query of middling words only (every match shares only common ground). */
+const MIDDLING_SAMPLE = 500
+/**
+ * Lexemes that never make the query (they still score): numbers and hashes (over half digits, or
+ * over 20 characters), which name one thing (an order, a reference), not what a ticket is about.
+ */
+const queryable = (lexeme: string) =>
+  lexeme.length <= 20 && (lexeme.match(/\d/g)?.length ?? 0) * 2 <= lexeme.length
 /** Estimated index hits beyond which the query asks for two shared lexemes. */
 const MATCH_BUDGET = 20_000
 const TITLE_BOOST = 2
@@ -94,23 +102,32 @@ function cosine(a: Weights, b: Weights): number {
   return denominator === 0 ? 0 : dot / denominator
 }
 
-/** The stage-1 tsquery (text form), or undefined when the text has no usable words. */
-function queryFor(weights: Weights, stats: Stats, fraction: (lexeme: string) => number): string | undefined {
-  const ranked = [...weights.entries()].sort((a, b) => b[1] - a[1]).map(([lexeme]) => lexeme)
+/** The stage-1 tsquery (text form) and how many matches to rank; undefined when no word is usable. */
+function queryFor(
+  weights: Weights,
+  stats: Stats,
+  fraction: (lexeme: string) => number,
+): { query: string; sample: number } | undefined {
+  const ranked = [...weights.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .map(([lexeme]) => lexeme)
+    .filter(queryable)
   const chosen = ranked.filter((l) => fraction(l) <= COMMON).slice(0, QUERY_TERMS)
+  const sample = chosen.length >= 2 ? SAMPLE : MIDDLING_SAMPLE
   if (chosen.length < 2)
     chosen.push(
       ...ranked.filter((l) => fraction(l) > COMMON && fraction(l) <= MIDDLING).slice(0, MIDDLING_TERMS),
     )
   if (chosen.length === 0) return undefined
   const estimate = chosen.reduce((sum, l) => sum + fraction(l), 0) * stats.tickets
-  if (estimate <= MATCH_BUDGET || chosen.length < 3) return chosen.map(repo.quoteLexeme).join(' | ')
+  if (estimate <= MATCH_BUDGET || chosen.length < 3)
+    return { query: chosen.map(repo.quoteLexeme).join(' | '), sample }
   const paired = chosen.slice(0, PAIRED_TERMS)
   const pairs: string[] = []
   for (let i = 0; i < paired.length; i++)
     for (let j = i + 1; j < paired.length; j++)
       pairs.push(`(${repo.quoteLexeme(paired[i] ?? '')} & ${repo.quoteLexeme(paired[j] ?? '')})`)
-  return pairs.join(' | ')
+  return { query: pairs.join(' | '), sample }
 }
 
 /**
@@ -125,24 +142,20 @@ export async function findSimilar(
   const [terms, stats] = await Promise.all([repo.termsOf(db, text.title, text.description), statsOf(db)])
   const { fraction, idf } = rarity(stats)
   const source = weigh(terms, idf)
-  const query = queryFor(source, stats, fraction)
-  if (!query) return []
-  const candidates = await repo.shortlist(db, query, {
+  const chosen = queryFor(source, stats, fraction)
+  if (!chosen) return []
+  const candidates = await repo.shortlist(db, chosen.query, {
+    title: text.title,
     excludeId: options.excludeId ?? null,
     limit: SHORTLIST,
-    sample: SAMPLE,
+    sample: chosen.sample,
     ...(options.createdBy ? { createdBy: options.createdBy } : {}),
     ...(options.openOnly ? { openOnly: true } : {}),
   })
-  const titles = await repo.titleSimilarities(
-    db,
-    text.title,
-    candidates.map((c) => c.title),
-  )
   return candidates
-    .map((c, i) => {
+    .map((c) => {
       const words = cosine(source, weigh(c.terms, idf))
-      const score = (1 - TITLE_SHARE) * words + TITLE_SHARE * (titles[i] ?? 0)
+      const score = (1 - TITLE_SHARE) * words + TITLE_SHARE * c.titleSimilarity
       return { ticketId: c.ticketId, similarity: Math.round(Math.min(1, Math.max(0, score)) * 1000) / 1000 }
     })
     .sort((a, b) => b.similarity - a.similarity)
