@@ -66,7 +66,7 @@ export function SimilarPanel({
         </ul>
       )}
       {onMerge && !ticket.merged_into && (
-        <div class="panel-block">
+        <div class="panel-block similar-merge">
           <button type="button" class="button button-secondary button-small" onClick={() => onMerge()}>
             Merge into another ticket…
           </button>
