@@ -125,10 +125,15 @@ export async function shortlist(
         LIMIT ${options.limit}
       )
       SELECT h.ticket_id, similarity(lower(t.title), lower(${options.title})) AS title_similarity,
-             array(SELECT u.lexeme FROM unnest(h.document) u WHERE u.weights && '{A,B}'::text[]) AS lexemes,
-             array(SELECT u.lexeme FROM unnest(h.document) u WHERE u.weights && '{A}'::text[]) AS titled
+             w.lexemes, w.titled
       FROM hits h
       JOIN tickets t ON t.id = h.ticket_id
+      -- One pass over each document: its own words (A: title; B: description, summary, subjects).
+      CROSS JOIN LATERAL (
+        SELECT coalesce(array_agg(u.lexeme) FILTER (WHERE u.weights && '{A,B}'::text[]), '{}') AS lexemes,
+               coalesce(array_agg(u.lexeme) FILTER (WHERE 'A' = ANY(u.weights)), '{}') AS titled
+        FROM unnest(h.document) u
+      ) w
       WHERE t.merged_into IS NULL`),
   )
   return rows.map((r) => {

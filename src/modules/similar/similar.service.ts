@@ -19,7 +19,7 @@ import type { TicketRow } from '../../db/schema.js'
 import * as repo from './similar.repository.js'
 
 /** Tickets scored in stage 2. */
-const SHORTLIST = 60
+const SHORTLIST = 40
 /** Lexemes in the stage-1 query. */
 const QUERY_TERMS = 12
 /** Lexemes paired with each other when the OR would match too many tickets. */
