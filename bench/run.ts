@@ -9,7 +9,8 @@
 // or workflow phase). BENCH_ENDPOINTS=<regex> loads only the endpoints whose label matches;
 // BENCH_CPU_PROF=<dir> writes the API server's V8 CPU profile there.
 // --only search runs the search phase alone (seed, search on PostgreSQL, search on PGlite); the
-// full run includes it after pgbench (PostgreSQL) and at the end (PGlite).
+// full run includes it after pgbench (PostgreSQL) and at the end (PGlite). The similar-tickets
+// phase (bench/similar-phase.ts) follows each search phase, on its data.
 import { cpus } from 'node:os'
 import { setTimeout } from 'node:timers/promises'
 import { openDatabase } from '../src/db/client.js'
@@ -26,6 +27,7 @@ import { elapsedSeconds, fmt, heading } from './report.js'
 import { runReportPhase } from './report-phase.js'
 import { runPgliteSearchPhase, runSearchPhase } from './search-phase.js'
 import { describeData, holdsSeed, type SeedReport, seedDatabase } from './seed.js'
+import { runPgliteSimilarPhase, runSimilarPhase } from './similar-phase.js'
 import { runSlaPhase } from './sla-phase.js'
 import { printSummary } from './summary.js'
 import { runWorkflowPhase } from './workflow/phase.js'
@@ -92,6 +94,7 @@ try {
 
   if (onlySearch) {
     await runSearchPhase(url, seed)
+    await runSimilarPhase(url)
   } else {
     if (!quick) await runExplainPhase(url, { ...seed, moderator: seed.busiestModerator })
 
@@ -105,6 +108,8 @@ try {
 
     // Last on this database: it adds 3M comments.
     if (!quick) await runSearchPhase(url, seed)
+    // Similar tickets build on the search index the search phase filled.
+    if (!quick) await runSimilarPhase(url)
   }
 } finally {
   await database.close()
@@ -153,4 +158,5 @@ if (!quick && !onlySearch) await runSlaPhase()
 
 // Search on the embedded database (issue 11), 100k tickets in this process.
 if (!quick || onlySearch) await runPgliteSearchPhase()
+if (!quick || onlySearch) await runPgliteSimilarPhase()
 console.log(`\ntotal runtime ${fmt.s(elapsedSeconds(started))}`)

@@ -4,6 +4,7 @@
 import { analyseTicket } from '../src/modules/triage/local/local-provider.js'
 import { ADVERSARIAL_INPUTS, ORDINARY_TICKET } from './adversarial.js'
 import { type EvalReport, evaluate, loadCatalog, loadTickets, percentile } from './evaluate.js'
+import { evaluateSimilar } from './similar.js'
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`
 
@@ -67,4 +68,26 @@ console.log(`${'ordinary ticket (yardstick)'.padEnd(32)} ${timeOf(ORDINARY_TICKE
 for (const [name, text] of Object.entries(ADVERSARIAL_INPUTS)) {
   const ms = timeOf(text)
   console.log(`${name.padEnd(32)} ${ms.toFixed(2)} ms${ms < ADVERSARIAL_TARGET_MS ? '' : '  OVER TARGET'}`)
+}
+
+// Similar tickets (GET /api/tickets/:id/similar) on the labelled pairs: recall@5, target ≥ 90 %.
+const SIMILAR_TARGET = 0.9
+const similar = await evaluateSimilar()
+console.log(`\n== similar tickets (similar-pairs.json: ${similar.pairs} pairs, ${similar.corpus} tickets) ==`)
+console.log(
+  `recall@5       ${pct(similar.recallAt5)}${similar.recallAt5 >= SIMILAR_TARGET ? '' : '  UNDER TARGET'} (target ${pct(SIMILAR_TARGET)}, both directions of every pair)`,
+)
+for (const [kind, k] of Object.entries(similar.byKind))
+  console.log(`  ${kind.padEnd(12)} ${pct(k.found / Math.max(k.lookups, 1))} (${k.found}/${k.lookups})`)
+const scores = similar.duplicateScores
+console.log(
+  `duplicate pair similarity  p10 ${percentile(scores, 10).toFixed(3)}  p50 ${percentile(scores, 50).toFixed(3)}  min ${percentile(scores, 0).toFixed(3)}`,
+)
+console.log(
+  `latency ms     (PGlite in memory) p50 ${similar.latency.p50.toFixed(2)}  p95 ${similar.latency.p95.toFixed(2)}`,
+)
+if (similar.misses.length) {
+  console.log('misses (ticket -> wanted; got):')
+  for (const m of similar.misses)
+    console.log(`  - [${m.kind}] ${m.title} -> ${m.wanted}; got [${m.got.join(' | ')}]`)
 }

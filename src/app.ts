@@ -39,6 +39,7 @@ import { reportRoutes } from './modules/reports/report.routes.js'
 import { satisfactionRoutes } from './modules/satisfaction/satisfaction.routes.js'
 import { applySearchLanguage } from './modules/search/search.language.js'
 import { searchRoutes } from './modules/search/search.routes.js'
+import { similarRoutes } from './modules/similar/similar.routes.js'
 import { skillRoutes } from './modules/skills/skill.routes.js'
 import { slaPolicyRoutes } from './modules/sla/sla.routes.js'
 import { ensureDefaultPolicy } from './modules/sla/sla.service.js'
@@ -173,6 +174,7 @@ export async function buildApp({ config, database, queue, logger, metrics = crea
       // Everything below needs a signed-in user; auth, health and docs are registered outside.
       api.addHook('onRequest', authenticate(database.db, sessions))
       await api.register(ticketRoutes, { ...deps, prefix: '/tickets' })
+      await api.register(similarRoutes, { ...deps, prefix: '/tickets' })
       await api.register(searchRoutes, { ...deps, prefix: '/tickets' })
       await api.register(attachmentRoutes, deps)
       await api.register(userRoutes, { ...deps, prefix: '/users' })

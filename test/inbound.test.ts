@@ -407,6 +407,28 @@ describe('threading', () => {
     expect((await commentsOf(t.ticketId)).length).toBe(3)
   })
 
+  it('files a reply to a merged ticket on the ticket it was merged into', async () => {
+    const duplicate = await newTicket()
+    const target = await newTicket()
+    const merged = await call(ctx, moderator, 'POST', `/api/tickets/${duplicate.ticketId}/merge`, {
+      into: target.ticketId,
+    })
+    expect(merged.status).toBe(200)
+    const { number } = await ticketOf(duplicate.ticketId)
+    // By its acknowledgement's thread, and by its [#N] token: both land on the target.
+    const byThread = await file({ from: duplicate.sender, inReplyTo: duplicate.ackId, text: 'Any news?' })
+    expect(byThread).toMatchObject({ outcome: 'comment_added', ticket_id: target.ticketId })
+    const byToken = await file({
+      from: duplicate.sender,
+      subject: `Re: [#${number}] Received`,
+      text: 'Hello?',
+    })
+    expect(byToken).toMatchObject({ outcome: 'comment_added', ticket_id: target.ticketId })
+    expect((await commentsOf(target.ticketId)).map((c) => c.body)).toEqual(
+      expect.arrayContaining(['Any news?', 'Hello?']),
+    )
+  })
+
   it('threads by References to a message we received for the ticket, and our thread root', async () => {
     const t = await newTicket()
     const byReceived = await file({ from: t.sender, references: [t.messageId], subject: 'One more thing' })

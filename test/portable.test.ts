@@ -283,6 +283,10 @@ beforeAll(async () => {
   const surveyToken = /\/satisfaction\/([A-Za-z0-9_-]{43})/.exec(String(survey.rows[0]?.text))?.[1]
   await call(source, null, 'POST', `/api/satisfaction/${surveyToken}`, { rating: 'good', comment: 'Fast' })
   await call(source, admin, 'PATCH', `/api/tickets/${third}`, { status: 'cancelled', priority: 'low' })
+  // A duplicate merged into another ticket (tickets.merged_into refers to tickets): the merge
+  // writes the target's row last, and the dump must still put it before the duplicate's.
+  const merged = await call(source, admin, 'POST', `/api/tickets/${third}/merge`, { into: ids[3] })
+  if (merged.status !== 200) throw new Error(`merge failed: ${JSON.stringify(merged.body)}`)
   // A pending password reset (its token row and its email).
   await call(source, null, 'POST', '/api/auth/password/forgot', { email: requester.email })
   // With the worker stopped, these jobs stay queued: they must survive the move.

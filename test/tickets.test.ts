@@ -61,6 +61,7 @@ describe('POST /api/tickets', () => {
       satisfaction: null,
       // Service levels (README): the default policy's clock, running from creation.
       sla: expect.objectContaining({ policy_id: expect.stringMatching(UUID), state: 'ok', paused: false }),
+      merged_into: null,
     })
   })
 

@@ -191,6 +191,8 @@ export const tickets = pgTable(
     firstResponseBreachSentAt: timestamp('first_response_breach_sent_at', { withTimezone: true }),
     resolutionWarningSentAt: timestamp('resolution_warning_sent_at', { withTimezone: true }),
     resolutionBreachSentAt: timestamp('resolution_breach_sent_at', { withTimezone: true }),
+    // A duplicate merged into another ticket: closed, its thread moved to that one (tickets.merge).
+    mergedInto: uuid('merged_into').references((): AnyPgColumn => tickets.id, { onDelete: 'set null' }),
   },
   (t) => [
     uniqueIndex('tickets_number_key').on(t.number),
@@ -201,6 +203,9 @@ export const tickets = pgTable(
       'tickets_satisfaction_rating_check',
       sql`${t.satisfactionRating} IS NULL OR ${t.satisfactionRating} IN (${inList(SATISFACTION_RATINGS)})`,
     ),
+    check('tickets_merged_into_check', sql`${t.mergedInto} <> ${t.id}`),
+    // The tickets merged into one (a merge repoints them; chains stay one step long).
+    index('tickets_merged_into_idx').on(t.mergedInto).where(sql`${t.mergedInto} IS NOT NULL`),
     // The spec's five indexes, as written.
     index('idx_tickets_created_by').on(t.createdBy),
     index('idx_tickets_assigned_to').on(t.assignedTo),
@@ -275,6 +280,7 @@ export const TICKET_EVENT_TYPES = [
   'satisfaction_rated',
   'sla_warning',
   'sla_breached',
+  'merged',
 ] as const
 export type TicketEventType = (typeof TICKET_EVENT_TYPES)[number]
 

@@ -51,6 +51,7 @@ export async function runWorkers(options: {
           catalog: cachedCatalog(database.db),
           onStepTiming,
           asyncCommit: database.asyncCommit,
+          log,
         },
         // An in-process workflow takes milliseconds: fetch its jobs four at a time. A remote AI
         // call takes seconds, and a batch would wait for its slowest job: one at a time.

@@ -7,8 +7,10 @@
 import Type, { type TSchema } from 'typebox'
 import type { Db, Tx } from '../db/client.js'
 import type { TicketRow } from '../db/schema.js'
+import { defaultLogger, type Logger } from '../logger.js'
 import { type AssignmentResult, autoAssign } from '../modules/assignment/assignment.service.js'
 import type { Notifier } from '../modules/notifications/notifier.js'
+import { closestResolved } from '../modules/similar/similar.service.js'
 import {
   findTicket,
   insertEvents,
@@ -16,6 +18,7 @@ import {
   type RecordHistory,
   setProcessingStatus,
 } from '../modules/tickets/ticket.repository.js'
+import { withSimilarNote } from '../modules/triage/similar-note.js'
 import { applyAnalysis, loadCatalog } from '../modules/triage/triage.service.js'
 import {
   type CatalogSkill,
@@ -39,9 +42,20 @@ export interface WorkflowDeps {
   onStepTiming?: StepTiming
   /** `db` commits without waiting for the disk already (Database.asyncCommit). */
   asyncCommit?: boolean
+  /** Where a step's non-fatal trouble is reported (the similar-ticket lookup). */
+  log?: Logger
 }
 
-type Analysed = { ok: true; analysis: TicketAnalysis } | { ok: false; error: string }
+/** The closest resolved ticket analysis found (its note is in the analysis), for assignment. */
+interface SimilarResolved {
+  ticketId: string
+  number: number
+  similarity: number
+  resolvedBy: string | null
+}
+type Analysed =
+  | { ok: true; analysis: TicketAnalysis; similar?: SimilarResolved }
+  | { ok: false; error: string }
 type Assigned = AssignmentResult | { assignedTo: null; reason: 'failed'; error: string }
 type Outcome = { outcome: 'ticket deleted' } | { outcome: 'done' | 'failed'; assignedTo: string | null }
 
@@ -56,7 +70,18 @@ const STEP_RESULTS = {
   'fetch-ticket': Nullable(Type.Object({ title: Type.String(), description: Type.String() })),
   'update-ticket-status': Type.Null(),
   'ai-processing': Type.Union([
-    Type.Object({ ok: Type.Literal(true), analysis: TicketAnalysisSchema }),
+    Type.Object({
+      ok: Type.Literal(true),
+      analysis: TicketAnalysisSchema,
+      similar: Type.Optional(
+        Type.Object({
+          ticketId: Type.String(),
+          number: Type.Integer(),
+          similarity: Type.Number(),
+          resolvedBy: Nullable(Type.String()),
+        }),
+      ),
+    }),
     Type.Object({ ok: Type.Literal(false), error: Type.String() }),
   ]),
   'assign-moderator': Type.Union([
@@ -79,6 +104,32 @@ const STEP_RESULTS = {
 } as const
 
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error))
+
+/**
+ * The closest resolved ticket with its resolution, if close enough (similar.service.ts). In a
+ * savepoint: a failing lookup must not abort the workflow's transaction; the analysis goes on
+ * without the note.
+ */
+async function resolvedMatch(
+  tx: Tx,
+  ticket: TicketRow,
+  log: Logger,
+): Promise<(SimilarResolved & { resolution: string }) | undefined> {
+  try {
+    const match = await tx.transaction((savepoint) => closestResolved(savepoint, ticket))
+    if (!match?.resolution) return undefined
+    return {
+      ticketId: match.ticket.id,
+      number: match.ticket.number,
+      similarity: match.similarity,
+      resolvedBy: match.resolvedBy,
+      resolution: match.resolution,
+    }
+  } catch (error) {
+    log.warn({ err: error, ticketId: ticket.id }, 'similar resolved ticket lookup failed')
+    return undefined
+  }
+}
 
 export const ticketWorkflow = defineJob({
   queue: QUEUES.ticketWorkflow,
@@ -143,12 +194,35 @@ function stepsOf(deps: WorkflowDeps, ticketId: string, lastAttempt: boolean) {
       }
     },
     async recordAnalysis(tx: Tx, analysed: Analysed): Promise<Analysed> {
-      if (analysed.ok)
-        hold(tx, await applyAnalysis(tx, ticketId, analysed.analysis, triage.name, recordIn(tx)))
-      return analysed
+      if (!analysed.ok) return analysed
+      const ticket = heldIn(tx) ?? (await findTicket(tx, ticketId))
+      const similar = ticket ? await resolvedMatch(tx, ticket, deps.log ?? defaultLogger()) : undefined
+      const analysis = similar ? withSimilarNote(analysed.analysis, similar) : analysed.analysis
+      hold(tx, await applyAnalysis(tx, ticketId, analysis, triage.name, recordIn(tx)))
+      return similar
+        ? {
+            ok: true,
+            analysis,
+            similar: {
+              ticketId: similar.ticketId,
+              number: similar.number,
+              similarity: similar.similarity,
+              resolvedBy: similar.resolvedBy,
+            },
+          }
+        : { ok: true, analysis }
     },
-    async assign(tx: Tx): Promise<Assigned> {
-      const { result, ticket } = await autoAssign(tx, ticketId, { locked: heldIn(tx), record: recordIn(tx) })
+    async assign(tx: Tx, analysed: Analysed): Promise<Assigned> {
+      const similar = analysed.ok ? analysed.similar : undefined
+      const resolver =
+        similar?.resolvedBy != null
+          ? { userId: similar.resolvedBy, similarity: similar.similarity, ticketNumber: similar.number }
+          : undefined
+      const { result, ticket } = await autoAssign(tx, ticketId, {
+        locked: heldIn(tx),
+        record: recordIn(tx),
+        resolver,
+      })
       hold(tx, ticket)
       return result
     },
@@ -186,7 +260,7 @@ async function inOneTransaction(steps: StepRunner, work: WorkflowSteps): Promise
     const analysed = await step.run('ai-processing', async (tx) =>
       work.recordAnalysis(tx, await work.analyse(ticket, skills)),
     )
-    const assigned = await step.run('assign-moderator', work.assign)
+    const assigned = await step.run('assign-moderator', (tx) => work.assign(tx, analysed))
     await step.run('send-email-notification', (tx) => work.notify(tx, assigned))
     await step.run('finish', (tx) => work.finish(tx, analysed, assigned))
     return outcomeOf(analysed, assigned)
@@ -214,7 +288,7 @@ async function inPhases(steps: StepRunner, work: WorkflowSteps, lastAttempt: boo
   if (!lastAttempt) {
     // A failure in any of the three rolls all three back for the retry.
     const assigned = await steps.together(async (step) => {
-      const result = await step.run('assign-moderator', work.assign)
+      const result = await step.run('assign-moderator', (tx) => work.assign(tx, analysed))
       await step.run('send-email-notification', (tx) => work.notify(tx, result))
       await step.run('finish', (tx) => work.finish(tx, analysed, result))
       return result
@@ -225,7 +299,7 @@ async function inPhases(steps: StepRunner, work: WorkflowSteps, lastAttempt: boo
   // Last attempt: each step alone, so one that fails cannot undo the others (degradation).
   let assigned: Assigned
   try {
-    assigned = await steps.run('assign-moderator', work.assign)
+    assigned = await steps.run('assign-moderator', (tx) => work.assign(tx, analysed))
   } catch (error) {
     const failure = { assignedTo: null, reason: 'failed', error: message(error) } as const
     assigned = await steps.run<Assigned>('assign-moderator', async () => failure)

@@ -43,9 +43,31 @@ export async function listTables(run: ExecuteSql): Promise<TableInfo[]> {
     byName.set(table, [...(byName.get(table) ?? []), String(row.column_name)])
   }
   const parents = new Map<string, Set<string>>([...byName.keys()].map((name) => [name, new Set<string>()]))
-  // A table referring to itself needs its rows in order, not the table before itself: not ours today.
+  // A table referring to itself needs its rows in order, not the table before itself: see
+  // selfReferences (tickets.merged_into).
   for (const { child, parent } of links) if (child !== parent) parents.get(String(child))?.add(String(parent))
   return foreignKeyOrder(parents).map((name) => ({ name, columns: byName.get(name) ?? [] }))
+}
+
+/**
+ * Columns by which a table refers to itself (tickets.merged_into → tickets.id). The export writes
+ * rows with them empty first: a merged ticket always points at one that is not merged (a merge
+ * repoints earlier ones), so its target is already in when it is inserted.
+ */
+export async function selfReferences(run: ExecuteSql): Promise<Map<string, string[]>> {
+  const { rows } = await run(`
+    SELECT c.relname AS table_name, a.attname AS column_name
+    FROM pg_constraint f
+    JOIN pg_class c ON c.oid = f.conrelid
+    JOIN pg_attribute a ON a.attrelid = f.conrelid AND a.attnum = ANY(f.conkey)
+    WHERE f.contype = 'f' AND f.connamespace = 'public'::regnamespace AND f.conrelid = f.confrelid
+    ORDER BY c.relname, a.attname`)
+  const byTable = new Map<string, string[]>()
+  for (const row of rows) {
+    const table = String(row.table_name)
+    byTable.set(table, [...(byTable.get(table) ?? []), String(row.column_name)])
+  }
+  return byTable
 }
 
 /** Kahn's algorithm, alphabetical among equals so that two dumps of one database list tables alike. */

@@ -4,7 +4,7 @@
 import { once } from 'node:events'
 import type { Writable } from 'node:stream'
 import { type Database, executeSqlIn } from '../client.js'
-import { listTables, quoteIdent, readMigrationLevel, readSequences } from './catalog.js'
+import { listTables, quoteIdent, readMigrationLevel, readSequences, selfReferences } from './catalog.js'
 import { type DumpHeader, type DumpTrailer, FORMAT_NAME, FORMAT_VERSION } from './format.js'
 import { readJobsInFlight } from './jobs.js'
 
@@ -44,12 +44,16 @@ export async function exportDatabase(
       }
       await write(`${JSON.stringify(header)}\n`)
       const trailer: DumpTrailer = { '@end': true, rows: {}, jobs: 0 }
+      const selfRefs = await selfReferences(run)
       for (const table of tables) {
         await write(`${JSON.stringify({ '@table': table.name, columns: table.columns })}\n`)
         // A cursor streams the table in batches on both drivers, without needing a sortable key.
         const columns = table.columns.map(quoteIdent).join(', ')
+        const refs = selfRefs.get(table.name) ?? []
+        const order =
+          refs.length > 0 ? ` ORDER BY ${refs.map((c) => `${quoteIdent(c)} IS NOT NULL`).join(', ')}` : ''
         await run(
-          `DECLARE dump_rows NO SCROLL CURSOR FOR SELECT row_to_json(r)::text AS line FROM (SELECT ${columns} FROM ${quoteIdent(table.name)}) r`,
+          `DECLARE dump_rows NO SCROLL CURSOR FOR SELECT row_to_json(r)::text AS line FROM (SELECT ${columns} FROM ${quoteIdent(table.name)}${order}) r`,
         )
         let count = 0
         for (;;) {

@@ -8,6 +8,21 @@ import { assigneeStats, type TicketRow, tickets, users } from '../../db/schema.j
 /** Each open ticket a moderator holds costs this much score: expertise first, but spread the load. */
 export const WORKLOAD_PENALTY = 0.25
 
+/**
+ * The moderator who resolved the closest similar ticket knows the fix: their score gains
+ * RESOLVER_BONUS × similarity (similarity ≥ 0.5 when offered, so 0.5 to 1 point). Bounded: at
+ * most one proficiency step of the first skill, or four open tickets of workload; it decides
+ * between comparable moderators and never outweighs real expertise or a heavy queue.
+ */
+export const RESOLVER_BONUS = 1
+
+/** Who resolved the ticket most like this one, and how alike they are (0–1). */
+export interface ResolverHint {
+  userId: string
+  similarity: number
+  ticketNumber: number
+}
+
 export interface Candidate {
   userId: string
   email: string
@@ -19,6 +34,8 @@ export interface Candidate {
   lastAssignedAt: Date | null
   /** last_assigned_at exactly as stored (microseconds), to tell whether it moved since. */
   lastAssignedKey: string | null
+  /** The resolver bonus included in `score` (0 unless they resolved the closest similar ticket). */
+  resolverBonus: number
 }
 
 /**
@@ -30,16 +47,20 @@ export interface Candidate {
  *
  * The chosen moderator's user row is locked until commit; assign with `assignTicket`.
  */
-export async function chooseAssignee(db: DbOrTx, skills: string[]): Promise<Candidate | undefined> {
+export async function chooseAssignee(
+  db: DbOrTx,
+  skills: string[],
+  hint?: ResolverHint,
+): Promise<Candidate | undefined> {
   // Simultaneous assignments must not both pick the same "least loaded" moderator: the choice
   // locks the chosen moderator's user row until commit (when their workload count goes up), and
   // a concurrent choice skips locked moderators and takes the next best. When every candidate is
   // locked (a small team, a burst of tickets), it waits a moment and chooses again from fresh
   // counts, rather than queueing behind a choice made on counts that are about to change.
   for (let attempt = 0; ; attempt++) {
-    const chosen = await pick(db, skills, 'skip locked')
+    const chosen = await pick(db, skills, 'skip locked', hint)
     if (chosen) return chosen
-    if (!(await pick(db, skills, 'no lock'))) return undefined
+    if (!(await pick(db, skills, 'no lock', hint))) return undefined
     await setTimeout(Math.min(2 ** attempt, 25))
   }
 }
@@ -76,8 +97,11 @@ async function pick(
   db: DbOrTx,
   skills: string[],
   lock: 'skip locked' | 'no lock',
+  hint?: ResolverHint,
 ): Promise<Candidate | undefined> {
   const lowered = skills.map((s) => s.toLowerCase())
+  const bonus = hint ? RESOLVER_BONUS * Math.min(Math.max(hint.similarity, 0), 1) : 0
+  const resolver = hint?.userId ?? null
   const result = await db.execute(sql`
     WITH wanted AS (
       SELECT s.id, s.name, min(w.ord) AS ord
@@ -98,13 +122,15 @@ async function pick(
     ),
     scored AS (
       SELECT staff.id, staff.email, coalesce(e.relevance, 0) AS relevance, staff.open_tickets,
-             coalesce(e.relevance, 0) - ${WORKLOAD_PENALTY}::float8 * staff.open_tickets AS score,
+             coalesce(e.relevance, 0) - ${WORKLOAD_PENALTY}::float8 * staff.open_tickets
+               + CASE WHEN staff.id = ${resolver}::uuid THEN ${bonus}::float8 ELSE 0 END AS score,
+             CASE WHEN staff.id = ${resolver}::uuid THEN ${bonus}::float8 ELSE 0 END AS resolver_bonus,
              coalesce(e.matched, '{}') AS matched, staff.last_assigned_at
       FROM staff
       LEFT JOIN expertise e ON e.user_id = staff.id
       WHERE e.user_id IS NOT NULL OR NOT EXISTS (SELECT 1 FROM expertise JOIN staff s2 ON s2.id = expertise.user_id)
     )
-    SELECT s.id AS user_id, s.email, s.relevance, s.open_tickets, s.score, s.matched, s.last_assigned_at,
+    SELECT s.id AS user_id, s.email, s.relevance, s.open_tickets, s.score, s.resolver_bonus, s.matched, s.last_assigned_at,
            s.last_assigned_at::text AS last_assigned_key
     FROM scored s
     JOIN users u ON u.id = s.id
@@ -125,6 +151,7 @@ async function pick(
     lastAssignedAt:
       lastAssigned === null || lastAssigned === undefined ? null : new Date(String(lastAssigned)),
     lastAssignedKey: typeof row.last_assigned_key === 'string' ? row.last_assigned_key : null,
+    resolverBonus: Number(row.resolver_bonus ?? 0),
   }
 }
 

@@ -2,7 +2,12 @@
 import type { Tx } from '../../db/client.js'
 import type { TicketRow } from '../../db/schema.js'
 import { findTicket, insertEvents, type RecordHistory, recordNow } from '../tickets/ticket.repository.js'
-import { assignTicket, chooseAssignee, releaseOpenTickets } from './assignment.repository.js'
+import {
+  assignTicket,
+  chooseAssignee,
+  type ResolverHint,
+  releaseOpenTickets,
+} from './assignment.repository.js'
 
 export type AssignmentResult =
   | { assignedTo: string; email: string; reason: 'skills' | 'workload' }
@@ -26,7 +31,11 @@ const RECHOICES = 5
 export async function autoAssign(
   tx: Tx,
   ticketId: string,
-  options: { locked?: TicketRow | undefined; record?: RecordHistory } = {},
+  options: {
+    locked?: TicketRow | undefined
+    record?: RecordHistory
+    resolver?: ResolverHint | undefined
+  } = {},
 ): Promise<{ result: AssignmentResult; ticket: TicketRow | undefined }> {
   const { record = recordNow(tx) } = options
   const ticket = options.locked ?? (await findTicket(tx, ticketId, { forUpdate: true }))
@@ -39,7 +48,7 @@ export async function autoAssign(
   if (!OPEN.has(ticket.status)) return unassigned('ticket closed')
 
   for (let choice = 1; ; choice++) {
-    const candidate = await chooseAssignee(tx, ticket.relatedSkills ?? [])
+    const candidate = await chooseAssignee(tx, ticket.relatedSkills ?? [], options.resolver)
     if (!candidate) return unassigned('no active moderator')
     // Their workload and "last assigned" follow from this update (the tickets trigger, at commit).
     const last = choice >= RECHOICES
@@ -64,6 +73,17 @@ export async function autoAssign(
           relevance: Math.round(candidate.relevance * 1000) / 1000,
           open_tickets: candidate.openTickets,
           matched_skills: candidate.matchedSkills,
+          // Score breakdown: relevance − workload + resolver bonus (RESOLVER_BONUS × similarity,
+          // for whoever resolved the closest similar ticket; 0 for anyone else).
+          ...(options.resolver
+            ? {
+                resolver_bonus: Math.round(candidate.resolverBonus * 1000) / 1000,
+                similar_ticket: {
+                  number: options.resolver.ticketNumber,
+                  similarity: options.resolver.similarity,
+                },
+              }
+            : {}),
         },
       },
     ])

@@ -255,7 +255,10 @@ async function threadTicket(
 ): Promise<TicketRow | undefined> {
   const ticketId = (await ticketByReferences(tx, message)) ?? (await ticketByToken(deps, tx, message))
   if (!ticketId) return undefined
-  const ticket = await lockTicket(tx, ticketId)
+  const found = await lockTicket(tx, ticketId)
+  // A reply to a merged duplicate continues the ticket it was merged into (whose participant the
+  // duplicate's requester became).
+  const ticket = found?.mergedInto ? await lockTicket(tx, found.mergedInto) : found
   // Never onto someone else's ticket: a stranger's reply (a forwarded notice, a guessed token)
   // becomes a ticket of their own.
   if (!ticket || !(await belongsToTicket(tx, ticket, sender))) return undefined

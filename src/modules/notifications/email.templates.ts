@@ -178,3 +178,16 @@ export function slaEmail(
     `Due: ${dueAt.toISOString()}`,
   ])
 }
+
+/** A duplicate was merged: where its requester follows it now. */
+export function mergedEmail(appUrl: string, source: TicketRef, target: TicketRef): EmailContent {
+  return render(
+    appUrl,
+    target,
+    `${subjectTag(source)} Merged into #${target.number}: ${oneLine(source.title)}`,
+    [
+      `Your ticket #${source.number} "${source.title}" describes the same request as ticket #${target.number} "${target.title}", so we merged them.`,
+      `Your messages and files are now on #${target.number}, and you follow it: you will hear about it from here on. Reply to this email to add to it.`,
+    ],
+  )
+}

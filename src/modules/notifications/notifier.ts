@@ -18,6 +18,7 @@ import {
   closedSurveyEmail,
   commentEmail,
   type EmailContent,
+  mergedEmail,
   passwordResetEmail,
   STATUSES_THAT_EMAIL,
   slaEmail,
@@ -61,6 +62,16 @@ export interface Notifier {
     target: 'first_response' | 'resolution',
     dueAt: Date,
     recipients: string[],
+  ): Promise<void>
+  /**
+   * A duplicate was merged into `target`: tell its requester (unless they merged it themselves)
+   * where it went. The email belongs to the target's thread, so a reply lands there.
+   */
+  ticketMerged(
+    tx: DbOrTx,
+    source: Pick<TicketRow, 'id' | 'number' | 'title' | 'createdBy'>,
+    target: Pick<TicketRow, 'id' | 'number' | 'title'>,
+    actorId: string,
   ): Promise<void>
   /** A password reset link, to the address it was asked for. */
   passwordReset(tx: DbOrTx, to: string, link: string, validMinutes: number): Promise<void>
@@ -145,6 +156,10 @@ export function createNotifier(options: {
     async slaEscalated(tx, ticket, event, target, dueAt, recipients) {
       const content = slaEmail(appUrl, ticket, event, target, dueAt)
       for (const to of new Set(recipients)) await recordTo(tx, to, content, ticket.id)
+    },
+    async ticketMerged(tx, source, target, actorId) {
+      if (actorId === source.createdBy) return
+      await record(tx, source.createdBy, mergedEmail(appUrl, source, target), target.id)
     },
     async passwordReset(tx, to, link, validMinutes) {
       await recordTo(tx, to, passwordResetEmail(link, validMinutes), null)

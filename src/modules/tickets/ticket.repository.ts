@@ -45,6 +45,7 @@ export function toTicketDto(row: TicketRow): TicketDto {
           }
         : null,
     sla: slaOf(row),
+    merged_into: row.mergedInto,
   }
 }
 

@@ -6,12 +6,14 @@ import { trimFields } from '../../http/trim.js'
 import type { RoutePlugin } from '../../http/types.js'
 import { currentUser, requireRole } from '../auth/auth.hooks.js'
 import { STAFF_ROLES } from '../users/roles.js'
+import { mergeTicket } from './merge.service.js'
 import { restamped, sendJson } from './page-cache.js'
 import {
   AllTicketsQuery,
   CommentSchema,
   CreateCommentBody,
   CreateTicketBody,
+  MergeTicketBody,
   ThreadPageQuery,
   TicketEventSchema,
   TicketListQuery,
@@ -223,6 +225,27 @@ export const ticketRoutes: RoutePlugin = async (app, { config, database, queue, 
       )
       return okPage('Ticket history retrieved successfully', rows, meta)
     },
+  )
+
+  app.post(
+    '/:id/merge',
+    {
+      onRequest: requireRole(STAFF_ROLES, 'Only moderators and admins can merge tickets'),
+      schema: {
+        tags: ['tickets'],
+        summary:
+          'Merge a duplicate into another ticket (moderator/admin): it is closed with merged_into, its comments and files move to the target, its requester follows the target and is told by email',
+        params: IdParams,
+        body: MergeTicketBody,
+        response: { 200: Envelope(TicketSchema), ...errors },
+      },
+    },
+    async (request) =>
+      ok(
+        200,
+        'Ticket merged successfully',
+        await mergeTicket(db, notifier, currentUser(request), request.params.id, request.body),
+      ),
   )
 
   for (const decision of ['confirm', 'reopen'] as const) {

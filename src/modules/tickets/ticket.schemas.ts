@@ -51,6 +51,12 @@ export const TicketSchema = Type.Object(
     satisfaction: Nullable(SatisfactionSchema),
     // Service levels: due times and state under the ticket's policy; null when none applies.
     sla: Nullable(TicketSlaSchema),
+    merged_into: Nullable(
+      Type.String({
+        format: 'uuid',
+        description: 'This ticket was a duplicate merged into that one (it is closed); null otherwise',
+      }),
+    ),
     // Single-ticket responses: the ticket's own files (those on comments come with the comments).
     attachments: Type.Optional(Type.Array(AttachmentSchema)),
     // Single-ticket responses: how it came in (an email, or the web UI / API).
@@ -205,3 +211,17 @@ export const TicketEventSchema = Type.Object(
   { $id: 'TicketEvent' },
 )
 export type TicketEventDto = Static<typeof TicketEventSchema>
+
+export const MergeTicketBody = Type.Object(
+  {
+    into: Type.Union(
+      [Type.String({ format: 'uuid' }), Type.Integer({ minimum: 1, maximum: 2_147_483_647 })],
+      {
+        errorMessage: "into must be the target ticket's id (UUID) or its number",
+        description: 'The ticket this one duplicates: its id, or its number (1042 for #1042)',
+      },
+    ),
+  },
+  { additionalProperties: false },
+)
+export type MergeTicketInput = Static<typeof MergeTicketBody>

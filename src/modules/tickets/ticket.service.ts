@@ -257,6 +257,7 @@ async function withAttachments(db: DbOrTx, comments: CommentDto[]): Promise<Comm
 }
 
 export const INTERNAL_NOTES_STAFF_ONLY = 'Only moderators and admins can write internal notes'
+export const COMMENT_ON_MERGED = 'Ticket was merged into another ticket'
 
 /**
  * Adds a comment. The creator's reply to a ticket waiting for them moves it back to in_progress:
@@ -275,6 +276,11 @@ export async function addComment(
   if (internal && !isStaff(user)) throw forbidden(INTERNAL_NOTES_STAFF_ONLY)
   return inTransaction(db, async (tx) => {
     const ticket = await loadVisibleTicket(tx, user, id, { forUpdate: true })
+    // Its conversation moved: a comment here would be read by nobody.
+    if (ticket.mergedInto) {
+      const target = await repo.findTicket(tx, ticket.mergedInto)
+      throw new AppError('CONFLICT', COMMENT_ON_MERGED, `comment on #${target?.number ?? '?'} instead`)
+    }
     return postComment(tx, notifier, user, ticket, body, {
       internal,
       channel: 'web',

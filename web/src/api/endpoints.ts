@@ -16,6 +16,7 @@ import type {
   SatisfactionRating,
   SearchHit,
   SearchMeta,
+  SimilarTicket,
   Skill,
   SkillRow,
   SlaPolicy,
@@ -129,6 +130,15 @@ export const tickets = {
     ),
   decide: async (id: string, decision: 'confirm' | 'reopen') =>
     (await call<Ticket>('POST', `/api/tickets/${encodeURIComponent(id)}/${decision}`)).data,
+  /** The tickets most like this one, best first (staff; limit at most 20). */
+  similar: (id: string, limit = 5) =>
+    get<SimilarTicket[]>(withQuery(`/api/tickets/${encodeURIComponent(id)}/similar`, { limit })),
+  /** The caller's own open tickets that look like a ticket about to be filed (at most 3). */
+  ownSimilar: (title: string, description: string) =>
+    get<SimilarTicket[]>(withQuery('/api/tickets/own-similar', { title, description })),
+  /** Merges the ticket into the one numbered `into` (staff); gives the merged (closed) ticket. */
+  merge: async (id: string, into: number) =>
+    (await call<Ticket>('POST', `/api/tickets/${encodeURIComponent(id)}/merge`, { into })).data,
 }
 
 export interface UserQuery {

@@ -18,6 +18,7 @@ import type {
 } from '../../../src/modules/reports/report.schemas'
 import type { SatisfactionDto, SurveyDto } from '../../../src/modules/satisfaction/satisfaction.schemas'
 import type { SearchHitDto, SearchMeta as ServerSearchMeta } from '../../../src/modules/search/search.schemas'
+import type { SimilarTicketDto } from '../../../src/modules/similar/similar.schemas'
 import type { SkillDto } from '../../../src/modules/skills/skill.schemas'
 import type { CreateSlaPolicyInput, SlaPolicyDto, TicketSlaDto } from '../../../src/modules/sla/sla.schemas'
 import type {
@@ -51,6 +52,8 @@ export type Json<T> = T extends Date
       : T
 
 export type Ticket = Json<TicketDto>
+/** GET /api/tickets/:id/similar and /api/tickets/own-similar: a ticket with similarity and resolution. */
+export type SimilarTicket = Json<SimilarTicketDto>
 /** GET /api/tickets/all adds the people's emails. */
 export type StaffTicket = Json<TicketWithPeopleDto>
 export type UserSkill = Json<UserSkillDto>

@@ -1,6 +1,7 @@
-import { useState } from 'preact/hooks'
+import { useEffect, useState } from 'preact/hooks'
 import type { ApiError } from '../api/client'
 import { tickets } from '../api/endpoints'
+import type { SimilarTicket } from '../api/types'
 import { FilePicker } from '../components/Attachments'
 import { ErrorMessage } from '../components/ErrorMessage'
 import { Field, lengthProblem } from '../components/Field'
@@ -24,6 +25,7 @@ export function NewTicket() {
   const [error, setError] = useState<ApiError>()
   const [files, setFiles] = useState<File[]>([])
 
+  const similar = useOwnSimilar(title, description)
   const titleProblem = lengthProblem('Title', title, TITLE_RULE)
   const descriptionProblem = lengthProblem('Description', description, DESCRIPTION_RULE)
 
@@ -87,6 +89,25 @@ export function NewTicket() {
           showError={tried || description.trim().length > DESCRIPTION_RULE.max}
           required
         />
+        <div aria-live="polite" class="similar-warning-region">
+          {similar.length > 0 && (
+            <div class="alert alert-warning similar-warning">
+              <strong class="alert-title">
+                You filed something similar:{' '}
+                {similar.map((s, i) => (
+                  <span key={s.id}>
+                    {i > 0 && ', '}
+                    <Link href={`/tickets/${s.id}`}>#{s.number}</Link>
+                  </span>
+                ))}
+              </strong>
+              <p class="alert-detail">
+                {similar.length === 1 ? `“${similar[0]?.title}” is still open. ` : 'They are still open. '}
+                Add to it instead of filing a new ticket, if it is the same problem.
+              </p>
+            </div>
+          )}
+        </div>
         <FilePicker
           id="ticket-files"
           label="Attach files"
@@ -105,4 +126,32 @@ export function NewTicket() {
       </form>
     </section>
   )
+}
+
+/**
+ * The requester's own open tickets that look like what they are typing (GET
+ * /api/tickets/own-similar), asked 500 ms after they stop typing; a failed check shows nothing
+ * (it is advice, and must never stand in the way of filing).
+ */
+function useOwnSimilar(title: string, description: string): SimilarTicket[] {
+  const [found, setFound] = useState<SimilarTicket[]>([])
+  useEffect(() => {
+    const t = title.trim()
+    if (t.length < TITLE_RULE.min) {
+      setFound([])
+      return
+    }
+    let current = true
+    const timer = setTimeout(() => {
+      tickets
+        .ownSimilar(t.slice(0, TITLE_RULE.max), description.trim().slice(0, DESCRIPTION_RULE.max))
+        .then((list) => current && setFound(list))
+        .catch(() => current && setFound([]))
+    }, 500)
+    return () => {
+      current = false
+      clearTimeout(timer)
+    }
+  }, [title, description])
+  return found
 }

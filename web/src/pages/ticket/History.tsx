@@ -45,6 +45,10 @@ function sentence(event: TicketEvent, directory: Directory): string {
       return `${who} changed the priority from ${priorityLabel(event.from)} to ${priorityLabel(event.to)}`
     case 'notes_changed':
       return `${who} ${event.to ? 'edited' : 'cleared'} the helpful notes`
+    case 'merged':
+      return d.direction === 'into'
+        ? `${who} merged this ticket into #${String(d.ticket_number ?? '?')}`
+        : `${who} merged #${String(d.ticket_number ?? '?')} into this ticket`
     case 'commented':
       return event.details?.internal === true ? `${who} added an internal note` : `${who} commented`
     default:

@@ -19,8 +19,10 @@ import { Comments } from './Comments'
 import { describeChange } from './changes'
 import { FoldedText, ShowOriginal } from './EmailText'
 import { History } from './History'
+import { MergeDialog, type MergeSuggestion } from './MergeDialog'
 import { type Directory, learnPeople, nameOf } from './people'
 import { ResolutionPrompt } from './ResolutionPrompt'
+import { SimilarPanel } from './SimilarPanel'
 import { StaffPanel } from './StaffPanel'
 import { AnalysisCard, DetailsCard } from './TicketDetails'
 
@@ -45,6 +47,11 @@ export function TicketPage({ id }: { id: string }) {
   const [deleting, setDeleting] = useState(false)
   const [deleteError, setDeleteError] = useState<ApiError>()
   const shown = useRef<Ticket | undefined>(undefined)
+  const [merging, setMerging] = useState(false)
+  const [mergeSuggestion, setMergeSuggestion] = useState<MergeSuggestion>()
+  const mergedInto = ticket.data?.merged_into ?? null
+  // A merged ticket names where its conversation went: "Merged into #N".
+  const mergeTarget = useAsync(async () => (mergedInto ? tickets.get(mergedInto) : undefined), [mergedInto])
 
   const directory: Directory = useMemo(
     () => ({
@@ -142,6 +149,17 @@ export function TicketPage({ id }: { id: string }) {
           <Link href={staff ? '/queue' : '/tickets'}>Back to the list</Link>
         </div>
       )}
+      {t?.merged_into && (
+        <div class="alert alert-warning merged-banner" role="status">
+          <strong class="alert-title">
+            Merged into{' '}
+            <Link href={`/tickets/${t.merged_into}`}>
+              {mergeTarget.data ? `#${mergeTarget.data.number} ${mergeTarget.data.title}` : 'another ticket'}
+            </Link>
+          </strong>
+          <p class="alert-detail">This ticket is closed; its conversation continues there.</p>
+        </div>
+      )}
       {!t ? (
         <div class="ticket-layout">
           <div class="ticket-main card">
@@ -186,9 +204,31 @@ export function TicketPage({ id }: { id: string }) {
                 onDelete={() => setConfirmDelete(true)}
               />
             )}
+            {staff && !deleted && (
+              <SimilarPanel
+                ticket={t}
+                onMerge={(into) => {
+                  setMergeSuggestion(into ? { number: into.number, title: into.title } : undefined)
+                  setMerging(true)
+                }}
+              />
+            )}
             <History history={history} directory={directory} />
           </aside>
         </div>
+      )}
+      {t && staff && (
+        <MergeDialog
+          ticket={t}
+          open={merging}
+          suggested={mergeSuggestion}
+          onClose={() => setMerging(false)}
+          onMerged={(merged) => {
+            setMerging(false)
+            onUpdated(merged)
+            void comments.reload()
+          }}
+        />
       )}
       <ConfirmDialog
         open={confirmDelete}
