@@ -140,7 +140,7 @@ describe('show original', () => {
       .set({ commentId: null })
       .where(eq(inboundMessages.id, reply.id))
     const migration = await readFile(
-      new URL('../src/db/migrations/0017_inbound_comment_link.sql', import.meta.url),
+      new URL('../src/db/migrations/0020_inbound_comment_link.sql', import.meta.url),
       'utf8',
     )
     const backfill = migration.split('--> statement-breakpoint').at(-1) ?? ''

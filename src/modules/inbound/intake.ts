@@ -98,7 +98,7 @@ export async function receiveMessage(
 }
 
 const sameEffect = (a: Effect, b: Effect) =>
-  a.outcome === b.outcome && a.ticketId === b.ticketId && a.error === b.error
+  a.outcome === b.outcome && a.ticketId === b.ticketId && a.error === b.error && a.commentId === b.commentId
 
 const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error)).slice(0, 1000)
 

@@ -43,10 +43,7 @@ export async function receiveData(
     await finished(spool.file)
     return await readFile(spool.path)
   } finally {
-    if (spool) {
-      spool.file.destroy()
-      await rm(spool.path, { force: true })
-    }
+    if (spool) await discard(spool)
   }
 }
 
@@ -65,4 +62,19 @@ async function write(file: WriteStream, chunk: Buffer): Promise<void> {
     file.once('drain', onDrain)
     file.once('error', onError)
   })
+}
+
+/**
+ * Closes the spool file and removes it. Whatever the stream still had queued (a write, even its
+ * open) fails once it is destroyed: moot, the file goes; waiting for `close` first makes sure a
+ * late open cannot recreate it after the removal.
+ */
+async function discard({ path, file }: { path: string; file: WriteStream }): Promise<void> {
+  file.on('error', () => undefined)
+  if (!file.closed) {
+    const closed = new Promise<void>((resolve) => file.once('close', () => resolve()))
+    file.destroy()
+    await closed
+  }
+  await rm(path, { force: true })
 }
