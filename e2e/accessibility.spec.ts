@@ -29,6 +29,9 @@ for (const viewport of [
   { width: 375, height: 800 },
 ]) {
   test(`the main pages pass axe at ${viewport.width}px`, async ({ browser, baseURL }) => {
+    // Every page of every role, each analysed by axe: more than the default 30 s since the
+    // search, email, service-level and report pages joined the list.
+    test.setTimeout(120_000)
     const tag = uniqueTag()
     const admin = await apiAs(baseURL ?? '', ADMIN.email, ADMIN.password)
     const { moderator } = await moderatorWithSkill(admin, tag)

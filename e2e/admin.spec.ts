@@ -26,7 +26,7 @@ test('an admin promotes a user, edits their skills and sees the outbox', async (
 
   await signIn(page, ADMIN.email, ADMIN.password)
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Users' }).click()
-  await page.getByLabel('Search').fill(promoted.email)
+  await page.getByLabel('Search', { exact: true }).fill(promoted.email)
   await expect(page.getByRole('link', { name: `Helper ${tag}` })).toBeVisible()
   await expect(page.getByRole('row')).toHaveCount(2) // the header and the one match
   await page.getByRole('link', { name: `Helper ${tag}` }).click()
