@@ -15,7 +15,7 @@ export type Term =
   /** A lexeme as stored (the typo fallback's correction): matched as is, no stemming. */
   | { kind: 'lexeme'; text: string }
 
-/** One AND-ed part of the query: any of `terms` (an `or` chain), or none of them when `negated`. */
+/** One AND-ed part of the query, matching one of `terms` (an `or` chain), or none of them when `negated`. */
 export interface Clause {
   terms: Term[]
   negated: boolean
