@@ -1,10 +1,14 @@
 // Round trips per request (issue 9 §6): every statement a request sends costs the server and
 // PostgreSQL CPU and a wait, so the hot endpoints' counts are pinned here. The figures themselves
 // belong to `npm run bench`.
+import { randomUUID } from 'node:crypto'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ticketWorkflow } from '../src/jobs/ticket-workflow.js'
 import { createIntakeDeps } from '../src/modules/inbound/channels.js'
 import { receiveMessage } from '../src/modules/inbound/intake.js'
+import { createNotifier } from '../src/modules/notifications/notifier.js'
+import type { TriageProvider } from '../src/modules/triage/triage.types.js'
 import {
   call,
   createTestContext,
@@ -17,7 +21,7 @@ import { composeMail } from './helpers/mail.js'
 
 /** The app's statements (the tables a request reads and writes), not pg-boss's own housekeeping. */
 const APP_TABLES =
-  /sessions|ticket_counts|tickets|ticket_events|inbound_messages|users|emails|sla_policies|pgboss\.job|pg_notify|^\s*(begin|commit)\s*$/i
+  /sessions|ticket_counts|tickets|ticket_events|inbound_messages|users|emails|sla_policies|pgboss\.job|pg_notify|pg_stats|^\s*(begin|commit)\s*$/i
 
 type QueryFn = (...args: unknown[]) => unknown
 
@@ -166,6 +170,44 @@ describe('statements per request', () => {
       } finally {
         await mail.close()
       }
+    },
+  )
+
+  it.skipIf(!process.env.TEST_DATABASE_URL)(
+    'the ticket workflow reads the similar-ticket statistics once per process, not once per ticket',
+    async () => {
+      const deps = {
+        db: ctx.database.db,
+        triage: {
+          name: 'local',
+          inProcess: true,
+          analyse: async () => ({
+            summary: 'Flicker.',
+            priority: 'low',
+            helpfulNotes: '1. Reseat the cable.',
+            relatedSkills: [],
+          }),
+        } satisfies TriageProvider,
+        notifier: createNotifier({ queue: ctx.queue, appUrl: 'http://helpdesk.test', smtpEnabled: false }),
+      }
+      const run = async () => {
+        const ticket = (await createTicket(ctx, user, {
+          title: 'Laptop docking station flickers',
+          description: 'The external monitor on the docking station flickers every few seconds.',
+        })) as unknown as { id: string }
+        return statementsDuring(ctx, () =>
+          ticketWorkflow.handle(deps, {
+            id: randomUUID(),
+            payload: { ticketId: ticket.id },
+            retryCount: 0,
+            retryLimit: 2,
+          }),
+        )
+      }
+      await run()
+      const second = await run()
+      expect(second.filter((text) => text.includes('pg_stats'))).toEqual([])
+      expect(second.length).toBeGreaterThan(3) // the counter saw the workflow's own statements
     },
   )
 })

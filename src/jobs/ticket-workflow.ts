@@ -10,7 +10,7 @@ import type { TicketRow } from '../db/schema.js'
 import { defaultLogger, type Logger } from '../logger.js'
 import { type AssignmentResult, autoAssign } from '../modules/assignment/assignment.service.js'
 import type { Notifier } from '../modules/notifications/notifier.js'
-import { closestResolved } from '../modules/similar/similar.service.js'
+import { closestResolved, lexemeStatistics, type Stats } from '../modules/similar/similar.service.js'
 import {
   findTicket,
   insertEvents,
@@ -114,9 +114,10 @@ async function resolvedMatch(
   tx: Tx,
   ticket: TicketRow,
   log: Logger,
+  stats: Stats | undefined,
 ): Promise<(SimilarResolved & { resolution: string }) | undefined> {
   try {
-    const match = await tx.transaction((savepoint) => closestResolved(savepoint, ticket))
+    const match = await tx.transaction((savepoint) => closestResolved(savepoint, ticket, stats))
     if (!match?.resolution) return undefined
     return {
       ticketId: match.ticket.id,
@@ -166,6 +167,10 @@ function stepsOf(deps: WorkflowDeps, ticketId: string, lastAttempt: boolean) {
     held = row ? { tx, row } : undefined
   }
   const heldIn = (tx: Tx) => (held?.tx === tx ? held.row : undefined)
+  // The lexeme statistics of the similar-ticket lookup, read outside any transaction (where the
+  // process-wide cache of lexemeStatistics applies: inside one they were read again for every
+  // ticket, a pg_stats read of a thousand lexemes each time). Missing: the lookup reads them itself.
+  let similarStats: Stats | undefined
   // History rows (analysis, assignment) wait for the end of their transaction and go in one
   // INSERT. Keyed by transaction: a rerun after a deadlock starts from none.
   const history = new WeakMap<Tx, NewTicketEvent[]>()
@@ -183,6 +188,10 @@ function stepsOf(deps: WorkflowDeps, ticketId: string, lastAttempt: boolean) {
     markRunning: (tx: Tx) => markProcessing(tx, 'running'),
     /** Read outside any transaction: on PGlite, one connection, a read beside an open transaction would wait for it forever. */
     catalog,
+    /** Likewise outside any transaction; a failure only means the lookup reads them itself. */
+    async readSimilarStats(): Promise<void> {
+      similarStats = await lexemeStatistics(db).catch(() => undefined)
+    },
     async analyse(ticket: TicketText, skills: CatalogSkill[]): Promise<Analysed> {
       try {
         return { ok: true, analysis: await triage.analyse(ticket, skills) }
@@ -196,7 +205,9 @@ function stepsOf(deps: WorkflowDeps, ticketId: string, lastAttempt: boolean) {
     async recordAnalysis(tx: Tx, analysed: Analysed): Promise<Analysed> {
       if (!analysed.ok) return analysed
       const ticket = heldIn(tx) ?? (await findTicket(tx, ticketId))
-      const similar = ticket ? await resolvedMatch(tx, ticket, deps.log ?? defaultLogger()) : undefined
+      const similar = ticket
+        ? await resolvedMatch(tx, ticket, deps.log ?? defaultLogger(), similarStats)
+        : undefined
       const analysis = similar ? withSimilarNote(analysed.analysis, similar) : analysed.analysis
       hold(tx, await applyAnalysis(tx, ticketId, analysis, triage.name, recordIn(tx)))
       return similar
@@ -251,6 +262,7 @@ const outcomeOf = (analysed: Analysed, assigned: Assigned): Outcome => ({
  */
 async function inOneTransaction(steps: StepRunner, work: WorkflowSteps): Promise<Outcome> {
   const skills = await work.catalog()
+  await work.readSimilarStats()
   return steps.together(async (step) => {
     const ticket = await step.run('fetch-ticket', work.fetchTicket)
     if (!ticket) return { outcome: 'ticket deleted' }
@@ -281,7 +293,10 @@ async function inPhases(steps: StepRunner, work: WorkflowSteps, lastAttempt: boo
 
   const analysed = await steps.runExternal(
     'ai-processing',
-    async () => work.analyse(ticket, await work.catalog()),
+    async () => {
+      await work.readSimilarStats()
+      return work.analyse(ticket, await work.catalog())
+    },
     (tx, result) => work.recordAnalysis(tx, result),
   )
 

@@ -56,10 +56,14 @@ export interface SimilarMatch {
   similarity: number
 }
 
-type Stats = Awaited<ReturnType<typeof repo.lexemeStats>>
+export type Stats = Awaited<ReturnType<typeof repo.lexemeStats>>
+// Keyed by the object a caller passes: a database hits it every time, a transaction (a new
+// object each time) never does, so code running inside transactions reads the statistics
+// beforehand with lexemeStatistics(db) and hands them in (ticket-workflow.ts does).
 const statsCache = new WeakMap<DbOrTx, { at: number; stats: Promise<Stats> }>()
 
-function statsOf(db: DbOrTx): Promise<Stats> {
+/** How common each lexeme is, kept for STATS_TTL_MS per database object. */
+export function lexemeStatistics(db: DbOrTx): Promise<Stats> {
   const cached = statsCache.get(db)
   if (cached && Date.now() - cached.at < STATS_TTL_MS) return cached.stats
   const stats = repo.lexemeStats(db)
@@ -137,9 +141,19 @@ function queryFor(
 export async function findSimilar(
   db: DbOrTx,
   text: { title: string; description: string },
-  options: { limit: number; excludeId?: string | null; createdBy?: string; openOnly?: boolean },
+  options: {
+    limit: number
+    excludeId?: string | null
+    createdBy?: string
+    openOnly?: boolean
+    /** Statistics read beforehand (lexemeStatistics); else read (or found cached) for `db`. */
+    stats?: Stats
+  },
 ): Promise<SimilarMatch[]> {
-  const [terms, stats] = await Promise.all([repo.termsOf(db, text.title, text.description), statsOf(db)])
+  const [terms, stats] = await Promise.all([
+    repo.termsOf(db, text.title, text.description),
+    options.stats ?? lexemeStatistics(db),
+  ])
   const { fraction, idf } = rarity(stats)
   const source = weigh(terms, idf)
   const chosen = queryFor(source, stats, fraction)
@@ -175,8 +189,9 @@ export async function similarTickets(
   db: DbOrTx,
   ticket: Pick<TicketRow, 'id' | 'title' | 'description'>,
   limit: number,
+  stats?: Stats,
 ): Promise<SimilarTicket[]> {
-  const matches = await findSimilar(db, ticket, { limit, excludeId: ticket.id })
+  const matches = await findSimilar(db, ticket, { limit, excludeId: ticket.id, ...(stats ? { stats } : {}) })
   return withResolutions(db, matches)
 }
 
@@ -218,7 +233,10 @@ export const CLOSE_MATCH_THRESHOLD = 0.5
 export async function closestResolved(
   db: DbOrTx,
   ticket: Pick<TicketRow, 'id' | 'title' | 'description'>,
+  stats?: Stats,
 ): Promise<SimilarTicket | undefined> {
-  const near = (await similarTickets(db, ticket, 5)).filter((s) => s.similarity >= CLOSE_MATCH_THRESHOLD)
+  const near = (await similarTickets(db, ticket, 5, stats)).filter(
+    (s) => s.similarity >= CLOSE_MATCH_THRESHOLD,
+  )
   return near.find((s) => s.resolution !== null)
 }
