@@ -8,6 +8,8 @@
 //   INBOUND_MAX_BYTES) streams in and is refused.
 // Yardstick, same run and client: a bare smtp-server that answers 250 without doing anything.
 // BENCH_MAIL_MESSAGES sets how many (default 1,000); BENCH_CPU_PROF=<dir> profiles the server.
+// BENCH_MAIL_WORKERS=<n>: the server with WORKER=off and n worker processes (`src/worker.ts`), the
+// layout README recommends on PostgreSQL, instead of the embedded worker (n = 0, the default).
 import { type ChildProcess, spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
@@ -19,6 +21,7 @@ import { SMTPServer } from 'smtp-server'
 import { BENCH_DB, databaseUrl } from './config.js'
 import { dropDatabase, recreateDatabase } from './db-admin.js'
 import { fmt, heading, table } from './report.js'
+import { spawnWorkers } from './workflow/workers.js'
 
 const MESSAGES = Number(process.env.BENCH_MAIL_MESSAGES ?? 1000)
 const WARMUP = 50
@@ -27,6 +30,7 @@ const SENDERS = 200
 const ADDRESS = 'support@helpdesk.test'
 const MB = 1024 * 1024
 const keep = process.argv.includes('--keep')
+const WORKERS = Number(process.env.BENCH_MAIL_WORKERS ?? 0)
 const root = fileURLToPath(new URL('..', import.meta.url))
 
 async function freePort(): Promise<number> {
@@ -217,16 +221,17 @@ heading('Inbound SMTP')
 const url = databaseUrl(BENCH_DB)
 await recreateDatabase(BENCH_DB)
 const smtpPort = await freePort()
+const common = { DATABASE_URL: url, AI_PROVIDER: 'local', LOG_LEVEL: 'info', INBOUND_ADDRESS: ADDRESS }
 const server = await startServer({
-  DATABASE_URL: url,
+  ...common,
   PORT: String(await freePort()),
   HOST: '127.0.0.1',
   INBOUND_SMTP_PORT: String(smtpPort),
-  INBOUND_ADDRESS: ADDRESS,
   INBOUND_SENDER_RATE: '1000000',
-  AI_PROVIDER: 'local',
-  LOG_LEVEL: 'info',
+  WORKER: WORKERS > 0 ? 'off' : 'embedded',
 })
+const workers = spawnWorkers(WORKERS, common)
+await workers.ready
 const pid = server.pid
 if (pid === undefined) throw new Error('server has no pid')
 const db = new pg.Client({ connectionString: url })
@@ -236,7 +241,7 @@ const count = async (where: string) =>
 
 try {
   console.log(
-    `database ${BENCH_DB}; server: src/server.ts in a child process, embedded workers, local analyser;` +
+    `database ${BENCH_DB}; server: src/server.ts in a child process, ${WORKERS > 0 ? `WORKER=off + ${WORKERS} worker process(es)` : 'embedded workers'}, local analyser;` +
       ` client: nodemailer, ${CONNECTIONS} connections, ${SENDERS} senders, ${WARMUP} warm-up + ${fmt.int(MESSAGES)} messages`,
   )
   const yardstick = await bareYardstick()
@@ -299,6 +304,6 @@ try {
   await db.end()
   const exited = new Promise((resolve) => server.once('exit', resolve))
   server.kill('SIGTERM')
-  await exited
+  await Promise.all([exited, workers.stop()])
   if (!keep) await dropDatabase(BENCH_DB)
 }
