@@ -125,6 +125,19 @@ describe('SLA escalation', () => {
     )
   })
 
+  it('mails only the breach when one run finds a target past both its warning and its due time', async () => {
+    const { id } = await newTicket()
+    await call(ctx, admin, 'PATCH', `/api/tickets/${id}`, { assigned_to: admin.id })
+    await runEscalation(ctx.database.db, notifier, at(Date.now(), 11))
+    expect(await slaHistory(id)).toEqual([
+      { type: 'sla_warning', actor: null, target: 'first_response' },
+      { type: 'sla_breached', actor: null, target: 'first_response' },
+    ])
+    const subjects = (await emailsAbout(id)).map((e) => e.subject)
+    expect(subjects.some((s) => s.includes('SLA breached: first response overdue'))).toBe(true)
+    expect(subjects.filter((s) => s.includes('SLA warning'))).toEqual([])
+  })
+
   it('stays quiet while paused and after the first response is met', async () => {
     const paused = await newTicket()
     await call(ctx, admin, 'PATCH', `/api/tickets/${paused.id}`, { status: 'in_progress' })

@@ -123,6 +123,11 @@ async function escalateTicket(
   for (const a of announced) {
     if (a.event === 'warning') result.warnings++
     else result.breaches++
+    // A run that finds both instants of a target past (the job runs once a minute; a short target
+    // or a backlog after downtime) records both events but mails only the breach: "due soon"
+    // arriving beside (or after) "overdue" told the assignee something no longer true.
+    if (a.event === 'warning' && announced.some((b) => b.event === 'breached' && b.target === a.target))
+      continue
     const recipients = [
       ...(assignee?.isActive ? [assignee.email] : []),
       ...(a.event === 'breached' ? admins : []),
