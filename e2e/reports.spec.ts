@@ -17,6 +17,8 @@ test('the survey link asks to confirm, thanks the customer, and the rating shows
   browser,
   baseURL,
 }) => {
+  // Two browser contexts, a close, a survey email and two answers: ~27 s on a busy 2-core machine.
+  test.setTimeout(60_000)
   const tag = uniqueTag()
   const admin = await apiAs(baseURL ?? '', ADMIN.email, ADMIN.password)
   const customer = await registerUser(baseURL ?? '', tag, 'rater')
@@ -65,6 +67,10 @@ test('the survey link asks to confirm, thanks the customer, and the rating shows
   await staff.goto(`/tickets/${ticket.id}`)
   await expect(staff.getByTestId('ticket-satisfaction')).toContainText('Bad')
   await expect(staff.getByTestId('ticket-satisfaction')).toContainText(`Great help ${tag}`)
+  // The history says it in words, not as the event's type.
+  const history = staff.getByRole('region', { name: 'History' })
+  await expect(history).toContainText('rated the support bad (was good)')
+  await expect(history).not.toContainText('satisfaction_rated')
   expect(problems).toEqual([])
 })
 

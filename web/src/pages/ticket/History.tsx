@@ -17,6 +17,10 @@ function priorityLabel(value: string | null): string {
     : (value ?? '—')
 }
 
+function targetLabel(target: unknown): string {
+  return target === 'first_response' ? 'first response' : target === 'resolution' ? 'resolution' : 'target'
+}
+
 function sentence(event: TicketEvent, directory: Directory): string {
   const who = event.actor ? capitalise(nameOf(directory, event.actor.id, event.actor.email)) : 'The system'
   const d = event.details ?? {}
@@ -51,6 +55,14 @@ function sentence(event: TicketEvent, directory: Directory): string {
         : `${who} merged #${String(d.ticket_number ?? '?')} into this ticket`
     case 'commented':
       return event.details?.internal === true ? `${who} added an internal note` : `${who} commented`
+    case 'sla_warning':
+      return `Service level: ${targetLabel(d.target)} due soon (80 % of the time used)`
+    case 'sla_breached':
+      return `Service level: ${targetLabel(d.target)} overdue`
+    case 'satisfaction_rated':
+      return `${who} rated the support ${event.to === 'good' ? 'good' : event.to === 'bad' ? 'bad' : (event.to ?? '')}${
+        event.from ? ` (was ${event.from})` : ''
+      }`
     default:
       return `${who}: ${event.type}`
   }
