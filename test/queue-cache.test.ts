@@ -62,6 +62,52 @@ describe('createPageCache', () => {
     expect([cache.get('a'), cache.get('b'), cache.get('c')]).toEqual([undefined, 'b', 'c'])
   })
 
+  it('lets requests that miss the same page at once share one read', async () => {
+    const cache = createPageCache({ ttlMs: 1000 })
+    cache.setChangesLive(true)
+    let reads = 0
+    let finish: (body: string) => void = () => {}
+    const read = () => {
+      reads++
+      return new Promise<string>((resolve) => {
+        finish = resolve
+      })
+    }
+    const loads = Array.from({ length: 5 }, () => cache.load('a', read))
+    finish('A')
+    const answers = await Promise.all(loads)
+    expect(reads).toBe(1)
+    expect(answers.map((a) => a.body)).toEqual(['A', 'A', 'A', 'A', 'A'])
+    expect(answers.map((a) => a.fresh)).toEqual([true, false, false, false, false])
+    expect((await cache.load('a', read)).body).toBe('A')
+    expect(reads).toBe(1)
+  })
+
+  it('never lets a request join a read that began before a change', async () => {
+    const cache = createPageCache({ ttlMs: 1000 })
+    cache.setChangesLive(true)
+    const finishers: ((body: string) => void)[] = []
+    const read = () => new Promise<string>((resolve) => finishers.push(resolve))
+    const before = cache.load('a', read)
+    cache.invalidate()
+    const after = cache.load('a', read)
+    expect(finishers.length).toBe(2)
+    finishers[0]?.('old')
+    finishers[1]?.('new')
+    expect((await before).body).toBe('old')
+    expect((await after).body).toBe('new')
+    // The read that saw the change kept its page; the older one did not replace it.
+    expect(cache.get('a')).toBe('new')
+  })
+
+  it('shares nothing while the cache is off', async () => {
+    const cache = createPageCache({ ttlMs: 1000 })
+    let reads = 0
+    const read = async () => `A${++reads}`
+    await Promise.all([cache.load('a', read), cache.load('a', read)])
+    expect(reads).toBe(2)
+  })
+
   it('restamps the envelope with the time of the answer', () => {
     const body = JSON.stringify({
       success: true,

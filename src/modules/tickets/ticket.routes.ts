@@ -89,13 +89,11 @@ export const ticketRoutes: RoutePlugin = async (app, { config, database, queue, 
     },
     async (request, reply) => {
       // The same for every moderator and admin: kept a moment, forgotten at any change (page-cache.ts).
-      const kept = queuePages.get(request.url)
-      if (kept !== undefined) return sendJson(reply, restamped(kept))
-      const startedAt = queuePages.epoch()
-      const { rows, meta } = await ticketService.listAllTickets(db, request.query)
-      const body = reply.serialize(okPage('All tickets retrieved successfully', rows, meta))
-      if (typeof body === 'string') queuePages.store(request.url, startedAt, body)
-      return sendJson(reply, body)
+      const { body, fresh } = await queuePages.load(request.url, async () => {
+        const { rows, meta } = await ticketService.listAllTickets(db, request.query)
+        return String(reply.serialize(okPage('All tickets retrieved successfully', rows, meta)))
+      })
+      return sendJson(reply, fresh ? body : restamped(body))
     },
   )
 
