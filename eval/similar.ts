@@ -8,7 +8,7 @@ import { sql } from 'drizzle-orm'
 import { openDatabase } from '../src/db/client.js'
 import { migrateDatabase } from '../src/db/migrate.js'
 import { tickets, users } from '../src/db/schema.js'
-import { findSimilar } from '../src/modules/similar/similar.service.js'
+import { findSimilar, SHOWN_FROM } from '../src/modules/similar/similar.service.js'
 
 interface Text {
   title: string
@@ -89,7 +89,10 @@ export async function evaluateSimilar(): Promise<SimilarReport> {
         [p.b, p.a, p.pair.b],
       ] as const) {
         const start = performance.now()
-        const top = await findSimilar(db, text, { limit: 5, excludeId: from })
+        // What the similar-tickets panel shows: the top five, none below SHOWN_FROM.
+        const top = (await findSimilar(db, text, { limit: 5, excludeId: from })).filter(
+          (m) => m.similarity >= SHOWN_FROM,
+        )
         latencies.push(performance.now() - start)
         const kind = byKind[p.kind] ?? { lookups: 0, found: 0 }
         byKind[p.kind] = kind

@@ -1,6 +1,7 @@
 // Similar tickets: GET /api/tickets/:id/similar (staff) with similarity and resolution, and
 // GET /api/tickets/own-similar (the new-ticket form's "you filed something similar" warning).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { SHOWN_FROM } from '../src/modules/similar/similar.service.js'
 import {
   call,
   createTestContext,
@@ -122,6 +123,22 @@ describe('GET /api/tickets/:id/similar', () => {
   it('finds nothing for a ticket whose words no other ticket has', async () => {
     const lone = await file(alice, 'Zyxwv qwertzuiop', 'Plorfnax blimbrot quargle.')
     expect((await similar(lone.id)).items).toEqual([])
+  })
+
+  it('leaves out tickets that share only a stray word (below SHOWN_FROM)', async () => {
+    const vpn = await file(
+      alice,
+      'Corporate tunnel disconnects from the hotel',
+      'Since ten minutes the corporate tunnel disconnects again and again from the hotel wifi.',
+    )
+    const outage = await file(
+      bob,
+      'Warehouse scanner battery swollen',
+      'The handheld scanner battery in the warehouse swelled up within minutes.',
+    )
+    const { items } = await similar(vpn.id, '?limit=20')
+    expect(items.map((t) => t.id)).not.toContain(outage.id)
+    expect(items.every((t) => t.similarity >= SHOWN_FROM)).toBe(true)
   })
 
   it('is for staff: 403 for a requester (even on their own ticket), 404 for an unknown ticket', async () => {
