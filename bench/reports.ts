@@ -1,5 +1,6 @@
 // `npx tsx bench/reports.ts`: the report phase alone, on its own database seeded like the main
-// bench (BENCH_TICKETS tickets, default 1M), dropped afterwards.
+// bench (BENCH_TICKETS tickets, default 1M), dropped afterwards unless BENCH_KEEP_DB=1 (to EXPLAIN
+// its statements by hand afterwards).
 import { openDatabase } from '../src/db/client.js'
 import { migrateDatabase } from '../src/db/migrate.js'
 import { databaseUrl } from './config.js'
@@ -17,5 +18,5 @@ try {
   await seedDatabase(url)
   await runReportPhase(url)
 } finally {
-  await dropDatabase(name)
+  if (process.env.BENCH_KEEP_DB !== '1') await dropDatabase(name)
 }

@@ -1,9 +1,8 @@
-// Report figures straight from the tickets table, one grouped statement per measure. Each reads
-// only the rows whose own moment (created, first responded, resolved, a target decided, rated)
-// falls in the range, through an index on that moment that carries the other columns it needs
-// (migration 0019: index-only scans), so a 90-day report reads about 90 days of index entries,
-// not the table. Exact medians and p90s (percentile_cont) need the values themselves, which is
-// why this is indexed rather than rolled up: a rollup keeps counts, not distributions.
+// Report figures: counts and SLA outcomes from report_daily, per-day counters the tickets'
+// statement triggers keep exact (see the report rollup migration), so a 90-day report sums ~90
+// rows per key instead of reading the range's tickets; exact medians and p90s (percentile_cont)
+// need the values themselves, so those still read the tickets whose moment falls in the range,
+// through an index on that moment carrying the other columns (index-only scans).
 import { type SQL, sql } from 'drizzle-orm'
 import type { DbOrTx } from '../../db/client.js'
 
@@ -79,30 +78,74 @@ async function rows(db: DbOrTx, query: SQL): Promise<Row[]> {
 const num = (value: unknown) => Number(value ?? 0)
 const numOrNull = (value: unknown) => (value === null || value === undefined ? null : Number(value))
 
+/** The group key of a report_daily row (`r`): its day's period, or its key (assignee, skill). */
+function rollupKeyOf(grouping: Grouping): SQL {
+  if (grouping.by === 'period')
+    return sql`to_char(date_trunc(${grouping.unit}, r.day::timestamp), 'YYYY-MM-DD')`
+  return sql`r.key`
+}
+
+const DIM = { period: 0, assignee: 1, skill: 2 } as const
+
 /**
- * The decided outcomes of one target: met when answered by its due time (decided then), breached
- * when its due time passed first (decided at the due time, even if answered later). A target
- * still running (not due yet, or paused: its due time moves on when the clock resumes) and a
- * cancelled ticket's unanswered target are not decided.
+ * Breaches decided so far today (due time from the start of the current UTC day up to now), read
+ * from the tickets: report_daily counts a breach candidate on its due day whatever the clock
+ * says, so only days already over are taken from it. Answered late, or unanswered and neither
+ * paused (the due time moves on when the clock resumes) nor cancelled.
  */
-function outcomes(grouping: Grouping, range: ReportRange, due: SQL, done: SQL): SQL {
+function breachesToday(
+  grouping: Grouping,
+  range: ReportRange,
+  due: SQL,
+  done: SQL,
+  column: 'fx' | 'rx',
+): SQL {
   const from = range.from.toISOString()
   const to = range.to.toISOString()
-  const key = (moment: SQL) => keyOf(grouping, moment)
+  const todayStart = sql`(date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC')`
+  const fx = column === 'fx' ? sql`1` : sql`0`
+  const rx = column === 'rx' ? sql`1` : sql`0`
   return sql`
-    SELECT ${key(done)} AS k, true AS met FROM ${source(grouping)}
-    WHERE ${done} >= ${from}::timestamptz AND ${done} < ${to}::timestamptz AND ${due} IS NOT NULL
-      AND ${done} <= ${due}${extraWhere(grouping)}
-    UNION ALL
-    SELECT ${key(due)} AS k, false AS met FROM ${source(grouping)}
-    WHERE ${due} >= ${from}::timestamptz AND ${due} < least(${to}::timestamptz, now())
+    SELECT ${keyOf(grouping, due)} AS k, 0 AS created, 0 AS resolved, 0 AS fm, ${fx} AS fx, 0 AS rm, ${rx} AS rx,
+           0 AS good, 0 AS bad
+    FROM ${source(grouping)}
+    WHERE ${due} >= greatest(${from}::timestamptz, ${todayStart}) AND ${due} < least(${to}::timestamptz, now())
       AND (${done} > ${due} OR (${done} IS NULL AND t.status <> 'cancelled' AND t.sla_paused_since IS NULL))
       ${extraWhere(grouping)}`
 }
 
 /**
+ * The counts of the range from report_daily (kept by triggers; see the report rollup migration):
+ * created, resolved, targets met (on the answer's day) and breached (on the due day, days
+ * already over), ratings; plus today's breaches so far from the tickets.
+ */
+function countsQuery(grouping: Grouping, range: ReportRange): SQL {
+  const fromDay = range.from.toISOString().slice(0, 10)
+  const toDay = range.to.toISOString().slice(0, 10)
+  const today = sql`(now() AT TIME ZONE 'UTC')::date`
+  return sql`
+    SELECT k, sum(created)::int AS created, sum(resolved)::int AS resolved,
+           sum(fm)::int AS fm, sum(fx)::int AS fx, sum(rm)::int AS rm, sum(rx)::int AS rx,
+           sum(good)::int AS good, sum(bad)::int AS bad
+    FROM (
+      SELECT ${rollupKeyOf(grouping)} AS k, r.created, r.resolved, r.first_response_met AS fm,
+             CASE WHEN r.day < ${today} THEN r.first_response_missed ELSE 0 END AS fx,
+             r.resolution_met AS rm,
+             CASE WHEN r.day < ${today} THEN r.resolution_missed ELSE 0 END AS rx,
+             r.good, r.bad
+      FROM report_daily r
+      WHERE r.dim = ${DIM[grouping.by]} AND r.day >= ${fromDay}::date AND r.day < ${toDay}::date
+      UNION ALL ${breachesToday(grouping, range, sql`t.first_response_due_at`, sql`t.first_responded_at`, 'fx')}
+      UNION ALL ${breachesToday(grouping, range, sql`t.resolution_due_at`, sql`t.resolved_at`, 'rx')}
+    ) c
+    GROUP BY k`
+}
+
+/**
  * The statements behind one report, by measure (each SELECTs a key `k` and its figures). Exported
- * for the benchmark, which EXPLAINs them as they run.
+ * for the benchmark, which EXPLAINs them as they run. Counts and SLA outcomes come from the
+ * rollup; only medians and p90s read the tickets (exact percentiles need every value). The
+ * per-moderator report shows no resolution times, so it does not compute them.
  */
 export function figureQueries(grouping: Grouping, range: ReportRange) {
   const from = range.from.toISOString()
@@ -114,25 +157,18 @@ export function figureQueries(grouping: Grouping, range: ReportRange) {
   const createdAt = sql`t.created_at`
   const respondedAt = sql`t.first_responded_at`
   const resolvedAt = sql`t.resolved_at`
-  const ratedAt = sql`t.satisfaction_rated_at`
   const percentiles = (value: SQL) => sql`
     ${round1(sql`percentile_cont(0.5) WITHIN GROUP (ORDER BY ${value})`)} AS median,
     ${round1(sql`percentile_cont(0.9) WITHIN GROUP (ORDER BY ${value})`)} AS p90`
-  return {
-    created: sql`SELECT ${key(createdAt)} AS k, count(*)::int AS n FROM ${src} WHERE ${inRange(createdAt)}${where} GROUP BY 1`,
+  const queries: { counts: SQL; responded: SQL; resolved?: SQL } = {
+    counts: countsQuery(grouping, range),
     responded: sql`SELECT ${key(respondedAt)} AS k, ${percentiles(minutes(respondedAt, createdAt))}
           FROM ${src} WHERE ${inRange(respondedAt)}${where} GROUP BY 1`,
-    resolved: sql`SELECT ${key(resolvedAt)} AS k, count(*)::int AS n, ${percentiles(minutes(resolvedAt, createdAt))}
-          FROM ${src} WHERE ${inRange(resolvedAt)}${where} GROUP BY 1`,
-    firstResponseOutcomes: sql`SELECT k, count(*) FILTER (WHERE met)::int AS met, count(*)::int AS n
-          FROM (${outcomes(grouping, range, sql`t.first_response_due_at`, respondedAt)}) o GROUP BY 1`,
-    resolutionOutcomes: sql`SELECT k, count(*) FILTER (WHERE met)::int AS met, count(*)::int AS n
-          FROM (${outcomes(grouping, range, sql`t.resolution_due_at`, resolvedAt)}) o GROUP BY 1`,
-    rated: sql`SELECT ${key(ratedAt)} AS k,
-                 count(*) FILTER (WHERE t.satisfaction_rating = 'good')::int AS good,
-                 count(*) FILTER (WHERE t.satisfaction_rating = 'bad')::int AS bad
-          FROM ${src} WHERE ${inRange(ratedAt)}${where} GROUP BY 1`,
   }
+  if (grouping.by !== 'assignee')
+    queries.resolved = sql`SELECT ${key(resolvedAt)} AS k, ${percentiles(minutes(resolvedAt, createdAt))}
+          FROM ${src} WHERE ${inRange(resolvedAt)}${where} GROUP BY 1`
+  return queries
 }
 
 /** Every measure of the range, by group key; the statements run side by side on the pool. */
@@ -142,13 +178,10 @@ export async function figures(
   range: ReportRange,
 ): Promise<Map<string, Figures>> {
   const q = figureQueries(grouping, range)
-  const [created, responded, resolved, frOutcomes, resOutcomes, rated] = await Promise.all([
-    rows(db, q.created),
+  const [counts, responded, resolved] = await Promise.all([
+    rows(db, q.counts),
     rows(db, q.responded),
-    rows(db, q.resolved),
-    rows(db, q.firstResponseOutcomes),
-    rows(db, q.resolutionOutcomes),
-    rows(db, q.rated),
+    q.resolved ? rows(db, q.resolved) : Promise.resolve([]),
   ])
 
   const byKey = new Map<string, Figures>()
@@ -161,7 +194,17 @@ export async function figures(
     }
     return entry
   }
-  for (const r of created) at(r.k).created = num(r.n)
+  for (const r of counts) {
+    const f = at(r.k)
+    f.created = num(r.created)
+    f.resolved = num(r.resolved)
+    f.firstResponseMet = num(r.fm)
+    f.firstResponseDecided = num(r.fm) + num(r.fx)
+    f.resolutionMet = num(r.rm)
+    f.resolutionDecided = num(r.rm) + num(r.rx)
+    f.good = num(r.good)
+    f.bad = num(r.bad)
+  }
   for (const r of responded) {
     const f = at(r.k)
     f.firstResponseMedian = numOrNull(r.median)
@@ -169,24 +212,8 @@ export async function figures(
   }
   for (const r of resolved) {
     const f = at(r.k)
-    f.resolved = num(r.n)
     f.resolutionMedian = numOrNull(r.median)
     f.resolutionP90 = numOrNull(r.p90)
-  }
-  for (const r of frOutcomes) {
-    const f = at(r.k)
-    f.firstResponseMet = num(r.met)
-    f.firstResponseDecided = num(r.n)
-  }
-  for (const r of resOutcomes) {
-    const f = at(r.k)
-    f.resolutionMet = num(r.met)
-    f.resolutionDecided = num(r.n)
-  }
-  for (const r of rated) {
-    const f = at(r.k)
-    f.good = num(r.good)
-    f.bad = num(r.bad)
   }
   return byKey
 }
