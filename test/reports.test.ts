@@ -2,6 +2,7 @@
 // tickets (random creation, first response, resolution, due times, pauses, ratings, skills);
 // CSV that parses back to the JSON; access and range validation.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { foldReportSlots } from '../src/modules/reports/report.repository.js'
 import { call, createTestContext, signedInUser, type TestContext, type TestUser } from './helpers/app.js'
 
 let ctx: TestContext
@@ -496,6 +497,43 @@ describe('reports', () => {
     })
     tickets.push(...added)
 
+    await expectRollupExact()
+    await expectSummaryMatches()
+    await expectModeratorsMatch()
+    await expectSkillsMatch()
+  })
+
+  it("housekeeping's fold leaves one row per day and key for days past, and every figure as it was", async () => {
+    // Spread the counters over three slots without changing their sums: +v in one, -v in another.
+    await ctx.database.executeSql(
+      `INSERT INTO report_daily (dim, day, key, slot, created, resolved, first_response_met,
+         first_response_missed, resolution_met, resolution_missed, good, bad)
+       SELECT dim, day, key, (slot + s.k) % 16, s.sign * created, s.sign * resolved,
+              s.sign * first_response_met, s.sign * first_response_missed, s.sign * resolution_met,
+              s.sign * resolution_missed, s.sign * good, s.sign * bad
+       FROM report_daily CROSS JOIN (VALUES (1, 1), (2, -1)) AS s(k, sign)`,
+    )
+    const rowsOf = async (days: 'past' | 'recent') =>
+      Number(
+        (
+          await ctx.database.executeSql(
+            `SELECT count(*)::int AS n FROM report_daily
+             WHERE ${days === 'past' ? '' : 'NOT'} (day < (now() AT TIME ZONE 'UTC')::date - 1)`,
+          )
+        ).rows[0]?.n,
+      )
+    const recent = await rowsOf('recent')
+    expect(await rowsOf('past')).toBeGreaterThan(0)
+
+    expect(await foldReportSlots(ctx.database.db)).toBeGreaterThan(0)
+
+    const { rows } = await ctx.database.executeSql(
+      `SELECT count(*)::int AS n FROM report_daily
+       WHERE day < (now() AT TIME ZONE 'UTC')::date - 1 GROUP BY dim, day, key HAVING count(*) > 1 OR min(slot) <> 0`,
+    )
+    expect(rows).toEqual([])
+    expect(await rowsOf('recent')).toBe(recent)
+    expect(await foldReportSlots(ctx.database.db)).toBe(0)
     await expectRollupExact()
     await expectSummaryMatches()
     await expectModeratorsMatch()

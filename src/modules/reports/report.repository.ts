@@ -273,3 +273,47 @@ export async function backlog(db: DbOrTx) {
         GROUP BY status, priority HAVING coalesce(sum(n), 0) > 0 ORDER BY status, priority`,
   )
 }
+
+const COUNTERS = [
+  'created',
+  'resolved',
+  'first_response_met',
+  'first_response_missed',
+  'resolution_met',
+  'resolution_missed',
+  'good',
+  'bad',
+] as const
+
+/**
+ * Folds the slots of days before yesterday (UTC) into slot 0 and drops rows left all zero, so a
+ * report reads one row per (day, key) however many connections wrote it (housekeeping, hourly).
+ * Exact under concurrent writers: the rows are locked in key order, as the triggers lock theirs,
+ * and a writer that adds to a slot after its row was folded starts a new row there.
+ */
+export async function foldReportSlots(db: DbOrTx): Promise<number> {
+  const columns = sql.raw(COUNTERS.join(', '))
+  const sums = sql.raw(COUNTERS.map((c) => `sum(${c})`).join(', '))
+  const add = sql.raw(COUNTERS.map((c) => `${c} = r.${c} + EXCLUDED.${c}`).join(', '))
+  const allZero = sql.raw(COUNTERS.map((c) => `${c} = 0`).join(' AND '))
+  const cutoff = sql`(now() AT TIME ZONE 'UTC')::date - 1`
+  const folded = await rows(
+    db,
+    sql`WITH doomed AS (
+          SELECT dim, day, key, slot FROM report_daily WHERE day < ${cutoff} AND slot <> 0
+          ORDER BY dim, day, key, slot FOR UPDATE
+        ), moved AS (
+          DELETE FROM report_daily r USING doomed d
+          WHERE r.dim = d.dim AND r.day = d.day AND r.key = d.key AND r.slot = d.slot
+          RETURNING r.*
+        ), kept AS (
+          INSERT INTO report_daily AS r (dim, day, key, slot, ${columns})
+          SELECT dim, day, key, 0, ${sums} FROM moved GROUP BY dim, day, key ORDER BY dim, day, key
+          ON CONFLICT (dim, day, key, slot) DO UPDATE SET ${add}
+          RETURNING 1
+        )
+        SELECT (SELECT count(*) FROM moved)::int AS n, (SELECT count(*) FROM kept)::int AS kept`,
+  )
+  await db.execute(sql`DELETE FROM report_daily WHERE day < ${cutoff} AND slot = 0 AND ${allZero}`)
+  return num(folded[0]?.n)
+}
