@@ -18,15 +18,12 @@ export const TICKET_TRIGGERS: Record<string, string> = {
   tickets_report_rollup_delete: 'report_daily (rebuilt)',
 }
 
-/** report_daily from the tickets; `slot` is the slot expression (the triggers' is the connection's). */
-export const reportDailyFromTickets = (slot: string) => `
+/** report_daily from the tickets, each in slot abs(hashtext(id)) % slots (the triggers use the connection's). */
+export const reportDailyFromTickets = (slots: number) => `
   INSERT INTO report_daily (dim, day, key, slot, created, resolved, first_response_met,
     first_response_missed, resolution_met, resolution_missed, good, bad)
-  SELECT c.dim, c.day, c.key, ${slot}, sum(c.created), sum(c.resolved), sum(c.first_response_met),
-         sum(c.first_response_missed), sum(c.resolution_met), sum(c.resolution_missed), sum(c.good), sum(c.bad)
-  FROM tickets t CROSS JOIN LATERAL report_contributions(t, 1) c
-  GROUP BY 1, 2, 3, 4`
-const REBUILD_REPORT_DAILY = reportDailyFromTickets('0')
+  SELECT * FROM report_daily_of_tickets(${Math.trunc(slots)})`
+const REBUILD_REPORT_DAILY = reportDailyFromTickets(1)
 
 // What the count triggers would have built one +1 at a time. ticket_counts: one row per key, in
 // slot 0. assignee_stats: each assignee's open tickets (0003_assignee_stats.sql's own backfill).
