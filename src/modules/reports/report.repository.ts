@@ -93,9 +93,11 @@ async function rows(db: DbOrTx, query: SQL): Promise<Row[]> {
  * A report statement in its own transaction with settings for it alone: enough work_mem that the
  * per-group sorts and the hash of a 90-day range stay in memory (the default 4 MB spills), and
  * no JIT, whose compilation (tens of milliseconds, on cost estimates a range easily passes) never
- * pays back in a statement this short.
+ * pays back in a statement this short, and no parallel workers: a report's statements already run
+ * side by side, and starting workers cost more than they saved on a loaded 2-core machine.
  */
-export const REPORT_SETTINGS = sql`SELECT set_config('work_mem', '64MB', true), set_config('jit', 'off', true)`
+export const REPORT_SETTINGS = sql`SELECT set_config('work_mem', '64MB', true), set_config('jit', 'off', true),
+  set_config('max_parallel_workers_per_gather', '0', true)`
 
 async function reportRows(db: DbOrTx, query: SQL): Promise<Row[]> {
   return db.transaction(async (tx) => {
