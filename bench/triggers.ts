@@ -13,7 +13,17 @@ export const TICKET_TRIGGERS: Record<string, string> = {
   tickets_search_inserted: 'ticket_search documents (missing rows rebuilt; the typo lexicon is not)',
   tickets_search_text: 'ticket_search documents (missing rows rebuilt; the typo lexicon is not)',
   tickets_search_filters: "ticket_search's copies of status, priority, assignee (resynced)",
+  tickets_report_rollup_insert: 'report_daily (rebuilt)',
+  tickets_report_rollup_update: 'report_daily (rebuilt)',
+  tickets_report_rollup_delete: 'report_daily (rebuilt)',
 }
+
+/** report_daily from the tickets, each in slot abs(hashtext(id)) % slots (the triggers use the connection's). */
+export const reportDailyFromTickets = (slots: number) => `
+  INSERT INTO report_daily (dim, day, key, slot, created, resolved, first_response_met,
+    first_response_missed, resolution_met, resolution_missed, good, bad)
+  SELECT * FROM report_daily_of_tickets(${Math.trunc(slots)})`
+const REBUILD_REPORT_DAILY = reportDailyFromTickets(1)
 
 // What the count triggers would have built one +1 at a time. ticket_counts: one row per key, in
 // slot 0. assignee_stats: each assignee's open tickets (0003_assignee_stats.sql's own backfill).
@@ -36,6 +46,9 @@ const REBUILD_DERIVED = [
   `UPDATE ticket_search s SET status = t.status, priority = t.priority, assigned_to = t.assigned_to
    FROM tickets t
    WHERE t.id = s.ticket_id AND (s.status, s.priority, s.assigned_to) IS DISTINCT FROM (t.status, t.priority, t.assigned_to)`,
+  // The report counters, in slot 0, with the definition the triggers use (the report rollup migration).
+  'DELETE FROM report_daily',
+  REBUILD_REPORT_DAILY,
 ]
 
 /** Rebuilds what the count triggers maintain; run it inside the caller's transaction. */

@@ -56,6 +56,7 @@ describe('housekeeping', () => {
       resetTokensDeleted: 0,
       ticketsAutoClosed: 0,
       attachmentBlobsDeleted: 0,
+      reportRowsFolded: 0,
     })
     expect(await countSteps()).toBe(1)
     expect((await call(ctx, user, 'GET', '/api/auth/me')).status).toBe(200)

@@ -2,6 +2,7 @@
 // tickets (random creation, first response, resolution, due times, pauses, ratings, skills);
 // CSV that parses back to the JSON; access and range validation.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { foldReportSlots } from '../src/modules/reports/report.repository.js'
 import { call, createTestContext, signedInUser, type TestContext, type TestUser } from './helpers/app.js'
 
 let ctx: TestContext
@@ -18,6 +19,8 @@ const TO = new Date(today + 5 * DAY).toISOString().slice(0, 10)
 const SKILLS = ['Networking', 'Billing', 'Hardware']
 
 interface Generated {
+  id: string
+  priority: 'low' | 'medium' | 'high'
   createdAt: number
   assignedTo: string | null
   status: string
@@ -43,9 +46,10 @@ function random(seed: number) {
 }
 
 const tickets: Generated[] = []
+const rnd = random(12)
 
-function generate(count: number) {
-  const rnd = random(12)
+function generate(count: number): Generated[] {
+  const made: Generated[] = []
   const pick = <T>(list: readonly T[]): T => list[Math.floor(rnd() * list.length)] as T
   // Whole minutes: the figures compare exactly after rounding to one decimal.
   const minutes = (max: number) => Math.floor(rnd() * max) * MIN
@@ -65,7 +69,9 @@ function generate(count: number) {
     const pausedSince =
       status === 'waiting_for_customer' || status === 'resolved' ? (resolvedAt ?? createdAt + MIN) : null
     const rated = status === 'closed' && rnd() < 0.6
-    tickets.push({
+    made.push({
+      id: '',
+      priority: 'medium',
       createdAt,
       assignedTo: rnd() < 0.15 ? null : (pick(moderators).id as string),
       status,
@@ -79,6 +85,7 @@ function generate(count: number) {
       ratedAt: rated && resolvedAt !== null ? resolvedAt + minutes(3 * 24 * 60) : null,
     })
   }
+  return made
 }
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString())
@@ -88,13 +95,13 @@ beforeAll(async () => {
   requester = await signedInUser(ctx, 'user')
   admin = await signedInUser(ctx, 'admin')
   for (let i = 0; i < 3; i++) moderators.push(await signedInUser(ctx, 'moderator'))
-  generate(400)
-  for (const t of tickets) {
-    await ctx.database.executeSql(
+  for (const t of generate(400)) {
+    const { rows } = await ctx.database.executeSql(
       `INSERT INTO tickets (title, description, created_by, assigned_to, status, created_at, updated_at,
          first_responded_at, first_response_due_at, resolved_at, resolution_due_at, sla_paused_since,
          related_skills, satisfaction_rating, satisfaction_rated_at)
-       VALUES ('Generated ticket', 'Generated for the report test', $1, $2, $3, $4, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+       VALUES ('Generated ticket', 'Generated for the report test', $1, $2, $3, $4, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+       RETURNING id`,
       [
         requester.id,
         t.assignedTo,
@@ -110,6 +117,7 @@ beforeAll(async () => {
         iso(t.ratedAt),
       ],
     )
+    tickets.push({ ...t, id: String(rows[0]?.id) })
   }
 }, 120_000)
 afterAll(() => ctx.close())
@@ -275,71 +283,280 @@ function parseCsv(text: string): string[][] {
 
 const get = (who: TestUser, url: string) => call(ctx, who, 'GET', url)
 
+async function expectSummaryMatches() {
+  const daily = await get(
+    moderators[0] as TestUser,
+    `/api/reports/summary?from=${FROM}&to=${TO}&group_by=day`,
+  )
+  expect(daily.status).toBe(200)
+  const expected = expectedSummary('day')
+  expect(daily.body.data).toHaveLength(76)
+  expect(daily.body.data).toEqual(expected)
+  // The generator exercised every figure.
+  expect(
+    expected.some((r) => r.sla.first_response_met_pct !== null && r.sla.first_response_met_pct < 100),
+  ).toBe(true)
+  expect(expected.reduce((n, r) => n + r.satisfaction.bad, 0)).toBeGreaterThan(0)
+
+  const weekly = await get(admin, `/api/reports/summary?from=${FROM}&to=${TO}&group_by=week`)
+  expect(weekly.body.data).toEqual(expectedSummary('week'))
+}
+
+async function expectModeratorsMatch() {
+  const groups = bruteForce((t) => (t.assignedTo ? [t.assignedTo] : []))
+  const { status, body } = await get(admin, `/api/reports/moderators?from=${FROM}&to=${TO}`)
+  expect(status).toBe(200)
+  for (const moderator of moderators) {
+    const a = groups.get(moderator.id) ?? acc()
+    expect(body.data.find((r) => (r.user as { id: string }).id === moderator.id)).toEqual({
+      user: { id: moderator.id, name: null, email: moderator.email },
+      assigned: a.created,
+      resolved: a.resolved,
+      first_response_median_minutes: percentile(a.fr, 0.5),
+      sla_met_pct: pct(a.frMet + a.resMet, a.frN + a.resN),
+      satisfaction: { good: a.good, bad: a.bad },
+    })
+  }
+  // Every active moderator and admin is listed, even with nothing to show.
+  expect(body.data.some((r) => (r.user as { id: string }).id === admin.id)).toBe(true)
+  expect(body.data.some((r) => (r.user as { id: string }).id === requester.id)).toBe(false)
+}
+
+async function expectSkillsMatch() {
+  const groups = bruteForce((t) => t.skills)
+  const { status, body } = await get(admin, `/api/reports/skills?from=${FROM}&to=${TO}`)
+  expect(status).toBe(200)
+  expect(body.data.map((r) => r.skill).sort()).toEqual([...SKILLS].sort())
+  for (const skill of SKILLS) {
+    const a = groups.get(skill) ?? acc()
+    expect(body.data.find((r) => r.skill === skill)).toEqual({
+      skill,
+      created: a.created,
+      resolved: a.resolved,
+      first_response_median_minutes: percentile(a.fr, 0.5),
+      resolution_median_minutes: percentile(a.res, 0.5),
+      sla_met_pct: pct(a.frMet + a.resMet, a.frN + a.resN),
+      satisfaction: { good: a.good, bad: a.bad },
+    })
+  }
+}
+
+/** The generated tickets' report columns as one JSON document, for statements over many rows. */
+const asJson = (list: Generated[]) =>
+  JSON.stringify(
+    list.map((t, n) => ({
+      n,
+      id: t.id || null,
+      assigned_to: t.assignedTo,
+      status: t.status,
+      priority: t.priority,
+      created_at: iso(t.createdAt),
+      first_responded_at: iso(t.firstRespondedAt),
+      first_response_due_at: iso(t.firstResponseDueAt),
+      resolved_at: iso(t.resolvedAt),
+      resolution_due_at: iso(t.resolutionDueAt),
+      sla_paused_since: iso(t.pausedSince),
+      related_skills: t.skills,
+      satisfaction_rating: t.rating,
+      satisfaction_rated_at: iso(t.ratedAt),
+    })),
+  )
+const RECORD = `(n int, id uuid, assigned_to uuid, status text, priority text, created_at timestamptz,
+  first_responded_at timestamptz, first_response_due_at timestamptz, resolved_at timestamptz,
+  resolution_due_at timestamptz, sla_paused_since timestamptz, related_skills text[],
+  satisfaction_rating text, satisfaction_rated_at timestamptz)`
+
+/** Writes the tickets' changed columns back in ONE UPDATE statement, however many there are. */
+async function writeBack(list: Generated[]) {
+  await ctx.database.executeSql(
+    `UPDATE tickets t SET assigned_to = v.assigned_to, status = v.status, priority = v.priority,
+       first_responded_at = v.first_responded_at, first_response_due_at = v.first_response_due_at,
+       resolved_at = v.resolved_at, resolution_due_at = v.resolution_due_at,
+       sla_paused_since = v.sla_paused_since, related_skills = v.related_skills,
+       satisfaction_rating = v.satisfaction_rating, satisfaction_rated_at = v.satisfaction_rated_at
+     FROM jsonb_to_recordset($1::jsonb) AS v${RECORD} WHERE t.id = v.id`,
+    [asJson(list)],
+  )
+}
+
+/** report_daily (slots summed) equals the counters recomputed from the tickets now. */
+async function expectRollupExact() {
+  const { rows } = await ctx.database.executeSql(
+    `WITH kept AS (
+       SELECT dim, day, key, sum(created) c, sum(resolved) r, sum(first_response_met) fm,
+              sum(first_response_missed) fx, sum(resolution_met) rm, sum(resolution_missed) rx,
+              sum(good) g, sum(bad) b
+       FROM report_daily GROUP BY 1, 2, 3
+       HAVING sum(created) <> 0 OR sum(resolved) <> 0 OR sum(first_response_met) <> 0
+         OR sum(first_response_missed) <> 0 OR sum(resolution_met) <> 0
+         OR sum(resolution_missed) <> 0 OR sum(good) <> 0 OR sum(bad) <> 0),
+     fresh AS (
+       SELECT dim, day, key, created c, resolved r, first_response_met fm, first_response_missed fx,
+              resolution_met rm, resolution_missed rx, good g, bad b
+       FROM report_daily_of_tickets(1))
+     SELECT count(*)::int AS n FROM ((TABLE kept EXCEPT TABLE fresh) UNION ALL (TABLE fresh EXCEPT TABLE kept)) d`,
+  )
+  expect(rows[0]?.n).toBe(0)
+}
+
 describe('reports', () => {
-  it('summary by day and by week matches the brute force', async () => {
-    const daily = await get(
-      moderators[0] as TestUser,
-      `/api/reports/summary?from=${FROM}&to=${TO}&group_by=day`,
+  it('summary by day and by week matches the brute force', expectSummaryMatches)
+
+  it('per moderator matches the brute force', expectModeratorsMatch)
+
+  it('per skill matches the brute force', expectSkillsMatch)
+
+  it('stays exact after bulk and single-row updates, deletes and a bulk insert (the rollup)', async () => {
+    const pick = <T>(list: readonly T[]): T => list[Math.floor(rnd() * list.length)] as T
+    const some = (n: number) => Array.from({ length: n }, () => pick(tickets))
+    const changed = new Set<Generated>()
+    const change = (list: Generated[], edit: (t: Generated) => void) => {
+      for (const t of list) {
+        edit(t)
+        changed.add(t)
+      }
+    }
+    // Reassignments, to another moderator and to nobody.
+    change(some(40), (t) => {
+      t.assignedTo = rnd() < 0.3 ? null : (pick(moderators).id as string)
+    })
+    change(some(20), (t) => {
+      t.priority = pick(['low', 'high'] as const)
+    })
+    // Cancelled: an open target is no longer a breach.
+    change(some(20), (t) => {
+      if (t.resolvedAt === null) t.status = 'cancelled'
+    })
+    // Paused and resumed clocks.
+    change(some(20), (t) => {
+      t.pausedSince = t.pausedSince === null ? t.createdAt + MIN : null
+    })
+    // Reopened: the resolution is cleared.
+    change(some(20), (t) => {
+      if (t.resolvedAt === null) return
+      t.resolvedAt = null
+      t.status = 'in_progress'
+      t.rating = null
+      t.ratedAt = null
+    })
+    // Answered and resolved now, some late.
+    change(some(20), (t) => {
+      t.firstRespondedAt ??= t.createdAt + 30 * MIN
+      if (t.resolvedAt !== null) return
+      t.resolvedAt = t.firstRespondedAt + Math.floor(rnd() * 9 * 24 * 60) * MIN
+      t.status = 'closed'
+    })
+    // Rated, re-rated, or the rating removed.
+    change(some(25), (t) => {
+      if (t.status !== 'closed' || t.resolvedAt === null) return
+      if (t.rating !== null && rnd() < 0.3) {
+        t.rating = null
+        t.ratedAt = null
+      } else {
+        t.rating = pick(['good', 'bad'] as const)
+        t.ratedAt = t.resolvedAt + 60 * MIN
+      }
+    })
+    change(some(20), (t) => {
+      t.skills = SKILLS.filter(() => rnd() < 0.5)
+    })
+    const edited = [...changed]
+    // Most in one statement, the rest one ticket per statement.
+    await writeBack(edited.slice(10))
+    for (const t of edited.slice(0, 10)) await writeBack([t])
+    // A statement that changes nothing a report counts nets to zero.
+    await ctx.database.executeSql('UPDATE tickets SET updated_at = updated_at')
+
+    // Deletes: many in one statement, then one.
+    const doomed = [...new Set(some(16))]
+    await ctx.database.executeSql('DELETE FROM tickets WHERE id = ANY($1::uuid[])', [
+      doomed.slice(1).map((t) => t.id),
+    ])
+    await ctx.database.executeSql('DELETE FROM tickets WHERE id = $1', [doomed[0]?.id])
+    for (const t of doomed) tickets.splice(tickets.indexOf(t), 1)
+
+    // A bulk insert: one statement, more rows than the bulk threshold (500).
+    const added = generate(600)
+    const { rows } = await ctx.database.executeSql(
+      `INSERT INTO tickets (title, description, created_by, assigned_to, status, priority, created_at,
+         updated_at, first_responded_at, first_response_due_at, resolved_at, resolution_due_at,
+         sla_paused_since, related_skills, satisfaction_rating, satisfaction_rated_at)
+       SELECT 'Bulk ticket ' || v.n, 'Inserted in one statement', $2, v.assigned_to, v.status, v.priority,
+              v.created_at, v.created_at, v.first_responded_at, v.first_response_due_at, v.resolved_at,
+              v.resolution_due_at, v.sla_paused_since, v.related_skills, v.satisfaction_rating,
+              v.satisfaction_rated_at
+       FROM jsonb_to_recordset($1::jsonb) AS v${RECORD}
+       RETURNING id, title`,
+      [asJson(added), requester.id],
     )
-    expect(daily.status).toBe(200)
-    const expected = expectedSummary('day')
-    expect(daily.body.data).toHaveLength(76)
-    expect(daily.body.data).toEqual(expected)
-    // The generator exercised every figure.
-    expect(
-      expected.some((r) => r.sla.first_response_met_pct !== null && r.sla.first_response_met_pct < 100),
-    ).toBe(true)
-    expect(expected.reduce((n, r) => n + r.satisfaction.bad, 0)).toBeGreaterThan(0)
+    expect(rows).toHaveLength(600)
+    const ids = new Map(rows.map((r) => [String(r.title), String(r.id)]))
+    added.forEach((t, n) => {
+      t.id = ids.get(`Bulk ticket ${n}`) ?? ''
+    })
+    tickets.push(...added)
 
-    const weekly = await get(admin, `/api/reports/summary?from=${FROM}&to=${TO}&group_by=week`)
-    expect(weekly.body.data).toEqual(expectedSummary('week'))
+    await expectRollupExact()
+    await expectSummaryMatches()
+    await expectModeratorsMatch()
+    await expectSkillsMatch()
   })
 
-  it('per moderator matches the brute force', async () => {
-    const groups = bruteForce((t) => (t.assignedTo ? [t.assignedTo] : []))
-    const { status, body } = await get(admin, `/api/reports/moderators?from=${FROM}&to=${TO}`)
-    expect(status).toBe(200)
-    for (const moderator of moderators) {
-      const a = groups.get(moderator.id) ?? acc()
-      expect(body.data.find((r) => (r.user as { id: string }).id === moderator.id)).toEqual({
-        user: { id: moderator.id, name: null, email: moderator.email },
-        assigned: a.created,
-        resolved: a.resolved,
-        first_response_median_minutes: percentile(a.fr, 0.5),
-        sla_met_pct: pct(a.frMet + a.resMet, a.frN + a.resN),
-        satisfaction: { good: a.good, bad: a.bad },
-      })
-    }
-    // Every active moderator and admin is listed, even with nothing to show.
-    expect(body.data.some((r) => (r.user as { id: string }).id === admin.id)).toBe(true)
-    expect(body.data.some((r) => (r.user as { id: string }).id === requester.id)).toBe(false)
-  })
+  it("housekeeping's fold leaves one row per day and key for days past, and every figure as it was", async () => {
+    // Spread the counters over two more slots without changing their sums: +v in one, -v in the
+    // other (the rows may already sit in several slots: the pool's connections write to their own).
+    const counters = [
+      'created',
+      'resolved',
+      'first_response_met',
+      'first_response_missed',
+      'resolution_met',
+      'resolution_missed',
+      'good',
+      'bad',
+    ]
+    await ctx.database.executeSql(
+      `INSERT INTO report_daily AS r (dim, day, key, slot, ${counters.join(', ')})
+       SELECT dim, day, key, s.slot, ${counters.map((c) => `s.sign * sum(${c})`).join(', ')}
+       FROM report_daily CROSS JOIN (VALUES (14, 1), (15, -1)) AS s(slot, sign)
+       GROUP BY dim, day, key, s.slot, s.sign
+       ON CONFLICT (dim, day, key, slot) DO UPDATE SET
+         ${counters.map((c) => `${c} = r.${c} + EXCLUDED.${c}`).join(', ')}`,
+    )
+    const rowsOf = async (days: 'past' | 'recent') =>
+      Number(
+        (
+          await ctx.database.executeSql(
+            `SELECT count(*)::int AS n FROM report_daily
+             WHERE ${days === 'past' ? '' : 'NOT'} (day < (now() AT TIME ZONE 'UTC')::date - 1)`,
+          )
+        ).rows[0]?.n,
+      )
+    const recent = await rowsOf('recent')
+    expect(await rowsOf('past')).toBeGreaterThan(0)
 
-  it('per skill matches the brute force', async () => {
-    const groups = bruteForce((t) => t.skills)
-    const { status, body } = await get(admin, `/api/reports/skills?from=${FROM}&to=${TO}`)
-    expect(status).toBe(200)
-    expect(body.data.map((r) => r.skill).sort()).toEqual([...SKILLS].sort())
-    for (const skill of SKILLS) {
-      const a = groups.get(skill) ?? acc()
-      expect(body.data.find((r) => r.skill === skill)).toEqual({
-        skill,
-        created: a.created,
-        resolved: a.resolved,
-        first_response_median_minutes: percentile(a.fr, 0.5),
-        resolution_median_minutes: percentile(a.res, 0.5),
-        sla_met_pct: pct(a.frMet + a.resMet, a.frN + a.resN),
-        satisfaction: { good: a.good, bad: a.bad },
-      })
-    }
+    expect(await foldReportSlots(ctx.database.db)).toBeGreaterThan(0)
+
+    const { rows } = await ctx.database.executeSql(
+      `SELECT count(*)::int AS n FROM report_daily
+       WHERE day < (now() AT TIME ZONE 'UTC')::date - 1 GROUP BY dim, day, key HAVING count(*) > 1 OR min(slot) <> 0`,
+    )
+    expect(rows).toEqual([])
+    expect(await rowsOf('recent')).toBe(recent)
+    expect(await foldReportSlots(ctx.database.db)).toBe(0)
+    await expectRollupExact()
+    await expectSummaryMatches()
+    await expectModeratorsMatch()
+    await expectSkillsMatch()
   })
 
   it('backlog counts tickets by status and priority now', async () => {
     const { body } = await get(admin, '/api/reports/backlog')
     const expected = new Map<string, number>()
-    for (const t of tickets) expected.set(t.status, (expected.get(t.status) ?? 0) + 1)
-    for (const [status, n] of expected)
-      expect(body.data.find((r) => r.status === status && r.priority === 'medium')?.count).toBe(n)
+    for (const t of tickets)
+      expected.set(`${t.status}/${t.priority}`, (expected.get(`${t.status}/${t.priority}`) ?? 0) + 1)
+    for (const [key, n] of expected)
+      expect(body.data.find((r) => `${r.status}/${r.priority}` === key)?.count).toBe(n)
   })
 
   it('answers CSV that parses back to the JSON figures, with quoting', async () => {

@@ -1,11 +1,13 @@
 // Housekeeping, hourly (a pg-boss schedule: one run per tick however many processes run): the
 // tables that would otherwise only grow lose the rows nothing can use any more (step records,
 // dead sessions, password reset tokens a day after they expired or were used), and resolved
-// tickets nobody touched for AUTO_CLOSE_DAYS are closed; attachment bytes no attachment uses go.
+// tickets nobody touched for AUTO_CLOSE_DAYS are closed; attachment bytes no attachment uses go;
+// the report counters of days past are folded into one row per day and key.
 import type { Db } from '../db/client.js'
 import { deleteStaleResetTokens } from '../modules/auth/password-reset.repository.js'
 import { deleteDeadSessions } from '../modules/auth/session.repository.js'
 import type { Notifier } from '../modules/notifications/notifier.js'
+import { foldReportSlots } from '../modules/reports/report.repository.js'
 import { pruneOrphanBlobs } from '../modules/tickets/attachment.service.js'
 import { autoCloseResolved } from '../modules/tickets/ticket.service.js'
 import { defineJob } from './job.js'
@@ -34,6 +36,7 @@ export const housekeeping = defineJob({
       ticketsAutoClosed:
         autoCloseDays > 0 ? await autoCloseResolved(db, notifier, daysAgo(autoCloseDays)) : 0,
       attachmentBlobsDeleted: await pruneOrphanBlobs(db),
+      reportRowsFolded: await foldReportSlots(db),
     }
   },
 })
