@@ -46,11 +46,14 @@ async function searchTotal(q: string): Promise<number> {
   return Number((body.meta as { total: number }).total)
 }
 
-const runJob = () =>
-  searchBacklog.handle(
+/** The job's handler, as a worker runs it; answers what it reports. */
+async function runJob() {
+  const result = await searchBacklog.handle(
     { db: ctx.database.db, maxSeconds: 60 },
     { id: 'test', payload: {}, retryCount: 0, retryLimit: 5 },
   )
+  return result as { ticketNumbersCovered: number }
+}
 
 async function countsExact() {
   const rows = await query<{ counted: number; actual: number }>(
