@@ -44,11 +44,13 @@ $$;
 -- it covered (0: nothing left, or another job holds the range right now). Idempotent: a ticket
 -- something else indexed meanwhile (a comment, an attachment, an edit rebuild its document) is
 -- skipped, and the insert gives way to a concurrent one.
--- FOR SHARE: a status change committing while the batch reads would otherwise miss the row this
--- batch has not yet written (its filter trigger updates existing rows only); the batch waits for
--- it and reads the new version, and later changes wait for the batch. lock_timeout: a bulk UPDATE
--- holding rows the batch needs must not wait on the batch in turn (a deadlock the detector could
--- settle by cancelling the UPDATE); the batch gives up after 200 ms instead and is tried again.
+-- The advisory lock, shared here, taken exclusively by a status/priority/assignee change of a
+-- ticket without a document (search_tickets_filters_changed below): such a change committing
+-- while a batch reads would otherwise leave that batch's copy of the filters stale (the change's
+-- trigger updates existing rows only). Row locks (FOR SHARE) did this first, but made a bulk
+-- UPDATE crawl behind the batches at their pace. lock_timeout: the batch never makes anyone wait
+-- on it for long (an insert conflicting with a transaction that then waits for this lock would
+-- deadlock); it gives up after 200 ms and is tried again.
 CREATE FUNCTION search_index_backlog(p_limit integer) RETURNS integer LANGUAGE plpgsql AS $$
 DECLARE
   b search_backlog%ROWTYPE;
@@ -59,13 +61,13 @@ BEGIN
     RETURN 0;
   END IF;
   PERFORM set_config('lock_timeout', '200ms', true);
+  PERFORM pg_advisory_xact_lock_shared(hashtext('sts_search_backlog'));
   upto := least(b.last_number::bigint, b.next_number::bigint + p_limit - 1)::integer;
   WITH batch AS (
     SELECT t.id, t.created_at, t.status, t.priority, t.assigned_to, t.title, t.description, t.summary
     FROM tickets t
     WHERE t.number BETWEEN b.next_number AND upto
       AND NOT EXISTS (SELECT 1 FROM ticket_search s WHERE s.ticket_id = t.id)
-    FOR SHARE OF t
   ), added AS (
     INSERT INTO ticket_search (ticket_id, created_at, status, priority, assigned_to, document)
     SELECT id, created_at, status, priority, assigned_to,
@@ -110,6 +112,23 @@ BEGIN
     RETURN NULL;
   END IF;
   PERFORM search_learn(words);
+  RETURN NULL;
+END;
+$$;
+--> statement-breakpoint
+-- A change to tickets the backlog has not reached waits for the batch in flight and holds the next
+-- ones until it commits (the lock above), so no batch copies the filters it is replacing. Checked
+-- only while a backlog exists: otherwise every ticket has its row.
+CREATE OR REPLACE FUNCTION search_tickets_filters_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF EXISTS (SELECT 1 FROM search_backlog)
+     AND EXISTS (SELECT 1 FROM new_rows n WHERE NOT EXISTS (SELECT 1 FROM ticket_search s WHERE s.ticket_id = n.id)) THEN
+    PERFORM pg_advisory_xact_lock(hashtext('sts_search_backlog'));
+  END IF;
+  UPDATE ticket_search s SET status = n.status, priority = n.priority, assigned_to = n.assigned_to
+  FROM new_rows n
+  WHERE s.ticket_id = n.id
+    AND (s.status, s.priority, s.assigned_to) IS DISTINCT FROM (n.status, n.priority, n.assigned_to);
   RETURN NULL;
 END;
 $$;
