@@ -2,7 +2,9 @@
 // documents to the search-backlog job; smaller ones index at once. Counts stay exact either way.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { listen } from '../src/db/listen.js'
+import { runWorkers } from '../src/jobs/run-workers.js'
 import { searchBacklog } from '../src/jobs/search-backlog.js'
+import { createMetrics } from '../src/metrics.js'
 import { backlogSize, SEARCH_BACKLOG_CHANNEL } from '../src/modules/search/search.backlog.js'
 import { call, createTestContext, signedInUser, type TestContext, type TestUser } from './helpers/app.js'
 
@@ -145,6 +147,28 @@ describe('a small statement', () => {
     })
     expect(created.status).toBe(201)
     expect(await searchTotal('rambutanic')).toBe(1)
+    await countsExact()
+  })
+})
+
+describe('the worker', () => {
+  it('indexes a bulk statement on its own once it commits (its NOTIFY enqueues the job)', async () => {
+    const silent = { debug() {}, info() {}, warn() {}, error() {} }
+    const worker = await runWorkers({
+      config: ctx.config,
+      database: ctx.database,
+      queue: ctx.queue,
+      metrics: createMetrics(),
+      log: silent,
+    })
+    try {
+      const ids = await fileInOneStatement(600, 'tamarindic')
+      // Well before the every-minute schedule could have sent the job.
+      await expect.poll(() => indexed(ids), { timeout: 20_000, interval: 200 }).toBe(600)
+      expect(await searchTotal('tamarindic')).toBe(600)
+    } finally {
+      await worker.stop()
+    }
     await countsExact()
   })
 })
