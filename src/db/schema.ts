@@ -644,6 +644,14 @@ export const searchLexicon = pgTable('search_lexicon', { word: text('word').prim
   index('search_lexicon_word_trgm_idx').using('gin', t.word.op('gin_trgm_ops')),
 ])
 
+// Ranges of ticket numbers a bulk statement filed without building their documents (migration
+// 0023): the search-backlog job indexes them in batches, moving next_number, and drops the row.
+export const searchBacklog = pgTable('search_backlog', {
+  id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+  nextNumber: integer('next_number').notNull(),
+  lastNumber: integer('last_number').notNull(),
+})
+
 // The text search configuration the documents were built with (SEARCH_LANGUAGE); one row. The
 // server rebuilds the documents when it starts with another one.
 export const searchSettings = pgTable('search_settings', {

@@ -20,6 +20,8 @@ export const JOB_PAYLOADS = {
   ),
   // Sent by pg-boss's scheduler with an empty payload.
   'sla-escalation': Type.Object({}),
+  // The backlog is in the database (search_backlog): nothing to carry.
+  'search-backlog': Type.Object({}),
 } as const
 
 export type JobPayloads = typeof JOB_PAYLOADS

@@ -21,6 +21,7 @@ export const QUEUES = {
   housekeeping: 'housekeeping',
   ticketReassignment: 'ticket-reassignment',
   slaEscalation: 'sla-escalation',
+  searchBacklog: 'search-backlog',
 } as const
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES]
 
@@ -28,6 +29,8 @@ export type QueueName = (typeof QUEUES)[keyof typeof QUEUES]
 export const SCHEDULES: Partial<Record<QueueName, string>> = {
   [QUEUES.housekeeping]: '17 * * * *',
   [QUEUES.slaEscalation]: '* * * * *',
+  // A backstop: a bulk statement's own NOTIFY enqueues the job at once when a worker listens.
+  [QUEUES.searchBacklog]: '* * * * *',
 }
 
 /** The channel workers LISTEN on; the payload is the queue name. */

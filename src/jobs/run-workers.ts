@@ -2,16 +2,19 @@
 // `npm run worker`.
 import type { Config } from '../config.js'
 import type { Database } from '../db/client.js'
+import { listen } from '../db/listen.js'
 import type { Metrics } from '../metrics.js'
 import { createMailer } from '../modules/notifications/mailer.js'
 import { messageIdDomain } from '../modules/notifications/message-ids.js'
 import { createNotifier } from '../modules/notifications/notifier.js'
+import { SEARCH_BACKLOG_CHANNEL } from '../modules/search/search.backlog.js'
 import { createLocalProvider } from '../modules/triage/local/local-provider.js'
 import { createTriageProvider } from '../modules/triage/provider.js'
 import { cachedCatalog } from '../modules/triage/triage.service.js'
 import { emailDelivery } from './email-delivery.js'
 import { housekeeping } from './housekeeping.js'
-import type { JobQueue } from './queue.js'
+import { type JobQueue, QUEUES } from './queue.js'
+import { searchBacklog } from './search-backlog.js'
 import { slaEscalation } from './sla-escalation.js'
 import { ticketReassignment } from './ticket-reassignment.js'
 import { ticketWorkflow } from './ticket-workflow.js'
@@ -70,14 +73,32 @@ export async function runWorkers(options: {
         { concurrency: 1 },
       ),
       register(slaEscalation, { db: database.db, notifier }, { concurrency: 1 }),
+      register(
+        searchBacklog,
+        { db: database.db, maxSeconds: Math.max(1, Math.floor(config.jobs.timeoutSeconds / 2)) },
+        { concurrency: 1 },
+      ),
     ],
   })
+  // A bulk statement's commit announces its backlog: index it now rather than at the next minute.
+  // Every worker process enqueues a job; their runs share the batches (each claims its range).
+  const stopBacklogListener = await listen(
+    database,
+    SEARCH_BACKLOG_CHANNEL,
+    () => {
+      queue
+        .enqueue(database.db, QUEUES.searchBacklog, {})
+        .catch((error: unknown) => log.error({ err: error }, 'could not enqueue the search backlog job'))
+    },
+    log,
+  )
   log.info(
     { provider: triage.name, concurrency: config.jobs.concurrency, smtp: Boolean(mailer) },
     'job workers started',
   )
   return {
     async stop() {
+      await stopBacklogListener()
       await worker.stop()
       mailer?.close()
     },
