@@ -4,7 +4,7 @@
 // printed beside the same statement with the user triggers off (the yardstick: what the rows
 // alone cost), the counters are checked against count(*) afterwards, and a LISTEN connection
 // counts the notifications each statement sent. The INSERT leaves the tickets' search documents to
-// the search-backlog job (migration 0023): its handler runs here from the INSERT's commit on,
+// the search-backlog job (migration 0024): its handler runs here from the INSERT's commit on,
 // beside the UPDATE, as a worker would, and the time until every ticket is indexed is printed.
 import pg from 'pg'
 import { openDatabase } from '../src/db/client.js'

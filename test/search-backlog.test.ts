@@ -1,4 +1,4 @@
-// The search backlog (migration 0023): a statement filing more than 500 tickets leaves their
+// The search backlog (migration 0024): a statement filing more than 500 tickets leaves their
 // documents to the search-backlog job; smaller ones index at once. Counts stay exact either way.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { listen } from '../src/db/listen.js'

@@ -645,7 +645,7 @@ export const searchLexicon = pgTable('search_lexicon', { word: text('word').prim
 ])
 
 // Ranges of ticket numbers a bulk statement filed without building their documents (migration
-// 0023): the search-backlog job indexes them in batches, moving next_number, and drops the row.
+// 0024): the search-backlog job indexes them in batches, moving next_number, and drops the row.
 export const searchBacklog = pgTable('search_backlog', {
   id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
   nextNumber: integer('next_number').notNull(),

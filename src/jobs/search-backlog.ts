@@ -1,5 +1,5 @@
 // Search backlog: indexes the tickets a bulk statement filed without search documents (migration
-// 0023, src/modules/search/search.backlog.ts). Enqueued when a bulk statement commits (its NOTIFY,
+// 0024, src/modules/search/search.backlog.ts). Enqueued when a bulk statement commits (its NOTIFY,
 // heard by every worker process) and every minute by a pg-boss schedule, for a statement that
 // committed while no worker listened. Overlapping runs are safe: each batch claims the backlog
 // row it works on (SKIP LOCKED) and skips tickets that already have a document.

@@ -1,4 +1,4 @@
-// The search backlog (migration 0023): tickets a bulk statement filed without building their
+// The search backlog (migration 0024): tickets a bulk statement filed without building their
 // search documents, indexed here in batches after its commit. Each batch is its own short
 // transaction, so the API keeps serving and a crash loses at most the batch in flight.
 import { sql } from 'drizzle-orm'
@@ -7,7 +7,7 @@ import { pgErrorCode } from '../../db/errors.js'
 
 /** Ticket numbers per batch: ~0.1-0.3 s of tokenising, and the rows it locks, per transaction. */
 export const BACKLOG_BATCH = 2_000
-/** The channel a bulk statement notifies (migration 0023): workers enqueue the job on it. */
+/** The channel a bulk statement notifies (migration 0024): workers enqueue the job on it. */
 export const SEARCH_BACKLOG_CHANNEL = 'sts_search_backlog'
 /** lock_not_available: the batch met a row a longer transaction holds (a bulk UPDATE). */
 const LOCK_TIMEOUT = '55P03'
