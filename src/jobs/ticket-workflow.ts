@@ -190,7 +190,11 @@ function stepsOf(deps: WorkflowDeps, ticketId: string, lastAttempt: boolean) {
     catalog,
     /** Likewise outside any transaction; a failure only means the lookup reads them itself. */
     async readSimilarStats(): Promise<void> {
-      similarStats = await lexemeStatistics(db).catch(() => undefined)
+      similarStats = await lexemeStatistics(db).catch((error: unknown) => {
+        const log = deps.log ?? defaultLogger()
+        log.warn({ err: error, ticketId }, 'similar-ticket statistics not read; the lookup reads them itself')
+        return undefined
+      })
     },
     async analyse(ticket: TicketText, skills: CatalogSkill[]): Promise<Analysed> {
       try {
