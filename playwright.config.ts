@@ -26,7 +26,9 @@ const baseURL = `http://127.0.0.1:${port}`
 
 export default defineConfig({
   testDir: 'e2e',
-  timeout: 30_000,
+  // 60 s a test: the ones that drive two or three browser contexts (a customer and a moderator)
+  // take 20–30 s on the 2-core CI machine while the other worker runs, and 30 s timed one out.
+  timeout: 60_000,
   expect: { timeout: 10_000 },
   fullyParallel: true,
   workers: 2,

@@ -17,8 +17,6 @@ test('the survey link asks to confirm, thanks the customer, and the rating shows
   browser,
   baseURL,
 }) => {
-  // Two browser contexts, a close, a survey email and two answers: ~27 s on a busy 2-core machine.
-  test.setTimeout(60_000)
   const tag = uniqueTag()
   const admin = await apiAs(baseURL ?? '', ADMIN.email, ADMIN.password)
   const customer = await registerUser(baseURL ?? '', tag, 'rater')
