@@ -9,6 +9,8 @@ export interface PlanNode {
   'Actual Rows': number
   'Actual Loops': number
   'Rows Removed by Filter'?: number
+  'Rows Removed by Index Recheck'?: number
+  'Lossy Heap Blocks'?: number
   'Sort Method'?: string
   Plans?: PlanNode[]
 }
@@ -83,6 +85,11 @@ export function planFlags(root: PlanNode, executionMs: number): string[] {
     }
     if (removed > EXPLAIN_FLAGS.scannedRows)
       flags.push(`filter discards ${fmt.int(removed)} rows of ${relation}`)
+    // A bitmap past work_mem: every row of its lossy pages is read and tested again.
+    if ((node['Lossy Heap Blocks'] ?? 0) > 0)
+      flags.push(
+        `lossy bitmap: ${fmt.int(node['Lossy Heap Blocks'] ?? 0)} pages, ${fmt.int((node['Rows Removed by Index Recheck'] ?? 0) * node['Actual Loops'])} rows re-tested`,
+      )
     if (SORTS.has(type)) {
       const input = (node.Plans ?? []).reduce((sum, child) => sum + total(child), 0)
       if (input > EXPLAIN_FLAGS.sortInputRows) {

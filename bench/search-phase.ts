@@ -137,7 +137,15 @@ async function explainCases(url: string, moderator: Person, requester: Person): 
           ? { id: requester.id, role: 'user' as const }
           : { id: moderator.id, role: 'moderator' as const }
         await searchTickets(capturing.db, who, c.input)
+        // The search's statements run inside its transactions with their settings (work_mem):
+        // EXPLAIN them the same way, on one transaction per case.
+        await client.query('BEGIN')
         for (const captured of capturing.take()) {
+          if (/^\s*(begin|commit|rollback|savepoint|release)\b/i.test(captured.sql)) continue
+          if (captured.sql.includes('set_config(')) {
+            await client.query(captured.sql, captured.params)
+            continue
+          }
           const { root, plan, executionMs } = await explainOne(client, captured)
           const statement = statementName(captured.sql)
           lines.push([
@@ -157,6 +165,7 @@ async function explainCases(url: string, moderator: Person, requester: Person): 
             plan,
           )
         }
+        await client.query('COMMIT')
       }
     })
   } finally {

@@ -118,7 +118,24 @@ export function olderPageQuery(input: MatchQueryInput): SQL {
     OFFSET ${offset} LIMIT ${limit}`
 }
 
+/**
+ * Settings for a search's statements alone (their own transaction). The matches are collected in
+ * a bitmap of heap pages; past work_mem (4 MB by default: roughly 60k pages) it turns lossy, and
+ * every row of a lossy page is read and tested again. At 1M tickets (88k pages of ticket_search)
+ * a word in 15% of them re-tested 311k extra rows, about half of the statement's time
+ * (bench/results/search-explain.txt). 32 MB keeps the bitmap exact to several million tickets,
+ * and is only allocated as far as the matches need it.
+ */
+const SEARCH_SETTINGS = sql`SELECT set_config('work_mem', '32MB', true)`
+
 export async function findMatches(db: DbOrTx, input: MatchQueryInput): Promise<MatchPage> {
+  return db.transaction(async (tx) => {
+    await tx.execute(SEARCH_SETTINGS)
+    return findMatchesIn(tx, input)
+  })
+}
+
+async function findMatchesIn(db: DbOrTx, input: MatchQueryInput): Promise<MatchPage> {
   const ranked = await rows<{ total: number; ticket_id: string | null }>(db, rankedPageQuery(input))
   const total = ranked[0]?.total ?? 0
   const ids = ranked.flatMap((r) => (r.ticket_id === null ? [] : [r.ticket_id]))
