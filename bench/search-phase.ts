@@ -7,8 +7,8 @@
 import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { PgDialect } from 'drizzle-orm/pg-core'
-import type pg from 'pg'
-import { openDatabase } from '../src/db/client.js'
+import pg from 'pg'
+import { CONNECTION_OPTIONS, openDatabase } from '../src/db/client.js'
 import { migrateDatabase } from '../src/db/migrate.js'
 import { hashPassword } from '../src/modules/auth/password.js'
 import { parseSearchQuery, toTsquery } from '../src/modules/search/search.query.js'
@@ -29,6 +29,8 @@ import { INSERT_TICKETS, INSERT_USERS, type Person } from './seed.js'
 export const SEARCH_CONNECTIONS = 8
 /** Targets (issue 11): p99 for these, and for common words with exact totals. */
 const TARGET_P99_MS = { default: 50, common: 150 }
+/** How long the count-alone yardstick runs per query. */
+const COUNT_SECONDS = Math.min(LOAD.durationSeconds, 5)
 /** PGlite's data set (BENCH_PGLITE_TICKETS only for a quick dry run). */
 const PGLITE_TICKETS = Number(process.env.BENCH_PGLITE_TICKETS ?? 100_000)
 
@@ -68,17 +70,62 @@ async function setSearchTriggers(client: pg.Client, action: 'ENABLE' | 'DISABLE'
   }
 }
 
-async function expectedTotal(client: pg.Client, input: SearchInput): Promise<number> {
+/** The exact total of a staff search, counted by SQL alone. */
+async function countStatement(
+  client: pg.Client,
+  input: SearchInput,
+): Promise<{ text: string; params: unknown[] }> {
   const tsquery = await tsqueryOf(client, input.q)
   const conditions = ['document @@ $1::tsquery']
   const params: unknown[] = [tsquery]
   if (input.status) conditions.push(`status = $${params.push(input.status)}`)
   if (input.priority) conditions.push(`priority = $${params.push(input.priority)}`)
-  const { rows } = await client.query<{ n: number }>(
-    `SELECT count(*)::int AS n FROM ticket_search WHERE ${conditions.join(' AND ')}`,
-    params,
-  )
+  return { text: `SELECT count(*)::int AS n FROM ticket_search WHERE ${conditions.join(' AND ')}`, params }
+}
+
+async function expectedTotal(client: pg.Client, input: SearchInput): Promise<number> {
+  const { text, params } = await countStatement(client, input)
+  const { rows } = await client.query<{ n: number }>(text, params)
   return rows[0]?.n ?? 0
+}
+
+/**
+ * Yardstick: the exact count alone (no ranking, no rows, no HTTP, no app), SEARCH_CONNECTIONS
+ * connections in a closed loop for COUNT_SECONDS, with the search's work_mem. PostgreSQL's GIN
+ * cannot count without visiting each match's row (its visibility), so no search that reports an
+ * exact total can answer faster than this at the same concurrency on the same machine.
+ */
+async function countFloor(
+  url: string,
+  input: SearchInput,
+): Promise<{ p50: number; p99: number; perSecond: number }> {
+  const statement = await withClient(url, (client) => countStatement(client, input))
+  const clients = Array.from(
+    { length: SEARCH_CONNECTIONS },
+    () => new pg.Client({ connectionString: url, options: `${CONNECTION_OPTIONS} -c work_mem=32MB` }),
+  )
+  await Promise.all(clients.map((c) => c.connect()))
+  try {
+    const latencies: number[] = []
+    const until = performance.now() + COUNT_SECONDS * 1000
+    await Promise.all(
+      clients.map(async (client) => {
+        while (performance.now() < until) {
+          const started = performance.now()
+          await client.query(statement.text, statement.params)
+          latencies.push(performance.now() - started)
+        }
+      }),
+    )
+    latencies.sort((a, b) => a - b)
+    return {
+      p50: percentile(latencies, 0.5),
+      p99: percentile(latencies, 0.99),
+      perSecond: latencies.length / COUNT_SECONDS,
+    }
+  } finally {
+    await Promise.all(clients.map((c) => c.end()))
+  }
 }
 
 /** The tsquery the app builds for `q` (its own expression, rendered by drizzle). */
@@ -246,6 +293,12 @@ export async function runSearchPhase(url: string, people: { heavyUser: Person; b
         const result = await measure(server, endpoint, url)
         printLoad(result, target)
         results.push({ result, target })
+        if (!c.requester) {
+          const floor = await countFloor(url, c.input)
+          console.log(
+            `    yardstick, the exact count alone (SQL, ${SEARCH_CONNECTIONS} connections): ${fmt.int(floor.perSecond)}/s, p50 ${fmt.latency(floor.p50)}, p99 ${fmt.latency(floor.p99)}`,
+          )
+        }
       }
     })
     await measureWriteCost(url, server, moderator)
