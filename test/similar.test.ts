@@ -1,7 +1,6 @@
 // Similar tickets: GET /api/tickets/:id/similar (staff) with similarity and resolution, and
 // GET /api/tickets/own-similar (the new-ticket form's "you filed something similar" warning).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { quoteLexeme, shortlist } from '../src/modules/similar/similar.repository.js'
 import { SHOWN_FROM } from '../src/modules/similar/similar.service.js'
 import {
   call,
@@ -124,21 +123,6 @@ describe('GET /api/tickets/:id/similar', () => {
   it('finds nothing for a ticket whose words no other ticket has', async () => {
     const lone = await file(alice, 'Zyxwv qwertzuiop', 'Plorfnax blimbrot quargle.')
     expect((await similar(lone.id)).items).toEqual([])
-  })
-
-  it('ranks the newest matches when it may rank only a sample of them', async () => {
-    // Five tickets with the same words, oldest first; a sample of two must be the newest two
-    // (a plain LIMIT took the first ones the heap held: the oldest).
-    const filed: string[] = []
-    for (let i = 0; i < 5; i++)
-      filed.push((await file(alice, 'Quokkaflux relay humming', `Quokkaflux relay ${i}.`)).id)
-    const shortlisted = await shortlist(ctx.database.db, `${quoteLexeme('quokkaflux')}`, {
-      title: 'Quokkaflux relay humming',
-      excludeId: null,
-      limit: 10,
-      sample: 2,
-    })
-    expect(shortlisted.map((c) => c.ticketId).sort()).toEqual(filed.slice(3).sort())
   })
 
   it('leaves out tickets that share only a stray word (below SHOWN_FROM)', async () => {

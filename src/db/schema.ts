@@ -635,12 +635,7 @@ export const ticketSearch = pgTable(
     document: tsvector('document').notNull(),
     publicDocument: tsvector('public_document'),
   },
-  (t) => [
-    index('ticket_search_document_idx').using('gin', t.document),
-    // The newest matches first without sorting them all: similar tickets' bounded sample of a
-    // query of common words reads this index backwards and stops (migration 0025).
-    index('ticket_search_newest_idx').on(t.createdAt.desc(), t.ticketId.desc()),
-  ],
+  (t) => [index('ticket_search_document_idx').using('gin', t.document)],
 )
 
 // Every word (lexeme) the documents hold, for the typo fallback: a misspelt word is replaced by

@@ -107,18 +107,15 @@ export async function shortlist(
   }>(
     await db.execute(sql`
       WITH q AS (SELECT ${query}::tsquery AS q),
-      -- At most the newest \`sample\` matches are ranked. Distinctive words match fewer tickets than
-      -- that: a bitmap index scan and a top-N sort. A query of common words would build a bitmap of
-      -- 100k+ matches to keep a few hundred, so the planner reads ticket_search_newest_idx backwards
-      -- and stops at the sample (the tsquery is a plain parameter, not q.q, for its estimate).
+      -- At most \`sample\` matches are ranked: a bitmap index scan, then the heap stops there. Only
+      -- a query of common words reaches it; distinctive words match fewer tickets than that.
       matched AS MATERIALIZED (
         SELECT s.ticket_id, s.document, s.created_at
-        FROM ticket_search s
-        WHERE s.document @@ ${query}::tsquery
+        FROM ticket_search s, q
+        WHERE s.document @@ q.q
           ${options.excludeId ? sql`AND s.ticket_id <> ${options.excludeId}` : sql``}
           ${options.openOnly ? sql`AND s.status IN ('todo', 'in_progress', 'waiting_for_customer')` : sql``}
           ${options.createdBy ? sql`AND s.ticket_id IN (SELECT id FROM tickets WHERE created_by = ${options.createdBy})` : sql``}
-        ORDER BY s.created_at DESC, s.ticket_id DESC
         LIMIT ${options.sample}
       ),
       hits AS (

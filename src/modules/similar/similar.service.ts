@@ -34,10 +34,10 @@ const COMMON = 0.05
 const MIDDLING = 0.25
 const MIDDLING_TERMS = 4
 /**
- * Matches ranked at most, the newest ones: bounds a query of common words (similar.repository.ts,
- * shortlist). Cover density over a query of 20 lexeme pairs costs ~0.05 ms a document: ranking
- * 2,000 took 114 ms of a 216 ms lookup at 1M tickets (loaded machine), 500 take ~20 ms. The
- * holdout's recall@5 is the same (96.0 %): 40 of them go on to be scored either way.
+ * Matches ranked at most: bounds a query of common words (similar.repository.ts, shortlist).
+ * Cover density over a query of 20 lexeme pairs costs ~0.05 ms a document: ranking 2,000 took
+ * 114 ms of a 216 ms lookup at 1M tickets (loaded machine), 500 take ~20 ms. The holdout's
+ * recall@5 is the same (96.0 %): 40 of them go on to be scored either way.
  */
 const SAMPLE = 500
 /** The same for a query of middling words only (every match shares only common ground). */
