@@ -1,5 +1,6 @@
 // Similar tickets: GET /api/tickets/:id/similar (staff) with similarity and resolution, and
 // GET /api/tickets/own-similar (the new-ticket form's "you filed something similar" warning).
+import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { SHOWN_FROM } from '../src/modules/similar/similar.service.js'
 import {
@@ -123,6 +124,36 @@ describe('GET /api/tickets/:id/similar', () => {
   it('finds nothing for a ticket whose words no other ticket has', async () => {
     const lone = await file(alice, 'Zyxwv qwertzuiop', 'Plorfnax blimbrot quargle.')
     expect((await similar(lone.id)).items).toEqual([])
+  })
+
+  it('keeps each list: a similar ticket filed later joins it, and deleting one leaves it', async () => {
+    const first = await file(
+      alice,
+      'Hangar turnstile badge reader beeps red',
+      'The hangar turnstile badge reader beeps red and will not let anyone through the hangar gate.',
+    )
+    expect((await similar(first.id)).items).toEqual([])
+    const keptAt = async () =>
+      (
+        (await ctx.database.db.execute(
+          sql`SELECT created_at::text AS at FROM ticket_similar_lists WHERE ticket_id = ${first.id}`,
+        )) as unknown as { rows: { at: string }[] }
+      ).rows[0]?.at
+    const computed = await keptAt()
+    expect(computed).toBeDefined()
+
+    const later = await file(
+      bob,
+      'Hangar turnstile badge reader stays red',
+      'Our hangar turnstile badge reader stays red, nobody gets through the hangar gate this morning.',
+    )
+    expect((await similar(later.id)).items.map((t) => t.id)).toEqual([first.id])
+    // The earlier ticket's list gained the later one without being computed again.
+    expect((await similar(first.id)).items.map((t) => t.id)).toEqual([later.id])
+    expect(await keptAt()).toBe(computed)
+
+    expect((await call(ctx, moderator, 'DELETE', `/api/tickets/${later.id}`)).status).toBe(200)
+    expect((await similar(first.id)).items).toEqual([])
   })
 
   it('leaves out tickets that share only a stray word (below SHOWN_FROM)', async () => {

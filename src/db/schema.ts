@@ -638,6 +638,36 @@ export const ticketSearch = pgTable(
   (t) => [index('ticket_search_document_idx').using('gin', t.document)],
 )
 
+// Each ticket's most similar tickets, kept (migration 0025, src/modules/similar): computed once,
+// when the ticket is analysed (or first asked for), from its title and description, which never
+// change. A ticket filed later joins the lists of the tickets it is most similar to, so a list
+// follows new tickets without being computed again. One row per ticket that has a list (it may
+// be empty), and one per entry.
+export const ticketSimilarLists = pgTable('ticket_similar_lists', {
+  ticketId: uuid('ticket_id')
+    .primaryKey()
+    .references(() => tickets.id, { onDelete: 'cascade' }),
+  computedAt: createdAt().notNull(),
+})
+
+export const ticketSimilar = pgTable(
+  'ticket_similar',
+  {
+    ticketId: uuid('ticket_id')
+      .notNull()
+      .references(() => ticketSimilarLists.ticketId, { onDelete: 'cascade' }),
+    similarId: uuid('similar_id')
+      .notNull()
+      .references(() => tickets.id, { onDelete: 'cascade' }),
+    similarity: doublePrecision('similarity').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.ticketId, t.similarId] }),
+    // Deleting a ticket finds the lists it is in.
+    index('ticket_similar_similar_id_idx').on(t.similarId),
+  ],
+)
+
 // Every word (lexeme) the documents hold, for the typo fallback: a misspelt word is replaced by
 // the most similar known one (pg_trgm). Only grows; a word no ticket holds any more finds nothing.
 export const searchLexicon = pgTable('search_lexicon', { word: text('word').primaryKey() }, (t) => [

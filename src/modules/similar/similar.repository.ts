@@ -190,3 +190,76 @@ export async function ticketsWithResolution(
     resolvedBy: extra.get(ticket.id)?.resolvedBy ?? null,
   }))
 }
+
+/** A kept list entry (ticket_similar, migration 0025). */
+export interface ListedMatch {
+  ticketId: string
+  similarity: number
+}
+
+/**
+ * The ticket's kept list, best first (at most `limit`, merged tickets left out), or undefined when
+ * it has none yet.
+ */
+export async function keptList(
+  db: DbOrTx,
+  ticketId: string,
+  limit: number,
+): Promise<ListedMatch[] | undefined> {
+  const rows = rowsOf<{ similar_id: string | null; similarity: number | null }>(
+    await db.execute(sql`
+      SELECT m.similar_id, m.similarity
+      FROM ticket_similar_lists l
+      LEFT JOIN LATERAL (
+        SELECT s.similar_id, s.similarity
+        FROM ticket_similar s JOIN tickets t ON t.id = s.similar_id
+        WHERE s.ticket_id = l.ticket_id AND t.merged_into IS NULL
+        ORDER BY s.similarity DESC, s.similar_id
+        LIMIT ${limit}
+      ) m ON true
+      WHERE l.ticket_id = ${ticketId}`),
+  )
+  if (rows.length === 0) return undefined
+  return rows.flatMap((r) =>
+    r.similar_id === null ? [] : [{ ticketId: r.similar_id, similarity: Number(r.similarity) }],
+  )
+}
+
+/**
+ * Keeps `matches` as the ticket's list (replacing any), and adds the ticket to the lists of those
+ * matches that have one, where it ranks among their best `listSize`. Lists are not trimmed: an
+ * entry only joins above a list's `listSize`-th best, and reads take the best.
+ */
+export async function keepList(
+  db: DbOrTx,
+  ticketId: string,
+  matches: ListedMatch[],
+  listSize: number,
+): Promise<void> {
+  const ids = sql.param(matches.map((m) => m.ticketId))
+  const scores = sql.param(matches.map((m) => m.similarity))
+  await db.execute(sql`
+    WITH list AS (
+      INSERT INTO ticket_similar_lists (ticket_id) VALUES (${ticketId})
+      ON CONFLICT (ticket_id) DO UPDATE SET created_at = now()
+      RETURNING ticket_id
+    ), cleared AS (
+      DELETE FROM ticket_similar WHERE ticket_id = ${ticketId}
+    )
+    SELECT 1 FROM list`)
+  if (matches.length === 0) return
+  await db.execute(sql`
+    INSERT INTO ticket_similar (ticket_id, similar_id, similarity)
+    SELECT ${ticketId}, m.id, m.score FROM unnest(${ids}::uuid[], ${scores}::float8[]) AS m(id, score)
+    ON CONFLICT (ticket_id, similar_id) DO UPDATE SET similarity = excluded.similarity`)
+  // Similarity is symmetric (the cosine of the two tickets' words, the trigram similarity of their titles).
+  await db.execute(sql`
+    INSERT INTO ticket_similar (ticket_id, similar_id, similarity)
+    SELECT m.id, ${ticketId}, m.score
+    FROM unnest(${ids}::uuid[], ${scores}::float8[]) AS m(id, score)
+    JOIN ticket_similar_lists l ON l.ticket_id = m.id
+    WHERE m.score > coalesce(
+      (SELECT s.similarity FROM ticket_similar s WHERE s.ticket_id = m.id
+       ORDER BY s.similarity DESC OFFSET ${listSize - 1} LIMIT 1), 0)
+    ON CONFLICT (ticket_id, similar_id) DO UPDATE SET similarity = excluded.similarity`)
+}

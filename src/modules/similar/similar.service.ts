@@ -197,18 +197,42 @@ export interface SimilarTicket {
  */
 export const SHOWN_FROM = 0.1
 
-/** The tickets most similar to `ticket` (at least SHOWN_FROM), with their resolutions, best first. */
+/** Entries kept per ticket: the most `GET /api/tickets/:id/similar` can ask for. */
+export const LIST_SIZE = 20
+
+/**
+ * The tickets most similar to `ticket` (at least SHOWN_FROM), with their resolutions, best first.
+ * From the ticket's kept list (ticket_similar): computed once, when the ticket was analysed or
+ * first asked for, and joined since by similar tickets filed later. A ticket's title and
+ * description never change, so neither does its list's basis; only the word rarities drift.
+ * Reading a list costs a few index lookups; computing one a shortlist over the search index
+ * (~30 ms at 1M tickets, more when every word is common).
+ */
 export async function similarTickets(
   db: DbOrTx,
   ticket: Pick<TicketRow, 'id' | 'title' | 'description'>,
   limit: number,
   stats?: Stats,
 ): Promise<SimilarTicket[]> {
-  const matches = await findSimilar(db, ticket, { limit, excludeId: ticket.id, ...(stats ? { stats } : {}) })
-  return withResolutions(
-    db,
-    matches.filter((m) => m.similarity >= SHOWN_FROM),
-  )
+  const kept = await repo.keptList(db, ticket.id, limit)
+  const matches = kept ?? (await computeList(db, ticket, stats)).slice(0, limit)
+  return withResolutions(db, matches)
+}
+
+/** Computes the ticket's list and keeps it (in a savepoint inside a transaction: whole or not at all). */
+async function computeList(
+  db: DbOrTx,
+  ticket: Pick<TicketRow, 'id' | 'title' | 'description'>,
+  stats: Stats | undefined,
+): Promise<SimilarMatch[]> {
+  const found = await findSimilar(db, ticket, {
+    limit: LIST_SIZE,
+    excludeId: ticket.id,
+    ...(stats ? { stats } : {}),
+  })
+  const shown = found.filter((m) => m.similarity >= SHOWN_FROM)
+  await db.transaction((tx) => repo.keepList(tx, ticket.id, shown, LIST_SIZE))
+  return shown
 }
 
 async function withResolutions(db: DbOrTx, matches: SimilarMatch[]): Promise<SimilarTicket[]> {
