@@ -2,7 +2,8 @@
 // GET /api/tickets/own-similar (the new-ticket form's "you filed something similar" warning).
 import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { SHOWN_FROM } from '../src/modules/similar/similar.service.js'
+import { keepList, keptList } from '../src/modules/similar/similar.repository.js'
+import { LIST_SIZE, SHOWN_FROM } from '../src/modules/similar/similar.service.js'
 import {
   call,
   createTestContext,
@@ -154,6 +155,16 @@ describe('GET /api/tickets/:id/similar', () => {
 
     expect((await call(ctx, moderator, 'DELETE', `/api/tickets/${later.id}`)).status).toBe(200)
     expect((await similar(first.id)).items).toEqual([])
+  })
+
+  it('keeps an entry a similar ticket added before the list was computed (analysed at once)', async () => {
+    const a = await file(alice, 'Kelvinator cold room alarm', 'The kelvinator cold room alarm sounds.')
+    const b = await file(bob, 'Kelvinator cold room alarm again', 'Kelvinator cold room alarm sounds again.')
+    // b's analysis found a, whose own analysis, running at the same moment, did not see b yet.
+    await keepList(ctx.database.db, b.id, [{ ticketId: a.id, similarity: 0.7 }], LIST_SIZE)
+    await keepList(ctx.database.db, a.id, [], LIST_SIZE)
+    expect(await keptList(ctx.database.db, a.id, 5)).toEqual([{ ticketId: b.id, similarity: 0.7 }])
+    expect(await keptList(ctx.database.db, b.id, 5)).toEqual([{ ticketId: a.id, similarity: 0.7 }])
   })
 
   it('leaves out tickets that share only a stray word (below SHOWN_FROM)', async () => {

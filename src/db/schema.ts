@@ -641,8 +641,10 @@ export const ticketSearch = pgTable(
 // Each ticket's most similar tickets, kept (migration 0025, src/modules/similar): computed once,
 // when the ticket is analysed (or first asked for), from its title and description, which never
 // change. A ticket filed later joins the lists of the tickets it is most similar to, so a list
-// follows new tickets without being computed again. One row per ticket that has a list (it may
-// be empty), and one per entry.
+// follows new tickets without being computed again. ticket_similar_lists: the tickets whose list
+// was computed (it may be empty); ticket_similar: the entries, which a later ticket may add before
+// the list itself is computed (two similar tickets analysed at once: neither sees the other's
+// uncommitted list, and each entry must survive).
 export const ticketSimilarLists = pgTable('ticket_similar_lists', {
   ticketId: uuid('ticket_id')
     .primaryKey()
@@ -655,7 +657,7 @@ export const ticketSimilar = pgTable(
   {
     ticketId: uuid('ticket_id')
       .notNull()
-      .references(() => ticketSimilarLists.ticketId, { onDelete: 'cascade' }),
+      .references(() => tickets.id, { onDelete: 'cascade' }),
     similarId: uuid('similar_id')
       .notNull()
       .references(() => tickets.id, { onDelete: 'cascade' }),

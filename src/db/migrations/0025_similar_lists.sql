@@ -10,7 +10,7 @@ CREATE TABLE "ticket_similar_lists" (
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
-ALTER TABLE "ticket_similar" ADD CONSTRAINT "ticket_similar_ticket_id_ticket_similar_lists_ticket_id_fk" FOREIGN KEY ("ticket_id") REFERENCES "public"."ticket_similar_lists"("ticket_id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "ticket_similar" ADD CONSTRAINT "ticket_similar_ticket_id_tickets_id_fk" FOREIGN KEY ("ticket_id") REFERENCES "public"."tickets"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "ticket_similar" ADD CONSTRAINT "ticket_similar_similar_id_tickets_id_fk" FOREIGN KEY ("similar_id") REFERENCES "public"."tickets"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "ticket_similar_lists" ADD CONSTRAINT "ticket_similar_lists_ticket_id_tickets_id_fk" FOREIGN KEY ("ticket_id") REFERENCES "public"."tickets"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "ticket_similar_similar_id_idx" ON "ticket_similar" USING btree ("similar_id");

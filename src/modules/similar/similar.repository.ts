@@ -199,7 +199,7 @@ export interface ListedMatch {
 
 /**
  * The ticket's kept list, best first (at most `limit`, merged tickets left out), or undefined when
- * it has none yet.
+ * it was never computed.
  */
 export async function keptList(
   db: DbOrTx,
@@ -226,9 +226,12 @@ export async function keptList(
 }
 
 /**
- * Keeps `matches` as the ticket's list (replacing any), and adds the ticket to the lists of those
- * matches that have one, where it ranks among their best `listSize`. Lists are not trimmed: an
- * entry only joins above a list's `listSize`-th best, and reads take the best.
+ * Keeps `matches` in the ticket's list and marks it computed, and adds the ticket to the lists
+ * of those matches (computed or not yet) where it ranks among their best `listSize`. Entries
+ * others added are kept: a similar ticket analysed at the same moment adds itself to this list
+ * without seeing it. Nothing is trimmed: an entry only joins above a list's `listSize`-th best,
+ * and reads take the best. One statement, its rows in key order, so two tickets adding each
+ * other at once take their row locks in the same order (no deadlock).
  */
 export async function keepList(
   db: DbOrTx,
@@ -239,27 +242,21 @@ export async function keepList(
   const ids = sql.param(matches.map((m) => m.ticketId))
   const scores = sql.param(matches.map((m) => m.similarity))
   await db.execute(sql`
-    WITH list AS (
-      INSERT INTO ticket_similar_lists (ticket_id) VALUES (${ticketId})
-      ON CONFLICT (ticket_id) DO UPDATE SET created_at = now()
-      RETURNING ticket_id
-    ), cleared AS (
-      DELETE FROM ticket_similar WHERE ticket_id = ${ticketId}
-    )
-    SELECT 1 FROM list`)
+    INSERT INTO ticket_similar_lists (ticket_id) VALUES (${ticketId})
+    ON CONFLICT (ticket_id) DO UPDATE SET created_at = now()`)
   if (matches.length === 0) return
-  await db.execute(sql`
-    INSERT INTO ticket_similar (ticket_id, similar_id, similarity)
-    SELECT ${ticketId}, m.id, m.score FROM unnest(${ids}::uuid[], ${scores}::float8[]) AS m(id, score)
-    ON CONFLICT (ticket_id, similar_id) DO UPDATE SET similarity = excluded.similarity`)
   // Similarity is symmetric (the cosine of the two tickets' words, the trigram similarity of their titles).
   await db.execute(sql`
+    WITH m AS (SELECT * FROM unnest(${ids}::uuid[], ${scores}::float8[]) AS m(id, score))
     INSERT INTO ticket_similar (ticket_id, similar_id, similarity)
-    SELECT m.id, ${ticketId}, m.score
-    FROM unnest(${ids}::uuid[], ${scores}::float8[]) AS m(id, score)
-    JOIN ticket_similar_lists l ON l.ticket_id = m.id
-    WHERE m.score > coalesce(
-      (SELECT s.similarity FROM ticket_similar s WHERE s.ticket_id = m.id
-       ORDER BY s.similarity DESC OFFSET ${listSize - 1} LIMIT 1), 0)
+    SELECT e.ticket_id, e.similar_id, e.score FROM (
+      SELECT ${ticketId}::uuid AS ticket_id, m.id AS similar_id, m.score FROM m
+      UNION ALL
+      SELECT m.id, ${ticketId}::uuid, m.score FROM m
+      WHERE m.score > coalesce(
+        (SELECT s.similarity FROM ticket_similar s WHERE s.ticket_id = m.id
+         ORDER BY s.similarity DESC OFFSET ${listSize - 1} LIMIT 1), 0)
+    ) e
+    ORDER BY e.ticket_id, e.similar_id
     ON CONFLICT (ticket_id, similar_id) DO UPDATE SET similarity = excluded.similarity`)
 }
