@@ -22,6 +22,7 @@ export const QUEUES = {
   ticketReassignment: 'ticket-reassignment',
   slaEscalation: 'sla-escalation',
   searchBacklog: 'search-backlog',
+  inboundFiling: 'inbound-filing',
 } as const
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES]
 
