@@ -51,6 +51,9 @@ beforeAll(async () => {
     AI_PROVIDER: 'local',
     COOKIE_SECURE: 'false',
     LOG_LEVEL: 'info',
+    // The embedded worker may have taken the message's filing job when the SIGKILL came: that job
+    // is retried once it expires (and pg-boss's maintenance, every half expiry, notices).
+    JOB_TIMEOUT_SECONDS: '6',
   }
 }, 60_000)
 afterAll(async () => {
@@ -150,7 +153,7 @@ describe('a server killed right after answering 250', () => {
     // Recorded before the 250 (pending, or filed already if a worker was quick); filed after the restart.
     expect((await records()).length).toBe(1)
     await expect
-      .poll(async () => (await records()).map((r) => r.outcome), { timeout: 20_000, interval: 100 })
+      .poll(async () => (await records()).map((r) => r.outcome), { timeout: 45_000, interval: 100 })
       .toEqual(['ticket_created'])
     const [record] = await records()
     const ticket = (await get(`/api/tickets/${record?.ticket_id}`)).data

@@ -34,6 +34,16 @@ export const SCHEDULES: Partial<Record<QueueName, string>> = {
   [QUEUES.searchBacklog]: '* * * * *',
 }
 
+/**
+ * Queues whose jobs take milliseconds get a shorter expiry than JOB_TIMEOUT_SECONDS: a job still
+ * active after this long lost its worker (killed mid job) and is retried, so mail accepted just
+ * before a crash is filed a minute or two after the restart rather than five. A slow attempt that
+ * outlives it is harmless: the retry waits for its row lock and finds the message filed.
+ */
+const EXPIRE_SECONDS: Partial<Record<QueueName, number>> = {
+  [QUEUES.inboundFiling]: 60,
+}
+
 /** The channel workers LISTEN on; the payload is the queue name. */
 export const WAKE_CHANNEL = 'sts_jobs'
 
@@ -112,7 +122,10 @@ export function createJobQueue(
 ): JobQueue {
   // Lost jobs are found by pg-boss's maintenance pass: run it often enough that a dead
   // worker's job is retried within about one timeout.
-  const maintenanceIntervalSeconds = Math.max(1, Math.min(120, Math.floor(settings.jobTimeoutSeconds / 2)))
+  const expiry = (name: QueueName) =>
+    Math.min(settings.jobTimeoutSeconds, EXPIRE_SECONDS[name] ?? Number.POSITIVE_INFINITY)
+  const shortest = Math.min(...Object.values(QUEUES).map(expiry))
+  const maintenanceIntervalSeconds = Math.max(1, Math.min(120, Math.floor(shortest / 2)))
   const common = { maintenanceIntervalSeconds, monitorStateIntervalSeconds: 30 }
   // On PostgreSQL pg-boss gets its own small pool, with its few statements prepared per connection.
   const pool =
@@ -139,16 +152,12 @@ export function createJobQueue(
     boss,
     async start() {
       await boss.start()
-      const retry = {
-        retryLimit: 5,
-        retryDelay: 1,
-        retryBackoff: true,
-        expireInSeconds: settings.jobTimeoutSeconds,
-      }
+      const retry = { retryLimit: 5, retryDelay: 1, retryBackoff: true }
       for (const name of Object.values(QUEUES)) {
-        await boss.createQueue(name, { name, ...retry })
+        const options = { name, ...retry, expireInSeconds: expiry(name) }
+        await boss.createQueue(name, options)
         // createQueue leaves an existing queue as it was: bring its settings up to date.
-        await boss.updateQueue(name, { name, ...retry })
+        await boss.updateQueue(name, options)
       }
       for (const [name, cron] of Object.entries(SCHEDULES)) await boss.schedule(name, cron, {})
       // After the queues: their partitions exist now, and each takes the statistics setting.
