@@ -74,6 +74,9 @@ const TUNE_JOB_TABLE = `
   END $$;
   ANALYZE pgboss.job`
 
+/** The one statement pg-boss's send runs: its job insert. */
+const JOB_INSERT = /^\s*INSERT\b[\s\S]*\bRETURNING\s+id\s*$/i
+
 /**
  * pg-boss's job insert (one INSERT … RETURNING id) with the wake-up NOTIFY in the same statement:
  * one round trip per enqueue instead of two (bench: a create sends 7 statements, now 6). The
@@ -82,7 +85,7 @@ const TUNE_JOB_TABLE = `
  */
 export function withWakeUp(executeSql: ExecuteSql, queue: QueueName): ExecuteSql {
   return (text, values = []) => {
-    if (!/^\s*INSERT\b[\s\S]*\bRETURNING\s+id\s*$/i.test(text)) {
+    if (!JOB_INSERT.test(text)) {
       throw new Error('pg-boss sent something other than its job insert; enqueue cannot add its wake-up')
     }
     const channel = values.length + 1
@@ -90,6 +93,43 @@ export function withWakeUp(executeSql: ExecuteSql, queue: QueueName): ExecuteSql
       `WITH job AS (${text}) SELECT job.id, pg_notify($${channel}, $${channel + 1}) FROM job`,
       [...values, WAKE_CHANNEL, queue],
     )
+  }
+}
+
+/**
+ * pg-boss's job insert and the caller's `write` in one statement, with the wake-up: the job as in
+ * `withWakeUp`, the write's placeholders renumbered after pg-boss's, its rows handed to `onRows`.
+ */
+function withWrite(
+  executeSql: ExecuteSql,
+  queue: QueueName,
+  write: { text: string; values: unknown[] },
+  onRows: (rows: Record<string, unknown>[]) => void,
+): ExecuteSql {
+  return async (text, values = []) => {
+    if (!JOB_INSERT.test(text)) {
+      throw new Error('pg-boss sent something other than its job insert; enqueueWith cannot add the write')
+    }
+    const offset = values.length
+    const shifted = write.text.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + offset}`)
+    const channel = offset + write.values.length + 1
+    const result = await executeSql(
+      `WITH job AS (${text}), written AS (${shifted})
+       SELECT written.*, pg_notify($${channel}, $${channel + 1}) FROM written`,
+      [...values, ...write.values, WAKE_CHANNEL, queue],
+    )
+    onRows(result.rows)
+    // pg-boss reads the new job's id from the result; its caller here does not need it.
+    return { rows: [] }
+  }
+}
+
+function checkPayload<Q extends QueueName>(queue: Q, data: PayloadOf<Q>): void {
+  const schema = JOB_PAYLOADS[queue]
+  if (!Value.Check(schema, data)) {
+    const [first] = Value.Errors(schema, data)
+    const where = first ? `${first.instancePath || '/'} ${first.message}` : 'does not match'
+    throw new Error(`job payload for ${queue}: ${where}`)
   }
 }
 
@@ -114,6 +154,19 @@ export interface JobQueue {
     data: PayloadOf<Q>,
     options?: { singletonKey?: string },
   ): Promise<void>
+  /**
+   * Enqueues a job in the same statement as one write of the caller's (`write`: a data-modifying
+   * statement with RETURNING, `$1`-style, its own values): one round trip, atomic without a
+   * transaction. Returns the write's rows. The job row is written whatever the write does, so its
+   * handler must expect to find nothing to do; the wake-up goes out only when the write returned
+   * a row.
+   */
+  enqueueWith<Q extends QueueName>(
+    db: DbOrTx,
+    queue: Q,
+    data: PayloadOf<Q>,
+    write: { text: string; values: unknown[] },
+  ): Promise<Record<string, unknown>[]>
 }
 
 export function createJobQueue(
@@ -168,13 +221,17 @@ export function createJobQueue(
       await pool?.end()
     },
     async enqueue(tx, queue, data, options = {}) {
-      const schema = JOB_PAYLOADS[queue]
-      if (!Value.Check(schema, data)) {
-        const [first] = Value.Errors(schema, data)
-        const where = first ? `${first.instancePath || '/'} ${first.message}` : 'does not match'
-        throw new Error(`job payload for ${queue}: ${where}`)
-      }
+      checkPayload(queue, data)
       await boss.send(queue, data, { db: { executeSql: withWakeUp(executeSqlIn(tx), queue) }, ...options })
+    },
+    async enqueueWith(db, queue, data, write) {
+      checkPayload(queue, data)
+      let rows: Record<string, unknown>[] = []
+      const alongside = withWrite(executeSqlIn(db), queue, write, (written) => {
+        rows = written
+      })
+      await boss.send(queue, data, { db: { executeSql: alongside } })
+      return rows
     },
   }
 }

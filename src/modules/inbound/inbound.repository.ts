@@ -38,19 +38,28 @@ export async function claimMessage(
 }
 
 /**
- * Stores a message as `pending` (the hot path of the SMTP listener: one plain statement, no
- * query building). Its id, or undefined when the same message (Message-ID, or content hash) is
- * already recorded, pending or filed: the unique indexes decide, as in `claimMessage`.
+ * The statement that stores a message as `pending` under `id` (chosen by the caller, so its
+ * filing job can name it in the same statement: JobQueue.enqueueWith). It returns the id, or no
+ * row when the same message (Message-ID, or content hash) is already recorded, pending or filed:
+ * the unique indexes decide, as in `claimMessage`. Plain SQL: this is the SMTP listener's hot
+ * path, run for every message, and needs no query building.
  */
-export async function acceptMessage(tx: DbOrTx, message: NewInboundMessage): Promise<string | undefined> {
-  const result = await tx.execute(sql`
-    INSERT INTO inbound_messages (message_id, from_address, subject, received_via, content_hash, raw, outcome)
-    VALUES (${message.messageId}, ${message.fromAddress}, ${message.subject}, ${message.receivedVia},
-            ${message.contentHash}, ${message.raw}, 'pending')
-    ON CONFLICT DO NOTHING
-    RETURNING id`)
-  const [row] = (result as unknown as { rows: { id: string }[] }).rows
-  return row?.id
+export function acceptStatement(id: string, message: NewInboundMessage): { text: string; values: unknown[] } {
+  return {
+    text: `INSERT INTO inbound_messages (id, message_id, from_address, subject, received_via, content_hash, raw, outcome)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending')
+           ON CONFLICT DO NOTHING
+           RETURNING id`,
+    values: [
+      id,
+      message.messageId,
+      message.fromAddress,
+      message.subject,
+      message.receivedVia,
+      message.contentHash,
+      message.raw,
+    ],
+  }
 }
 
 /** A pending message's bytes and channel; undefined once it was filed (or never existed). */

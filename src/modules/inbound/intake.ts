@@ -4,6 +4,7 @@
 // waits `pending`). The relay files at once (`receiveMessage`: its answer carries the outcome);
 // the SMTP listener and the mailbox accept first (`acceptMessage`: the raw message and its filing
 // job commit together, then 250 / \Seen) and a worker files it (`fileAccepted`).
+import { randomUUID } from 'node:crypto'
 import type { Config } from '../../config.js'
 import type { Db, Tx } from '../../db/client.js'
 import type { InboundChannel, InboundOutcome, TicketRow, UserRow } from '../../db/schema.js'
@@ -107,12 +108,16 @@ export async function acceptMessage(
     return recordUnreadable(deps, raw, via, error)
   }
   const record = recordOf(message, raw, via)
-  const id = await inTransaction(deps.db, async (tx) => {
-    const accepted = await repo.acceptMessage(tx, record)
-    if (accepted) await deps.queue.enqueue(tx, QUEUES.inboundFiling, { inboundId: accepted })
-    return accepted
-  })
-  if (!id) return recordDuplicate(deps.db, record)
+  // The row and its job in one statement: one round trip, no transaction to open and commit. A
+  // copy (no row written) still leaves a job, which finds nothing pending under this id.
+  const id = randomUUID()
+  const written = await deps.queue.enqueueWith(
+    deps.db,
+    QUEUES.inboundFiling,
+    { inboundId: id },
+    repo.acceptStatement(id, record),
+  )
+  if (written.length === 0) return recordDuplicate(deps.db, record)
   return { id, outcome: 'pending', ticketId: null, error: null }
 }
 
