@@ -226,4 +226,34 @@ describe('accepting mail ahead of filing', () => {
     expect(relayed).toMatchObject({ outcome: 'comment_added', ticketId: ticket?.id })
     expect(await record(original.id)).toMatchObject({ outcome: 'ticket_created', ticket_id: ticket?.id })
   })
+
+  it('retries a filing that failed, and records the message rejected with why at the last attempt', async () => {
+    const from = newSender()
+    const accepted = await acceptMessage(
+      intake,
+      await composeMail({ from, subject: 'Re: [#4242] still broken' }),
+      'smtp',
+    )
+    // The subject token's lookup fails (a test's stand-in for any error inside the filing).
+    const failing: IntakeDeps = {
+      ...intake,
+      ticketIdByNumber: () => Promise.reject(new Error('ticket lookup failed')),
+    }
+    const attempt = (retryCount: number) =>
+      inboundFiling.handle(failing, {
+        id: randomUUID(),
+        payload: { inboundId: accepted.id },
+        retryCount,
+        retryLimit: 5,
+      })
+    await expect(attempt(0)).rejects.toThrow('ticket lookup failed')
+    expect((await record(accepted.id))?.outcome).toBe('pending')
+    expect(await attempt(5)).toEqual({ outcome: 'rejected' })
+    expect(await record(accepted.id)).toMatchObject({ outcome: 'rejected', ticket_id: null })
+    const list = await call(ctx, admin, 'GET', '/api/admin/inbound?limit=100')
+    expect(list.body.data.find((r: { id: string }) => r.id === accepted.id)?.error).toBe(
+      'ticket lookup failed',
+    )
+    expect(await ticketsOf(from)).toEqual([])
+  })
 })
