@@ -33,9 +33,14 @@ const newSender = () => `customer-${randomUUID().slice(0, 8)}@example.org`
 
 async function record(id: string) {
   const list = await call(ctx, admin, 'GET', '/api/admin/inbound?limit=100')
-  return (list.body.data as unknown as { id: string; outcome: string; ticket_id: string | null }[]).find(
-    (r) => r.id === id,
-  )
+  return (
+    list.body.data as unknown as {
+      id: string
+      outcome: string
+      ticket_id: string | null
+      error: string | null
+    }[]
+  ).find((r) => r.id === id)
 }
 
 /** The filing jobs queued for this message (pg-boss's table, as a worker would find them). */
@@ -250,10 +255,7 @@ describe('accepting mail ahead of filing', () => {
     expect((await record(accepted.id))?.outcome).toBe('pending')
     expect(await attempt(5)).toEqual({ outcome: 'rejected' })
     expect(await record(accepted.id)).toMatchObject({ outcome: 'rejected', ticket_id: null })
-    const list = await call(ctx, admin, 'GET', '/api/admin/inbound?limit=100')
-    expect(list.body.data.find((r: { id: string }) => r.id === accepted.id)?.error).toBe(
-      'ticket lookup failed',
-    )
+    expect((await record(accepted.id))?.error).toBe('ticket lookup failed')
     expect(await ticketsOf(from)).toEqual([])
   })
 })
