@@ -141,7 +141,7 @@ describe('statements per request', () => {
   )
 
   it.skipIf(!process.env.TEST_DATABASE_URL)(
-    'an email the SMTP listener accepts: one statement before the 250; its filing: the same transaction, after two reads',
+    'an email the SMTP listener accepts: one statement before the 250, on the queue’s connections; its filing: the same transaction, after two reads',
     async () => {
       const mail = await createTestContext({
         INBOUND_ADDRESS: 'support@helpdesk.test',
@@ -155,8 +155,10 @@ describe('statements per request', () => {
         const sent = await statementsDuring(mail, async () => {
           accepted = await acceptMessage(intake, raw, 'smtp')
         })
-        // The pending row and its filing job (with its wake-up), no transaction around them.
-        expect(sent.map(first)).toEqual(['with job as'])
+        // The pending row and its filing job (with its wake-up) go in one statement on the job
+        // queue's own connections (prepared there): nothing on the app's, no transaction.
+        expect(sent.map(first)).toEqual([])
+        expect(accepted).toMatchObject({ outcome: 'pending' })
         const filing = await statementsDuring(mail, () => fileAccepted(intake, accepted?.id ?? ''))
         expect(filing.map(first)).toEqual([
           'select "raw", "received_via"', // the pending message's bytes

@@ -156,13 +156,13 @@ export interface JobQueue {
   ): Promise<void>
   /**
    * Enqueues a job in the same statement as one write of the caller's (`write`: a data-modifying
-   * statement with RETURNING, `$1`-style, its own values): one round trip, atomic without a
-   * transaction. Returns the write's rows. The job row is written whatever the write does, so its
-   * handler must expect to find nothing to do; the wake-up goes out only when the write returned
-   * a row.
+   * statement with RETURNING, `$1`-style, its own values), committed on its own: one round trip,
+   * atomic without a transaction, on the queue's own connections (on PostgreSQL prepared once per
+   * connection, no query building). Returns the write's rows. The job row is written whatever the
+   * write does, so its handler must expect to find nothing to do; the wake-up goes out only when
+   * the write returned a row.
    */
   enqueueWith<Q extends QueueName>(
-    db: DbOrTx,
     queue: Q,
     data: PayloadOf<Q>,
     write: { text: string; values: unknown[] },
@@ -224,10 +224,10 @@ export function createJobQueue(
       checkPayload(queue, data)
       await boss.send(queue, data, { db: { executeSql: withWakeUp(executeSqlIn(tx), queue) }, ...options })
     },
-    async enqueueWith(db, queue, data, write) {
+    async enqueueWith(queue, data, write) {
       checkPayload(queue, data)
       let rows: Record<string, unknown>[] = []
-      const alongside = withWrite(executeSqlIn(db), queue, write, (written) => {
+      const alongside = withWrite(executeSql, queue, write, (written) => {
         rows = written
       })
       await boss.send(queue, data, { db: { executeSql: alongside } })

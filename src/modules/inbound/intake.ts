@@ -108,11 +108,11 @@ export async function acceptMessage(
     return recordUnreadable(deps, raw, via, error)
   }
   const record = recordOf(message, raw, via)
-  // The row and its job in one statement: one round trip, no transaction to open and commit. A
-  // copy (no row written) still leaves a job, which finds nothing pending under this id.
+  // The row and its job in one statement, committed on its own: one round trip, no transaction
+  // to open and commit. A copy (no row written) still leaves a job, which finds nothing pending
+  // under this id.
   const id = randomUUID()
   const written = await deps.queue.enqueueWith(
-    deps.db,
     QUEUES.inboundFiling,
     { inboundId: id },
     repo.acceptStatement(id, record),
