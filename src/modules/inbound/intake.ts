@@ -69,8 +69,10 @@ export async function receiveMessage(
     return recordUnreadable(deps, raw, via, error)
   }
   const record = recordOf(message, raw, via)
+  // Outside the try below: a failure there is the original's, not this message's (the relay is
+  // answered 500 and sends again).
+  await fileReferencedFirst(deps, message, new Set())
   try {
-    await fileReferencedFirst(deps, message, new Set())
     const filed = await inTransaction(deps.db, async (tx) => {
       const claimed = await repo.claimMessage(tx, record)
       if (!claimed) return undefined
@@ -92,7 +94,7 @@ export async function receiveMessage(
 
 /**
  * Accepts a message for filing by a worker (the SMTP listener, the mailbox): stores it `pending`
- * with its `inbound-filing` job in one transaction, so once this returns the message survives a
+ * with its `inbound-filing` job in one statement, so once this returns the message survives a
  * crash and will be filed. A copy of a message already recorded (pending or filed) is recorded
  * `duplicate` here; an unreadable one `rejected` (there is nothing to file).
  */
