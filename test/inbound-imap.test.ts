@@ -1,19 +1,23 @@
 // The mailbox poller against a real Dovecot (test/helpers/dovecot.ts): new mail by IDLE, \Seen
-// only after the commit, a message fetched twice filed once, and a server restart survived with
-// nothing lost; the last fetch and last error visible to admins.
+// only after the commit (of the message and its filing job; a worker files it), a message fetched
+// twice filed once, and a server restart survived with nothing lost; the last fetch and the last
+// error visible to admins.
 import { randomUUID } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Worker } from '../src/jobs/worker.js'
 import { createIntakeDeps } from '../src/modules/inbound/channels.js'
 import { type ImapPoller, parseImapUrl, startImapPoller } from '../src/modules/inbound/imap-poller.js'
 import { receiveMessage } from '../src/modules/inbound/intake.js'
 import { call, createTestContext, signedInUser, type TestContext, type TestUser } from './helpers/app.js'
 import { DOVECOT, type Dovecot, startDovecot } from './helpers/dovecot.js'
+import { startFilingWorker } from './helpers/filing.js'
 import { composeMail } from './helpers/mail.js'
 
 let ctx: TestContext
 let admin: TestUser
 let dovecot: Dovecot
+let worker: Worker | undefined
 let poller: ImapPoller
 
 const quiet = { info() {}, warn() {}, error() {} }
@@ -24,6 +28,8 @@ beforeAll(async () => {
   dovecot = await startDovecot()
   ctx = await createTestContext({ INBOUND_ADDRESS: 'support@helpdesk.test' })
   admin = await signedInUser(ctx, 'admin')
+  // Files what the poller accepts, as the server's workers would.
+  worker = await startFilingWorker(ctx)
   // A poll interval longer than any test: mail found quickly was found through IDLE.
   poller = startImapPoller({
     intake: createIntakeDeps(ctx.config, ctx.database, ctx.queue),
@@ -35,6 +41,7 @@ beforeAll(async () => {
 })
 afterAll(async () => {
   await poller?.stop()
+  await worker?.stop()
   await ctx?.close()
   await dovecot?.close()
 })
@@ -60,9 +67,10 @@ async function eventually<T>(check: () => Promise<T | undefined>, what: string, 
   }
 }
 
+/** The message's records once none is pending (the poller accepted it and the worker filed it). */
 const filedAs = (messageId: string) => async () => {
   const found = (await records()).filter((r) => r.message_id === messageId)
-  return found.length > 0 ? found : undefined
+  return found.length > 0 && found.every((r) => r.outcome !== 'pending') ? found : undefined
 }
 
 async function mailbox() {

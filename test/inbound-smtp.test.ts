@@ -1,18 +1,22 @@
 // The SMTP listener through a real SMTP client (nodemailer): real MIME of every common shape,
-// legacy charsets, broken MIME, refused recipients and sizes, and 250 only after the commit.
+// legacy charsets, broken MIME, refused recipients and sizes, and 250 only after the commit (of the
+// message and its filing job; a worker files it).
 import net from 'node:net'
 import nodemailer from 'nodemailer'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Worker } from '../src/jobs/worker.js'
 import { type SmtpListener, startSmtpListener } from '../src/modules/inbound/smtp-listener.js'
 import { createNotifier } from '../src/modules/notifications/notifier.js'
 import { ticketIdByNumber } from '../src/modules/tickets/ticket.service.js'
 import { call, createTestContext, signedInUser, type TestContext, type TestUser } from './helpers/app.js'
+import { startFilingWorker } from './helpers/filing.js'
 
 const MAX_BYTES = 100_000
 let ctx: TestContext
 let admin: TestUser
 let listener: SmtpListener
 let transport: nodemailer.Transporter
+let worker: Worker
 
 const quiet = { info() {}, warn() {}, error() {} }
 
@@ -22,6 +26,7 @@ beforeAll(async () => {
     APP_URL: 'https://helpdesk.test',
   })
   admin = await signedInUser(ctx, 'admin')
+  worker = await startFilingWorker(ctx)
   const notifier = createNotifier({ queue: ctx.queue, appUrl: ctx.config.appUrl, smtpEnabled: false })
   listener = await startSmtpListener({
     intake: { db: ctx.database.db, queue: ctx.queue, notifier, config: ctx.config, ticketIdByNumber },
@@ -41,17 +46,26 @@ beforeAll(async () => {
 afterAll(async () => {
   transport.close()
   await listener.close()
+  await worker.stop()
   await ctx.close()
 })
 
 let counter = 0
 const sender = () => `sender${++counter}-${Date.now()}@example.org`
 
-/** The newest inbound record and its ticket, read right after the 250: it must already be there. */
+/**
+ * The newest inbound record, read right after the 250 (it must already be there, pending or
+ * filed), then, once the worker filed it, with its ticket.
+ */
 async function lastFiled() {
-  const list = await call(ctx, admin, 'GET', '/api/admin/inbound?limit=1')
-  const record = list.body.data[0]
-  expect(record?.received_via).toBe('smtp')
+  const newest = async () => (await call(ctx, admin, 'GET', '/api/admin/inbound?limit=1')).body.data[0]
+  const accepted = await newest()
+  expect(accepted?.received_via).toBe('smtp')
+  await expect
+    .poll(async () => (await newest())?.outcome, { timeout: 10_000, interval: 50 })
+    .not.toBe('pending')
+  const record = await newest()
+  expect(record?.id).toBe(accepted?.id)
   const ticket = record?.ticket_id
     ? (await call(ctx, admin, 'GET', `/api/tickets/${record.ticket_id}`)).body.data
     : undefined

@@ -6,7 +6,7 @@ import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ticketWorkflow } from '../src/jobs/ticket-workflow.js'
 import { createIntakeDeps } from '../src/modules/inbound/channels.js'
-import { receiveMessage } from '../src/modules/inbound/intake.js'
+import { acceptMessage, fileAccepted, receiveMessage } from '../src/modules/inbound/intake.js'
 import { createNotifier } from '../src/modules/notifications/notifier.js'
 import type { TriageProvider } from '../src/modules/triage/triage.types.js'
 import {
@@ -137,6 +137,49 @@ describe('statements per request', () => {
         'WITH',
         'COMMIT',
       ])
+    },
+  )
+
+  it.skipIf(!process.env.TEST_DATABASE_URL)(
+    'an email the SMTP listener accepts: one statement before the 250, on the queue’s connections; its filing: the same transaction, after two reads',
+    async () => {
+      const mail = await createTestContext({
+        INBOUND_ADDRESS: 'support@helpdesk.test',
+        SMTP_URL: 'smtp://127.0.0.1:9',
+      })
+      try {
+        const intake = createIntakeDeps(mail.config, mail.database, mail.queue)
+        const raw = await composeMail({ from: `new-${Date.now()}@example.org`, text: 'The printer jams.' })
+        let accepted: { id: string } | undefined
+        const first = (text: string) => text.trim().split(/\s+/).slice(0, 3).join(' ').toLowerCase()
+        const sent = await statementsDuring(mail, async () => {
+          accepted = await acceptMessage(intake, raw, 'smtp')
+        })
+        // The pending row and its filing job (with its wake-up) go in one statement on the job
+        // queue's own connections (prepared there): nothing on the app's, no transaction.
+        expect(sent.map(first)).toEqual([])
+        expect(accepted).toMatchObject({ outcome: 'pending' })
+        const filing = await statementsDuring(mail, () => fileAccepted(intake, accepted?.id ?? ''))
+        expect(filing.map(first)).toEqual([
+          'select "raw", "received_via"', // the pending message's bytes
+          'begin',
+          'select "id" from', // locked: still pending?
+          'select "id", "email",',
+          'select count(*) from',
+          'insert into "users"',
+          'select "sla_policies"."id", "sla_policies"."name",',
+          'insert into "tickets"',
+          'insert into "ticket_events"',
+          'with job as',
+          'update "inbound_messages" set',
+          '(select "message_id", false',
+          'insert into "emails"',
+          'with job as',
+          'commit',
+        ])
+      } finally {
+        await mail.close()
+      }
     },
   )
 

@@ -151,7 +151,13 @@ async function openPglite(options: OpenDatabaseOptions): Promise<Database> {
 // What node-postgres would do with a raw value: undefined is NULL, a plain object is JSON.
 function toParam(value: unknown): unknown {
   if (value === undefined) return null
-  if (value !== null && typeof value === 'object' && !(value instanceof Date) && !Array.isArray(value)) {
+  if (
+    value !== null &&
+    typeof value === 'object' &&
+    !(value instanceof Date) &&
+    !(value instanceof Uint8Array) &&
+    !Array.isArray(value)
+  ) {
     return JSON.stringify(value)
   }
   return value

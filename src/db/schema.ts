@@ -466,10 +466,13 @@ export const INBOUND_OUTCOMES = [
   'bounce',
   'rejected',
   'duplicate',
+  // Stored with its filing job, not filed yet (SMTP listener, mailbox): a worker decides (0026).
+  'pending',
 ] as const
 export type InboundOutcome = (typeof INBOUND_OUTCOMES)[number]
 
-// Every message that came in, with what it did; written in the same transaction as its effect.
+// Every message that came in, with what it did; its outcome is written in the same transaction as
+// its effect (until then, for mail accepted ahead of filing, it is `pending`).
 // The unique indexes skip `duplicate` rows: they decide, even between concurrent deliveries of
 // one message, that exactly one of them is filed.
 export const inboundMessages = pgTable(

@@ -22,6 +22,11 @@ export const JOB_PAYLOADS = {
   'sla-escalation': Type.Object({}),
   // The backlog is in the database (search_backlog): nothing to carry.
   'search-backlog': Type.Object({}),
+  // An inbound_messages row accepted as `pending`: its raw message is in the row.
+  'inbound-filing': Type.Object(
+    { inboundId: Type.String({ format: 'uuid' }) },
+    { additionalProperties: false },
+  ),
 } as const
 
 export type JobPayloads = typeof JOB_PAYLOADS

@@ -22,6 +22,7 @@ export const QUEUES = {
   ticketReassignment: 'ticket-reassignment',
   slaEscalation: 'sla-escalation',
   searchBacklog: 'search-backlog',
+  inboundFiling: 'inbound-filing',
 } as const
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES]
 
@@ -31,6 +32,16 @@ export const SCHEDULES: Partial<Record<QueueName, string>> = {
   [QUEUES.slaEscalation]: '* * * * *',
   // A backstop: a bulk statement's own NOTIFY enqueues the job at once when a worker listens.
   [QUEUES.searchBacklog]: '* * * * *',
+}
+
+/**
+ * Queues whose jobs take milliseconds get a shorter expiry than JOB_TIMEOUT_SECONDS: a job still
+ * active after this long lost its worker (killed mid job) and is retried, so mail accepted just
+ * before a crash is filed a minute or two after the restart rather than five. A slow attempt that
+ * outlives it is harmless: the retry waits for its row lock and finds the message filed.
+ */
+const EXPIRE_SECONDS: Partial<Record<QueueName, number>> = {
+  [QUEUES.inboundFiling]: 60,
 }
 
 /** The channel workers LISTEN on; the payload is the queue name. */
@@ -63,6 +74,9 @@ const TUNE_JOB_TABLE = `
   END $$;
   ANALYZE pgboss.job`
 
+/** The one statement pg-boss's send runs: its job insert. */
+const JOB_INSERT = /^\s*INSERT\b[\s\S]*\bRETURNING\s+id\s*$/i
+
 /**
  * pg-boss's job insert (one INSERT … RETURNING id) with the wake-up NOTIFY in the same statement:
  * one round trip per enqueue instead of two (bench: a create sends 7 statements, now 6). The
@@ -71,7 +85,7 @@ const TUNE_JOB_TABLE = `
  */
 export function withWakeUp(executeSql: ExecuteSql, queue: QueueName): ExecuteSql {
   return (text, values = []) => {
-    if (!/^\s*INSERT\b[\s\S]*\bRETURNING\s+id\s*$/i.test(text)) {
+    if (!JOB_INSERT.test(text)) {
       throw new Error('pg-boss sent something other than its job insert; enqueue cannot add its wake-up')
     }
     const channel = values.length + 1
@@ -79,6 +93,43 @@ export function withWakeUp(executeSql: ExecuteSql, queue: QueueName): ExecuteSql
       `WITH job AS (${text}) SELECT job.id, pg_notify($${channel}, $${channel + 1}) FROM job`,
       [...values, WAKE_CHANNEL, queue],
     )
+  }
+}
+
+/**
+ * pg-boss's job insert and the caller's `write` in one statement, with the wake-up: the job as in
+ * `withWakeUp`, the write's placeholders renumbered after pg-boss's, its rows handed to `onRows`.
+ */
+function withWrite(
+  executeSql: ExecuteSql,
+  queue: QueueName,
+  write: { text: string; values: unknown[] },
+  onRows: (rows: Record<string, unknown>[]) => void,
+): ExecuteSql {
+  return async (text, values = []) => {
+    if (!JOB_INSERT.test(text)) {
+      throw new Error('pg-boss sent something other than its job insert; enqueueWith cannot add the write')
+    }
+    const offset = values.length
+    const shifted = write.text.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + offset}`)
+    const channel = offset + write.values.length + 1
+    const result = await executeSql(
+      `WITH job AS (${text}), written AS (${shifted})
+       SELECT written.*, pg_notify($${channel}, $${channel + 1}) FROM written`,
+      [...values, ...write.values, WAKE_CHANNEL, queue],
+    )
+    onRows(result.rows)
+    // pg-boss reads the new job's id from the result; its caller here does not need it.
+    return { rows: [] }
+  }
+}
+
+function checkPayload<Q extends QueueName>(queue: Q, data: PayloadOf<Q>): void {
+  const schema = JOB_PAYLOADS[queue]
+  if (!Value.Check(schema, data)) {
+    const [first] = Value.Errors(schema, data)
+    const where = first ? `${first.instancePath || '/'} ${first.message}` : 'does not match'
+    throw new Error(`job payload for ${queue}: ${where}`)
   }
 }
 
@@ -103,6 +154,19 @@ export interface JobQueue {
     data: PayloadOf<Q>,
     options?: { singletonKey?: string },
   ): Promise<void>
+  /**
+   * Enqueues a job in the same statement as one write of the caller's (`write`: a data-modifying
+   * statement with RETURNING, `$1`-style, its own values), committed on its own: one round trip,
+   * atomic without a transaction, on the queue's own connections (on PostgreSQL prepared once per
+   * connection, no query building). Returns the write's rows. The job row is written whatever the
+   * write does, so its handler must expect to find nothing to do; the wake-up goes out only when
+   * the write returned a row.
+   */
+  enqueueWith<Q extends QueueName>(
+    queue: Q,
+    data: PayloadOf<Q>,
+    write: { text: string; values: unknown[] },
+  ): Promise<Record<string, unknown>[]>
 }
 
 export function createJobQueue(
@@ -111,7 +175,10 @@ export function createJobQueue(
 ): JobQueue {
   // Lost jobs are found by pg-boss's maintenance pass: run it often enough that a dead
   // worker's job is retried within about one timeout.
-  const maintenanceIntervalSeconds = Math.max(1, Math.min(120, Math.floor(settings.jobTimeoutSeconds / 2)))
+  const expiry = (name: QueueName) =>
+    Math.min(settings.jobTimeoutSeconds, EXPIRE_SECONDS[name] ?? Number.POSITIVE_INFINITY)
+  const shortest = Math.min(...Object.values(QUEUES).map(expiry))
+  const maintenanceIntervalSeconds = Math.max(1, Math.min(120, Math.floor(shortest / 2)))
   const common = { maintenanceIntervalSeconds, monitorStateIntervalSeconds: 30 }
   // On PostgreSQL pg-boss gets its own small pool, with its few statements prepared per connection.
   const pool =
@@ -138,16 +205,12 @@ export function createJobQueue(
     boss,
     async start() {
       await boss.start()
-      const retry = {
-        retryLimit: 5,
-        retryDelay: 1,
-        retryBackoff: true,
-        expireInSeconds: settings.jobTimeoutSeconds,
-      }
+      const retry = { retryLimit: 5, retryDelay: 1, retryBackoff: true }
       for (const name of Object.values(QUEUES)) {
-        await boss.createQueue(name, { name, ...retry })
+        const options = { name, ...retry, expireInSeconds: expiry(name) }
+        await boss.createQueue(name, options)
         // createQueue leaves an existing queue as it was: bring its settings up to date.
-        await boss.updateQueue(name, { name, ...retry })
+        await boss.updateQueue(name, options)
       }
       for (const [name, cron] of Object.entries(SCHEDULES)) await boss.schedule(name, cron, {})
       // After the queues: their partitions exist now, and each takes the statistics setting.
@@ -158,13 +221,17 @@ export function createJobQueue(
       await pool?.end()
     },
     async enqueue(tx, queue, data, options = {}) {
-      const schema = JOB_PAYLOADS[queue]
-      if (!Value.Check(schema, data)) {
-        const [first] = Value.Errors(schema, data)
-        const where = first ? `${first.instancePath || '/'} ${first.message}` : 'does not match'
-        throw new Error(`job payload for ${queue}: ${where}`)
-      }
+      checkPayload(queue, data)
       await boss.send(queue, data, { db: { executeSql: withWakeUp(executeSqlIn(tx), queue) }, ...options })
+    },
+    async enqueueWith(queue, data, write) {
+      checkPayload(queue, data)
+      let rows: Record<string, unknown>[] = []
+      const alongside = withWrite(executeSql, queue, write, (written) => {
+        rows = written
+      })
+      await boss.send(queue, data, { db: { executeSql: alongside } })
+      return rows
     },
   }
 }

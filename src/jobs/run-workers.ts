@@ -4,6 +4,7 @@ import type { Config } from '../config.js'
 import type { Database } from '../db/client.js'
 import { listen } from '../db/listen.js'
 import type { Metrics } from '../metrics.js'
+import { createIntakeDeps } from '../modules/inbound/channels.js'
 import { createMailer } from '../modules/notifications/mailer.js'
 import { messageIdDomain } from '../modules/notifications/message-ids.js'
 import { createNotifier } from '../modules/notifications/notifier.js'
@@ -13,6 +14,7 @@ import { createTriageProvider } from '../modules/triage/provider.js'
 import { cachedCatalog } from '../modules/triage/triage.service.js'
 import { emailDelivery } from './email-delivery.js'
 import { housekeeping } from './housekeeping.js'
+import { inboundFiling } from './inbound-filing.js'
 import { type JobQueue, QUEUES } from './queue.js'
 import { searchBacklog } from './search-backlog.js'
 import { slaEscalation } from './sla-escalation.js'
@@ -60,6 +62,12 @@ export async function runWorkers(options: {
         // call takes seconds, and a batch would wait for its slowest job: one at a time.
         { concurrency: config.jobs.concurrency, batchSize: triage.inProcess ? 4 : 1 },
       ),
+      // Mail the SMTP listener and the mailbox accepted: filing takes milliseconds, so fetched
+      // four at a time, like the in-process workflow.
+      register(inboundFiling, createIntakeDeps(config, database, queue), {
+        concurrency: config.jobs.concurrency,
+        batchSize: 4,
+      }),
       register(emailDelivery, { db: database.db, mailer }, { concurrency: 2 }),
       register(ticketReassignment, { db: database.db, notifier }, { concurrency: 2 }),
       register(

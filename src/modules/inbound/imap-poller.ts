@@ -1,11 +1,12 @@
 // A mailbox over IMAP (IMAP_URL): new mail is fetched when the server says it arrived (IDLE, which
 // imapflow keeps open between commands) and at least every IMAP_POLL_SECONDS. A message is
-// flagged \Seen only after its effect committed: a crash in between fetches it again, and the
+// flagged \Seen only after it committed, stored with its filing job (a worker files it: the job
+// is as durable as the row) or with its outcome: a crash in between fetches it again, and the
 // intake's dedupe files it once. Connection failures are retried with backoff; the last fetch and
 // the last error go to inbound_fetch_state for admins.
 import { ImapFlow } from 'imapflow'
 import { recordFetch } from './inbound.repository.js'
-import { type IntakeDeps, receiveMessage, recordOversized } from './intake.js'
+import { acceptMessage, type IntakeDeps, recordOversized } from './intake.js'
 import type { ListenerLogger } from './smtp-listener.js'
 
 export interface ImapSource {
@@ -86,10 +87,10 @@ export function startImapPoller(options: {
         } else {
           const message = await imap.fetchOne(String(uid), { source: true }, { uid: true })
           if (message === false || !message.source) continue
-          const result = await receiveMessage(intake, message.source, 'imap')
+          const result = await acceptMessage(intake, message.source, 'imap')
           log.info({ inbound: result.id, outcome: result.outcome, uid }, 'mail fetched')
         }
-        // Only now: the message's record (and ticket or comment) has committed.
+        // Only now: the message and its filing job (or its outcome) have committed.
         await imap.messageFlagsAdd(String(uid), ['\\Seen'], { uid: true })
       }
     } finally {

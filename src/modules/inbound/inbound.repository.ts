@@ -37,6 +37,64 @@ export async function claimMessage(
   return row
 }
 
+/**
+ * The statement that stores a message as `pending` under `id` (chosen by the caller, so its
+ * filing job can name it in the same statement: JobQueue.enqueueWith). It returns the id, or no
+ * row when the same message (Message-ID, or content hash) is already recorded, pending or filed:
+ * the unique indexes decide, as in `claimMessage`. Plain SQL: this is the SMTP listener's hot
+ * path, run for every message, and needs no query building.
+ */
+export function acceptStatement(id: string, message: NewInboundMessage): { text: string; values: unknown[] } {
+  return {
+    text: `INSERT INTO inbound_messages (id, message_id, from_address, subject, received_via, content_hash, raw, outcome)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending')
+           ON CONFLICT DO NOTHING
+           RETURNING id`,
+    values: [
+      id,
+      message.messageId,
+      message.fromAddress,
+      message.subject,
+      message.receivedVia,
+      message.contentHash,
+      message.raw,
+    ],
+  }
+}
+
+/** A pending message's bytes and channel; undefined once it was filed (or never existed). */
+export async function findPending(db: DbOrTx, id: string) {
+  const [row] = await db
+    .select({ raw: inboundMessages.raw, receivedVia: inboundMessages.receivedVia })
+    .from(inboundMessages)
+    .where(and(eq(inboundMessages.id, id), eq(inboundMessages.outcome, 'pending')))
+  return row
+}
+
+/**
+ * Locks a pending message for filing: true while it is still pending. A worker filing it at the
+ * same moment holds the lock; this waits for its commit and then finds it filed.
+ */
+export async function lockPending(tx: DbOrTx, id: string): Promise<boolean> {
+  const rows = await tx
+    .select({ id: inboundMessages.id })
+    .from(inboundMessages)
+    .where(and(eq(inboundMessages.id, id), eq(inboundMessages.outcome, 'pending')))
+    .for('update')
+  return rows.length > 0
+}
+
+/** The pending messages with these Message-IDs, oldest first (a reply's original waiting to be filed). */
+export async function pendingWithMessageIds(db: DbOrTx, messageIds: string[]): Promise<string[]> {
+  if (messageIds.length === 0) return []
+  const rows = await db
+    .select({ id: inboundMessages.id })
+    .from(inboundMessages)
+    .where(and(inArray(inboundMessages.messageId, messageIds), eq(inboundMessages.outcome, 'pending')))
+    .orderBy(inboundMessages.receivedAt, inboundMessages.id)
+  return rows.map((r) => r.id)
+}
+
 /** The first recording of a message, by Message-ID or content hash. */
 export async function findOriginal(db: DbOrTx, messageId: string | null, contentHash: string) {
   const [row] = await db

@@ -1,11 +1,15 @@
 // One intake for every way mail comes in (SMTP listener, IMAP mailbox, HTTP relay): a raw message
-// in, its outcome out. The message's record and its effect (ticket, comment, bounce) commit in
-// one transaction, so a message is either filed and recorded, or neither (and comes again).
+// in, its outcome out. The message's outcome and its effect (ticket, comment, bounce) commit in
+// one transaction, so a message is either filed and recorded, or not filed (and comes again, or
+// waits `pending`). The relay files at once (`receiveMessage`: its answer carries the outcome);
+// the SMTP listener and the mailbox accept first (`acceptMessage`: the raw message and its filing
+// job commit together, then 250 / \Seen) and a worker files it (`fileAccepted`).
+import { randomUUID } from 'node:crypto'
 import type { Config } from '../../config.js'
 import type { Db, Tx } from '../../db/client.js'
 import type { InboundChannel, InboundOutcome, TicketRow, UserRow } from '../../db/schema.js'
 import { inTransaction } from '../../db/transaction.js'
-import type { JobQueue } from '../../jobs/queue.js'
+import { type JobQueue, QUEUES } from '../../jobs/queue.js'
 import { bareAddress, parseOwnMessageId } from '../notifications/message-ids.js'
 import type { Notifier } from '../notifications/notifier.js'
 import { markBounced, ticketsOfSentMessages } from '../notifications/outbox.js'
@@ -49,6 +53,10 @@ type Effect = {
   commentId?: string
 }
 
+/**
+ * Files a message at once: its record and its effect commit together before this returns (the
+ * HTTP relay, whose answer carries the outcome).
+ */
 export async function receiveMessage(
   deps: IntakeDeps,
   raw: Buffer,
@@ -60,28 +68,15 @@ export async function receiveMessage(
   } catch (error) {
     return recordUnreadable(deps, raw, via, error)
   }
-  const record: repo.NewInboundMessage = {
-    messageId: message.messageId?.slice(0, 998) ?? null,
-    fromAddress: message.from?.address.slice(0, 254) ?? null,
-    subject: message.subject || null,
-    receivedVia: via,
-    contentHash: message.contentHash,
-    raw,
-  }
+  const record = recordOf(message, raw, via)
+  // Outside the try below: a failure there is the original's, not this message's (the relay is
+  // answered 500 and sends again).
+  await fileReferencedFirst(deps, message, new Set())
   try {
     const filed = await inTransaction(deps.db, async (tx) => {
       const claimed = await repo.claimMessage(tx, record)
       if (!claimed) return undefined
-      // The record names its ticket before the emails its effect causes are written: they
-      // continue the thread from this message (References).
-      let marked: Effect | undefined
-      const mark = async (effect: Effect) => {
-        await repo.finishMessage(tx, claimed.id, effect)
-        marked = effect
-      }
-      const effect = await decide(deps, tx, message, mark)
-      if (!marked || !sameEffect(marked, effect)) await repo.finishMessage(tx, claimed.id, effect)
-      return { id: claimed.id, ...effect }
+      return { id: claimed.id, ...(await fileIn(deps, tx, claimed.id, message)) }
     })
     return filed ?? (await recordDuplicate(deps.db, record))
   } catch (error) {
@@ -97,12 +92,135 @@ export async function receiveMessage(
   }
 }
 
+/**
+ * Accepts a message for filing by a worker (the SMTP listener, the mailbox): stores it `pending`
+ * with its `inbound-filing` job in one statement, so once this returns the message survives a
+ * crash and will be filed. A copy of a message already recorded (pending or filed) is recorded
+ * `duplicate` here; an unreadable one `rejected` (there is nothing to file).
+ */
+export async function acceptMessage(
+  deps: Pick<IntakeDeps, 'db' | 'queue'>,
+  raw: Buffer,
+  via: InboundChannel,
+): Promise<IntakeResult> {
+  let message: InboundMessage
+  try {
+    message = await parseMessage(raw)
+  } catch (error) {
+    return recordUnreadable(deps, raw, via, error)
+  }
+  const record = recordOf(message, raw, via)
+  // The row and its job in one statement, committed on its own: one round trip, no transaction
+  // to open and commit. A copy (no row written) still leaves a job, which finds nothing pending
+  // under this id.
+  const id = randomUUID()
+  const written = await deps.queue.enqueueWith(
+    QUEUES.inboundFiling,
+    { inboundId: id },
+    repo.acceptStatement(id, record),
+  )
+  if (written.length === 0) return recordDuplicate(deps.db, record)
+  return { id, outcome: 'pending', ticketId: null, error: null }
+}
+
+/** How many pending originals a reply may file ahead of itself (a chain of replies, all waiting). */
+const MAX_FILED_AHEAD = 10
+
+/**
+ * Files an accepted (`pending`) message: the `inbound-filing` job. Idempotent: undefined when the
+ * message is no longer pending (filed by an earlier attempt, or by a reply that needed it first).
+ * Throws when filing failed; the job is retried, and its last attempt records the message
+ * `rejected` with why (`rejectAccepted`).
+ */
+export async function fileAccepted(
+  deps: IntakeDeps,
+  inboundId: string,
+  seen: Set<string> = new Set(),
+): Promise<IntakeResult | undefined> {
+  seen.add(inboundId)
+  const row = await repo.findPending(deps.db, inboundId)
+  if (!row) return undefined
+  let message: InboundMessage
+  try {
+    message = await parseMessage(Buffer.from(row.raw))
+  } catch (error) {
+    // Read once already when it was accepted; a parser that changed since cannot read it now.
+    return rejectAccepted(deps, inboundId, `unreadable message: ${errorText(error)}`)
+  }
+  await fileReferencedFirst(deps, message, seen)
+  return inTransaction(deps.db, async (tx) => {
+    if (!(await repo.lockPending(tx, inboundId))) return undefined
+    return { id: inboundId, ...(await fileIn(deps, tx, inboundId, message)) }
+  })
+}
+
+/** A pending message that could not be filed: recorded `rejected` with why, if still pending. */
+export async function rejectAccepted(
+  deps: Pick<IntakeDeps, 'db'>,
+  inboundId: string,
+  error: unknown,
+): Promise<IntakeResult | undefined> {
+  return inTransaction(deps.db, async (tx) => {
+    if (!(await repo.lockPending(tx, inboundId))) return undefined
+    const effect: Effect = {
+      outcome: 'rejected',
+      ticketId: null,
+      error: typeof error === 'string' ? error : errorText(error),
+    }
+    await repo.finishMessage(tx, inboundId, effect)
+    return { id: inboundId, ...effect }
+  })
+}
+
+/**
+ * A reply whose original is still pending (both accepted within moments, filed by parallel
+ * workers) files the original first, so it threads onto the original's ticket instead of opening
+ * one of its own. When another worker is filing the original right now, its lock makes this wait
+ * for that commit.
+ */
+async function fileReferencedFirst(deps: IntakeDeps, message: InboundMessage, seen: Set<string>) {
+  const referenced = [...new Set([...message.inReplyTo, ...message.references])]
+  if (referenced.length === 0) return
+  for (const id of await repo.pendingWithMessageIds(deps.db, referenced)) {
+    if (seen.has(id) || seen.size >= MAX_FILED_AHEAD) continue
+    await fileAccepted(deps, id, seen)
+  }
+}
+
+const recordOf = (message: InboundMessage, raw: Buffer, via: InboundChannel): repo.NewInboundMessage => ({
+  messageId: message.messageId?.slice(0, 998) ?? null,
+  fromAddress: message.from?.address.slice(0, 254) ?? null,
+  subject: message.subject || null,
+  receivedVia: via,
+  contentHash: message.contentHash,
+  raw,
+})
+
+/** Decides what the message does and records it on its row, inside the transaction of its effect. */
+async function fileIn(deps: IntakeDeps, tx: Tx, inboundId: string, message: InboundMessage): Promise<Effect> {
+  // The record names its ticket before the emails its effect causes are written: they continue
+  // the thread from this message (References).
+  let marked: Effect | undefined
+  const mark = async (effect: Effect) => {
+    await repo.finishMessage(tx, inboundId, effect)
+    marked = effect
+  }
+  const effect = await decide(deps, tx, message, mark)
+  if (!marked || !sameEffect(marked, effect)) await repo.finishMessage(tx, inboundId, effect)
+  return effect
+}
+
 const sameEffect = (a: Effect, b: Effect) =>
   a.outcome === b.outcome && a.ticketId === b.ticketId && a.error === b.error && a.commentId === b.commentId
 
 const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error)).slice(0, 1000)
 
-async function recordUnreadable(deps: IntakeDeps, raw: Buffer, via: InboundChannel, error: unknown) {
+async function recordUnreadable(
+  deps: Pick<IntakeDeps, 'db'>,
+  raw: Buffer,
+  via: InboundChannel,
+  error: unknown,
+) {
   const record = {
     messageId: null,
     fromAddress: null,

@@ -1,10 +1,10 @@
 // The built-in SMTP listener (INBOUND_SMTP_PORT): mail for INBOUND_ADDRESS only, at most
 // INBOUND_MAX_BYTES (announced with the SIZE extension, counted while the data streams in: held in
 // memory up to 256 KB, in a temp file past that, never kept past the limit; spool.ts), and 250 only
-// once the message and its effect are committed.
+// once the message and its filing job are committed (intake.ts acceptMessage); a worker files it.
 import type { AddressInfo } from 'node:net'
 import { SMTPServer } from 'smtp-server'
-import { type IntakeDeps, receiveMessage } from './intake.js'
+import { acceptMessage, type IntakeDeps } from './intake.js'
 import { receiveData } from './spool.js'
 
 export interface SmtpListener {
@@ -51,7 +51,7 @@ export async function startSmtpListener(options: {
             callback(smtpError(552, `5.3.4 message exceeds the fixed maximum size of ${maxBytes} bytes`))
             return
           }
-          const result = await receiveMessage(intake, raw, 'smtp')
+          const result = await acceptMessage(intake, raw, 'smtp')
           log.info(
             { inbound: result.id, outcome: result.outcome, remote: session.remoteAddress },
             'mail received',

@@ -30,6 +30,7 @@ const OUTCOMES: Record<InboundOutcome, string> = {
   bounce: 'Bounce',
   rejected: 'Rejected',
   duplicate: 'Duplicate',
+  pending: 'Pending: being filed',
 }
 
 const VIA: Record<InboundMessage['received_via'], string> = {
