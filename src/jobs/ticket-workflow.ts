@@ -10,7 +10,13 @@ import type { TicketRow } from '../db/schema.js'
 import { defaultLogger, type Logger } from '../logger.js'
 import { type AssignmentResult, autoAssign } from '../modules/assignment/assignment.service.js'
 import type { Notifier } from '../modules/notifications/notifier.js'
-import { closestResolved, lexemeStatistics, type Stats } from '../modules/similar/similar.service.js'
+import {
+  closestResolved,
+  keepSimilarList,
+  lexemeStatistics,
+  type SimilarMatch,
+  type Stats,
+} from '../modules/similar/similar.service.js'
 import {
   findTicket,
   insertEvents,
@@ -115,9 +121,11 @@ async function resolvedMatch(
   ticket: TicketRow,
   log: Logger,
   stats: Stats | undefined,
+  onList: (list: SimilarMatch[]) => void,
 ): Promise<(SimilarResolved & { resolution: string }) | undefined> {
   try {
-    const match = await tx.transaction((savepoint) => closestResolved(savepoint, ticket, stats))
+    const { match, list } = await tx.transaction((savepoint) => closestResolved(savepoint, ticket, stats))
+    onList(list)
     if (!match?.resolution) return undefined
     return {
       ticketId: match.ticket.id,
@@ -147,8 +155,12 @@ export const ticketWorkflow = defineJob({
     // before it, so the whole workflow is one transaction (one BEGIN/COMMIT instead of three, and
     // no step re-reads the ticket). The last attempt goes step by step, so that one failing step
     // cannot undo the others.
-    if (deps.triage.inProcess && !lastAttempt) return inOneTransaction(steps, work)
-    return inPhases(steps, work, lastAttempt)
+    const outcome =
+      deps.triage.inProcess && !lastAttempt
+        ? await inOneTransaction(steps, work)
+        : await inPhases(steps, work, lastAttempt)
+    await work.keepSimilarList()
+    return outcome
   },
 })
 
@@ -171,6 +183,12 @@ function stepsOf(deps: WorkflowDeps, ticketId: string, lastAttempt: boolean) {
   // process-wide cache of lexemeStatistics applies: inside one they were read again for every
   // ticket, a pg_stats read of a thousand lexemes each time). Missing: the lookup reads them itself.
   let similarStats: Stats | undefined
+  // The ticket's similar-ticket list, computed by the analysis and kept after its transaction
+  // committed, in a short one of its own: adding this ticket to other tickets' lists waits for
+  // whoever adds to the same entries, and must not hold the workflow's locks meanwhile (three
+  // workers analysing 200 like tickets deadlocked and re-ran analyses). Not computed (a retried
+  // job whose analysis was memoised): the first GET of the ticket's similar tickets computes it.
+  let similarList: SimilarMatch[] | undefined
   // History rows (analysis, assignment) wait for the end of their transaction and go in one
   // INSERT. Keyed by transaction: a rerun after a deadlock starts from none.
   const history = new WeakMap<Tx, NewTicketEvent[]>()
@@ -210,7 +228,9 @@ function stepsOf(deps: WorkflowDeps, ticketId: string, lastAttempt: boolean) {
       if (!analysed.ok) return analysed
       const ticket = heldIn(tx) ?? (await findTicket(tx, ticketId))
       const similar = ticket
-        ? await resolvedMatch(tx, ticket, deps.log ?? defaultLogger(), similarStats)
+        ? await resolvedMatch(tx, ticket, deps.log ?? defaultLogger(), similarStats, (list) => {
+            similarList = list
+          })
         : undefined
       const analysis = similar ? withSimilarNote(analysed.analysis, similar) : analysed.analysis
       hold(tx, await applyAnalysis(tx, ticketId, analysis, triage.name, recordIn(tx)))
@@ -250,6 +270,16 @@ function stepsOf(deps: WorkflowDeps, ticketId: string, lastAttempt: boolean) {
     finish: (tx: Tx, analysed: Analysed, assigned: Assigned) =>
       markProcessing(tx, failed(analysed, assigned) ? 'failed' : 'done'),
     writeHistory: (tx: Tx) => insertEvents(tx, history.get(tx) ?? []),
+    /** After the workflow committed; a failure only leaves the list to its first GET. */
+    async keepSimilarList(): Promise<void> {
+      if (!similarList) return
+      const list = similarList
+      similarList = undefined
+      await keepSimilarList(db, ticketId, list).catch((error: unknown) => {
+        const log = deps.log ?? defaultLogger()
+        log.warn({ err: error, ticketId }, 'similar-ticket list not kept; its first lookup computes it')
+      })
+    },
   }
 }
 type WorkflowSteps = ReturnType<typeof stepsOf>

@@ -215,24 +215,33 @@ export async function similarTickets(
   stats?: Stats,
 ): Promise<SimilarTicket[]> {
   const kept = await repo.keptList(db, ticket.id, limit)
-  const matches = kept ?? (await computeList(db, ticket, stats)).slice(0, limit)
-  return withResolutions(db, matches)
+  if (kept) return withResolutions(db, kept)
+  const list = await computeSimilarList(db, ticket, stats)
+  await keepSimilarList(db, ticket.id, list)
+  return withResolutions(db, list.slice(0, limit))
 }
 
-/** Computes the ticket's list and keeps it (in a savepoint inside a transaction: whole or not at all). */
-async function computeList(
+/** The ticket's list as it would be kept: up to LIST_SIZE tickets from SHOWN_FROM, best first. */
+export async function computeSimilarList(
   db: DbOrTx,
   ticket: Pick<TicketRow, 'id' | 'title' | 'description'>,
-  stats: Stats | undefined,
+  stats?: Stats,
 ): Promise<SimilarMatch[]> {
   const found = await findSimilar(db, ticket, {
     limit: LIST_SIZE,
     excludeId: ticket.id,
     ...(stats ? { stats } : {}),
   })
-  const shown = found.filter((m) => m.similarity >= SHOWN_FROM)
-  await db.transaction((tx) => repo.keepList(tx, ticket.id, shown, LIST_SIZE))
-  return shown
+  return found.filter((m) => m.similarity >= SHOWN_FROM)
+}
+
+/**
+ * Keeps a computed list, whole or not at all (its own transaction, or a savepoint). Keep it in a
+ * short transaction: adding the ticket to other tickets' lists waits for anyone adding to the same
+ * entries, until they commit (the workflow keeps its list after its own transaction committed).
+ */
+export async function keepSimilarList(db: DbOrTx, ticketId: string, list: SimilarMatch[]): Promise<void> {
+  await db.transaction((tx) => repo.keepList(tx, ticketId, list, LIST_SIZE))
 }
 
 async function withResolutions(db: DbOrTx, matches: SimilarMatch[]): Promise<SimilarTicket[]> {
@@ -269,14 +278,19 @@ export async function ownSimilarOpen(
 /** Similarity from which a resolved ticket's resolution is offered to a new ticket's analysis. */
 export const CLOSE_MATCH_THRESHOLD = 0.5
 
-/** The most similar resolved (or closed after resolution) ticket with a resolution, if close enough. */
+/**
+ * The most similar resolved (or closed after resolution) ticket with a resolution, if close
+ * enough, and the ticket's whole list (for the caller to keep once its transaction committed).
+ */
 export async function closestResolved(
   db: DbOrTx,
   ticket: Pick<TicketRow, 'id' | 'title' | 'description'>,
   stats?: Stats,
-): Promise<SimilarTicket | undefined> {
-  const near = (await similarTickets(db, ticket, 5, stats)).filter(
-    (s) => s.similarity >= CLOSE_MATCH_THRESHOLD,
+): Promise<{ match: SimilarTicket | undefined; list: SimilarMatch[] }> {
+  const list = await computeSimilarList(db, ticket, stats)
+  const near = await withResolutions(
+    db,
+    list.slice(0, 5).filter((m) => m.similarity >= CLOSE_MATCH_THRESHOLD),
   )
-  return near.find((s) => s.resolution !== null)
+  return { match: near.find((s) => s.resolution !== null), list }
 }
