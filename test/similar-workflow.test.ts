@@ -2,10 +2,12 @@
 // when a close resolved match exists, and assignment gives the moderator who resolved it a bounded
 // bonus, shown in the assignment's score breakdown.
 import { randomUUID } from 'node:crypto'
+import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ticketWorkflow } from '../src/jobs/ticket-workflow.js'
 import { RESOLVER_BONUS } from '../src/modules/assignment/assignment.repository.js'
 import { createNotifier } from '../src/modules/notifications/notifier.js'
+import { keptList } from '../src/modules/similar/similar.repository.js'
 import { excerpt, withSimilarNote } from '../src/modules/triage/similar-note.js'
 import type { TicketAnalysis, TriageProvider } from '../src/modules/triage/triage.types.js'
 import {
@@ -101,6 +103,14 @@ describe('the workflow and similar resolved tickets', () => {
     expect(details.resolver_bonus).toBeLessThanOrEqual(RESOLVER_BONUS)
     expect(details.similar_ticket).toMatchObject({ number: old.number })
     expect(details.score).toBeCloseTo(Number(details.relevance) + Number(details.resolver_bonus), 3)
+
+    // The analysis kept the new ticket's similar-ticket list, and added it to the old ticket's
+    // entries (whose own list is computed when first asked for).
+    expect((await keptList(ctx.database.db, fresh.id, 5))?.map((m) => m.ticketId)).toContain(old.id)
+    const entries = (await ctx.database.db.execute(
+      sql`SELECT similar_id FROM ticket_similar WHERE ticket_id = ${old.id}`,
+    )) as unknown as { rows: { similar_id: string }[] }
+    expect(entries.rows.map((r) => r.similar_id)).toEqual([fresh.id])
   })
 
   it('leaves a ticket with no close resolved match as it was: no note, no bonus', async () => {
