@@ -5,6 +5,7 @@
 // the SMTP listener and the mailbox accept first (`acceptMessage`: the raw message and its filing
 // job commit together, then 250 / \Seen) and a worker files it (`fileAccepted`).
 import { randomUUID } from 'node:crypto'
+import { sql } from 'drizzle-orm'
 import type { Config } from '../../config.js'
 import type { Db, Tx } from '../../db/client.js'
 import type { InboundChannel, InboundOutcome, TicketRow, UserRow } from '../../db/schema.js'
@@ -31,6 +32,8 @@ export interface IntakeDeps {
   config: Pick<Config, 'inbound' | 'mail' | 'appUrl' | 'attachmentMaxBytes'>
   /** The ticket a `[#number]` subject token names (the tickets service's ticketIdByNumber). */
   ticketIdByNumber: (tx: Tx, number: number) => Promise<string | undefined>
+  /** `db`'s connections already commit without waiting for the disk (Database.asyncCommit). */
+  asyncCommit?: boolean
 }
 
 export interface IntakeResult {
@@ -149,6 +152,12 @@ export async function fileAccepted(
   }
   await fileReferencedFirst(deps, message, seen)
   return inTransaction(deps.db, async (tx) => {
+    // The commit need not wait for the disk: the message is on disk already (committed `pending`
+    // with this job before the 250), and pg-boss marks the job complete afterwards in a
+    // synchronous commit, which flushes the log up to and including this one. Were the server
+    // to crash before that, the filing and the job's completion vanish together: the job is
+    // retried and finds the message still pending (as in the workflow's steps, jobs/steps.ts).
+    if (!deps.asyncCommit) await tx.execute(sql`SET LOCAL synchronous_commit = off`)
     if (!(await repo.lockPending(tx, inboundId))) return undefined
     return { id: inboundId, ...(await fileIn(deps, tx, inboundId, message)) }
   })
