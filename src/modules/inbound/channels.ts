@@ -21,7 +21,7 @@ export function createIntakeDeps(config: Config, database: Database, queue: JobQ
     smtpEnabled: config.mail.smtpUrl !== undefined,
     messageDomain: messageIdDomain(config),
   })
-  return { db: database.db, queue, notifier, config, ticketIdByNumber, asyncCommit: database.asyncCommit }
+  return { db: database.db, queue, notifier, config, ticketIdByNumber }
 }
 
 export async function startInboundChannels(options: {
