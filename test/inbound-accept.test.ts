@@ -209,6 +209,59 @@ describe('accepting mail ahead of filing', () => {
     expect(await record(reply.id)).toMatchObject({ outcome: 'comment_added', ticket_id: tickets[0]?.id })
   })
 
+  it('threads a chain of pending replies when the last one’s job runs first', async () => {
+    const from = newSender()
+    const ids = [newId(), newId(), newId()]
+    const accepted = []
+    for (const [i, messageId] of ids.entries()) {
+      const earlier = ids.slice(0, i)
+      accepted.push(
+        await acceptMessage(
+          intake,
+          await composeMail({
+            from,
+            messageId,
+            ...(i > 0 ? { inReplyTo: earlier.at(-1), references: earlier } : {}),
+            subject: i === 0 ? 'Monitor goes black' : 'Re: Monitor goes black',
+            text: `Message ${i + 1} about the monitor.`,
+          }),
+          'smtp',
+        ),
+      )
+    }
+    // The last reply files the message it answers first, which files the original first.
+    expect(await runJob(accepted[2]?.id ?? '')).toEqual({ outcome: 'comment_added' })
+    const [ticket, ...others] = await ticketsOf(from)
+    expect(others).toEqual([])
+    expect((await Promise.all(accepted.map((a) => record(a.id)))).map((r) => r?.outcome)).toEqual([
+      'ticket_created',
+      'comment_added',
+      'comment_added',
+    ])
+    for (const a of accepted) expect((await record(a.id))?.ticket_id).toBe(ticket?.id)
+  })
+
+  it('files two pending messages that name each other, by two workers at once, each once', async () => {
+    const from = newSender()
+    const [a, b] = [newId(), newId()]
+    const first = await acceptMessage(
+      intake,
+      await composeMail({ from, messageId: a, references: [b], subject: 'Scanner offline' }),
+      'smtp',
+    )
+    const second = await acceptMessage(
+      intake,
+      await composeMail({ from, messageId: b, inReplyTo: a, subject: 'Re: Scanner offline' }),
+      'smtp',
+    )
+    // Each job would file the other first: neither holds its own lock meanwhile, so both end
+    // (which message threads onto which depends on who gets there first).
+    await Promise.all([runJob(first.id), runJob(second.id)])
+    const outcomes = [(await record(first.id))?.outcome, (await record(second.id))?.outcome]
+    for (const outcome of outcomes) expect(['ticket_created', 'comment_added']).toContain(outcome)
+    expect(await ticketsOf(from)).toHaveLength(outcomes.filter((o) => o === 'ticket_created').length)
+  })
+
   it('threads a relayed reply whose original is still pending', async () => {
     const from = newSender()
     const originalId = newId()

@@ -63,9 +63,11 @@ export async function runWorkers(options: {
         { concurrency: config.jobs.concurrency, batchSize: triage.inProcess ? 4 : 1 },
       ),
       // Mail the SMTP listener and the mailbox accepted: filing takes milliseconds, so fetched
-      // four at a time, like the in-process workflow.
+      // four at a time, like the in-process workflow. Twice the workflow's concurrency: in a
+      // burst of mail the two share the CPU, and filing (the ticket, its acknowledgement) comes
+      // first; each filed message's analysis follows.
       register(inboundFiling, createIntakeDeps(config, database, queue), {
-        concurrency: config.jobs.concurrency,
+        concurrency: 2 * config.jobs.concurrency,
         batchSize: 4,
       }),
       register(emailDelivery, { db: database.db, mailer }, { concurrency: 2 }),

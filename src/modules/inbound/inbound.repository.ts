@@ -62,18 +62,31 @@ export function acceptStatement(id: string, message: NewInboundMessage): { text:
   }
 }
 
-/** A pending message's bytes and channel; undefined once it was filed (or never existed). */
-export async function findPending(db: DbOrTx, id: string) {
-  const [row] = await db
-    .select({ raw: inboundMessages.raw, receivedVia: inboundMessages.receivedVia })
+/**
+ * Locks a pending message for filing and reads its bytes; undefined once it was filed (or never
+ * existed). A worker filing it at the same moment holds the lock: this waits for its commit and
+ * then finds it filed. The filing's commit need not wait for the disk (`set_config`, local to
+ * the transaction, in the same round trip): the message is on disk already, stored pending with
+ * its job before the 250, and pg-boss marks the job complete afterwards in a synchronous commit,
+ * which flushes the log up to and including the filing's. Were the server to crash before that,
+ * the filing and the job's completion vanish together; the job is retried and finds the message
+ * still pending (as with the workflow's steps, jobs/steps.ts).
+ */
+export async function lockPendingForFiling(tx: DbOrTx, id: string) {
+  const [row] = await tx
+    .select({
+      raw: inboundMessages.raw,
+      asyncCommit: sql<string>`set_config('synchronous_commit', 'off', true)`,
+    })
     .from(inboundMessages)
     .where(and(eq(inboundMessages.id, id), eq(inboundMessages.outcome, 'pending')))
+    .for('update')
   return row
 }
 
 /**
- * Locks a pending message for filing: true while it is still pending. A worker filing it at the
- * same moment holds the lock; this waits for its commit and then finds it filed.
+ * Locks a pending message (to record it rejected): true while it is still pending. A worker
+ * filing it at the same moment holds the lock; this waits for its commit and then finds it filed.
  */
 export async function lockPending(tx: DbOrTx, id: string): Promise<boolean> {
   const rows = await tx

@@ -138,20 +138,51 @@ export async function fileAccepted(
   seen: Set<string> = new Set(),
 ): Promise<IntakeResult | undefined> {
   seen.add(inboundId)
-  const row = await repo.findPending(deps.db, inboundId)
-  if (!row) return undefined
-  let message: InboundMessage
-  try {
-    message = await parseMessage(Buffer.from(row.raw))
-  } catch (error) {
-    // Read once already when it was accepted; a parser that changed since cannot read it now.
-    return rejectAccepted(deps, inboundId, `unreadable message: ${errorText(error)}`)
+  // Read once, at the first attempt below: the bytes of a pending message never change.
+  let message: InboundMessage | undefined
+  for (;;) {
+    const step = await inTransaction(deps.db, async (tx): Promise<FilingStep> => {
+      // The message's bytes and its lock in one statement: a worker filing it at the same moment
+      // holds the lock, this waits for its commit and then finds it filed.
+      const row = await repo.lockPendingForFiling(tx, inboundId)
+      if (!row) return { filed: undefined }
+      try {
+        message ??= await parseMessage(Buffer.from(row.raw))
+      } catch (error) {
+        // Read once already when it was accepted; a parser that changed since cannot read it now.
+        const effect: Effect = {
+          outcome: 'rejected',
+          ticketId: null,
+          error: `unreadable message: ${errorText(error)}`,
+        }
+        await repo.finishMessage(tx, inboundId, effect)
+        return { filed: { id: inboundId, ...effect } }
+      }
+      const ahead = await originalsToFileFirst(tx, message, seen)
+      // Filed each in its own transaction, not inside this one: this lock is let go first, so
+      // two workers filing each other's originals never wait on each other.
+      if (ahead.length > 0) return { ahead }
+      return { filed: { id: inboundId, ...(await fileIn(deps, tx, inboundId, message)) } }
+    })
+    if ('filed' in step) return step.filed
+    for (const id of step.ahead) await fileAccepted(deps, id, seen)
   }
-  await fileReferencedFirst(deps, message, seen)
-  return inTransaction(deps.db, async (tx) => {
-    if (!(await repo.lockPending(tx, inboundId))) return undefined
-    return { id: inboundId, ...(await fileIn(deps, tx, inboundId, message)) }
-  })
+}
+
+/** One pass of `fileAccepted`: the message filed (undefined: no longer pending), or originals to file first. */
+type FilingStep = { filed: IntakeResult | undefined } | { ahead: string[] }
+
+/**
+ * A reply whose original is still pending (both accepted within moments, filed by parallel
+ * workers) files the original first, so it threads onto the original's ticket instead of opening
+ * one of its own: the pending originals it names that this filing has not met yet (`seen`
+ * grows with every message filed ahead, so a chain ends), oldest first.
+ */
+async function originalsToFileFirst(tx: Tx, message: InboundMessage, seen: Set<string>): Promise<string[]> {
+  const referenced = [...new Set([...message.inReplyTo, ...message.references])]
+  if (referenced.length === 0) return []
+  const pending = (await repo.pendingWithMessageIds(tx, referenced)).filter((id) => !seen.has(id))
+  return pending.slice(0, Math.max(0, MAX_FILED_AHEAD - seen.size))
 }
 
 /** A pending message that could not be filed: recorded `rejected` with why, if still pending. */
@@ -173,10 +204,9 @@ export async function rejectAccepted(
 }
 
 /**
- * A reply whose original is still pending (both accepted within moments, filed by parallel
- * workers) files the original first, so it threads onto the original's ticket instead of opening
- * one of its own. When another worker is filing the original right now, its lock makes this wait
- * for that commit.
+ * The relay's message, filed at once, may answer one still pending (accepted by the SMTP listener
+ * or the mailbox moments before): that one is filed first, so the reply threads onto its ticket.
+ * When a worker is filing it right now, its lock makes this wait for that commit.
  */
 async function fileReferencedFirst(deps: IntakeDeps, message: InboundMessage, seen: Set<string>) {
   const referenced = [...new Set([...message.inReplyTo, ...message.references])]
