@@ -8,10 +8,12 @@ import pg from 'pg'
 import { CONNECTION_OPTIONS, openDatabase } from '../src/db/client.js'
 import { migrateDatabase } from '../src/db/migrate.js'
 import { hashPassword } from '../src/modules/auth/password.js'
+import { drainSearchBacklog } from '../src/modules/search/search.backlog.js'
 import { CLOSE_RESOLVED, INSERT_TICKETS, INSERT_USERS } from './bulk-phase.js'
 import { BENCH_DB, DATA, databaseUrl } from './config.js'
 import { dropDatabase, recreateDatabase } from './db-admin.js'
 import { elapsedSeconds, fmt, heading, table } from './report.js'
+import { startWaitSampling } from './waits.js'
 
 const DB = `${BENCH_DB}_diag`
 const TICKETS = Number(process.env.BENCH_BULK_TICKETS ?? 1_000_000)
@@ -21,6 +23,8 @@ const triggersOn = process.argv[2] !== 'off'
  * back, as bench/bulk.ts measures its yardstick, so the measured one meets that one's dead rows.
  */
 const afterRollback = process.argv.includes('after-rollback')
+/** `backlog`: the search backlog's job indexes the INSERT's tickets beside the UPDATE, as in bench/bulk.ts. */
+const withBacklog = process.argv.includes('backlog')
 
 interface Counters {
   lsn: string
@@ -65,6 +69,7 @@ async function diagnose(client: pg.Client, label: string, sql: string, params: u
   await client.query('SELECT pg_stat_reset()')
   await new Promise((resolve) => setTimeout(resolve, 1_000))
   const before = await counters(client)
+  const stopSampling = await startWaitSampling(databaseUrl(DB))
   const started = process.hrtime.bigint()
   // Autocommit: the deferred per-row notify trigger runs at the commit, inside the timed span.
   const { rows } = await client.query<{ 'QUERY PLAN': string }>(
@@ -72,6 +77,7 @@ async function diagnose(client: pg.Client, label: string, sql: string, params: u
     params,
   )
   const seconds = elapsedSeconds(started)
+  const waits = await stopSampling()
   // Statistics reach the shared counters when the backend goes idle (at most once a second).
   await new Promise((resolve) => setTimeout(resolve, 2_000))
   const after = await counters(client)
@@ -89,6 +95,9 @@ async function diagnose(client: pg.Client, label: string, sql: string, params: u
   table(
     ['function', 'calls', 'total', 'self'],
     functions.map((f) => [f.name, fmt.int(f.calls), fmt.ms(f.total), fmt.ms(f.self)]),
+  )
+  console.log(
+    `\nsessions of the database, average over the statement: ${waits.averages.map(([what, n]) => `${what} ${n.toFixed(2)}`).join(', ')}`,
   )
   console.log()
   table(
@@ -129,7 +138,21 @@ try {
     await ids('user'),
     await ids('moderator'),
   ])
-  await diagnose(client, `UPDATE closing ${fmt.int(TICKETS / 2)}`, CLOSE_RESOLVED, [])
+  const indexer = withBacklog ? await openDatabase({ databaseUrl: url, dataDir: '' }) : undefined
+  const started = process.hrtime.bigint()
+  const indexing = indexer ? drainSearchBacklog(indexer.db, { maxSeconds: 3_600 }) : undefined
+  try {
+    await diagnose(
+      client,
+      `UPDATE closing ${fmt.int(TICKETS / 2)}${indexer ? ', the search backlog job beside it' : ''}`,
+      CLOSE_RESOLVED,
+      [],
+    )
+  } finally {
+    await indexing
+    if (indexing) console.log(`the search backlog indexed ${fmt.s(elapsedSeconds(started))} after the INSERT`)
+    await indexer?.close()
+  }
 } finally {
   await client.end()
   await dropDatabase(DB)
