@@ -25,6 +25,8 @@ const triggersOn = process.argv[2] !== 'off'
 const afterRollback = process.argv.includes('after-rollback')
 /** `backlog`: the search backlog's job indexes the INSERT's tickets beside the UPDATE, as in bench/bulk.ts. */
 const withBacklog = process.argv.includes('backlog')
+/** BENCH_DIAG_SETUP_SQL: statements run after the migrations, e.g. to undo one for an A/B. */
+const setupSql = process.env.BENCH_DIAG_SETUP_SQL
 
 interface Counters {
   lsn: string
@@ -120,6 +122,7 @@ const url = databaseUrl(DB)
 const database = await openDatabase({ databaseUrl: url, dataDir: '' })
 try {
   await migrateDatabase(database)
+  if (setupSql) await database.executeSql(setupSql)
 } finally {
   await database.close()
 }
