@@ -39,3 +39,49 @@ BEGIN
   RETURN NULL;
 END;
 $$;
+--> statement-breakpoint
+-- 3. The search backlog's batch (0024) checked "no document yet" with NOT EXISTS, which the planner
+--    may turn into a hash anti join over all of ticket_search. While the job drains an import the
+--    table grows faster than autovacuum re-analyses it (estimated 9,728 rows, read 150,000), so
+--    each batch of 2,000 tickets read and hashed every document row made so far: the drain was
+--    quadratic, and at 1M tickets its 500 batches wrote 536 temporary files (0.97 GB) beside the
+--    UPDATE of bench/bulk.ts. OFFSET 0 keeps the check a probe of ticket_search's primary key per
+--    ticket of the batch, whatever the statistics say.
+CREATE OR REPLACE FUNCTION search_index_backlog(p_limit integer) RETURNS integer LANGUAGE plpgsql AS $$
+DECLARE
+  b search_backlog%ROWTYPE;
+  upto integer;
+BEGIN
+  SELECT * INTO b FROM search_backlog ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED;
+  IF NOT FOUND THEN
+    RETURN 0;
+  END IF;
+  PERFORM set_config('lock_timeout', '200ms', true);
+  PERFORM pg_advisory_xact_lock_shared(hashtext('sts_search_backlog'));
+  upto := least(b.last_number::bigint, b.next_number::bigint + p_limit - 1)::integer;
+  WITH batch AS (
+    SELECT t.id, t.created_at, t.status, t.priority, t.assigned_to, t.title, t.description, t.summary
+    FROM tickets t
+    WHERE t.number BETWEEN b.next_number AND upto
+      AND NOT EXISTS (SELECT 1 FROM ticket_search s WHERE s.ticket_id = t.id OFFSET 0)
+  ), added AS (
+    INSERT INTO ticket_search (ticket_id, created_at, status, priority, assigned_to, document)
+    SELECT id, created_at, status, priority, assigned_to,
+           search_ticket_words(search_language(), title, description, summary)
+    FROM batch
+    ON CONFLICT (ticket_id) DO NOTHING
+    RETURNING document
+  )
+  INSERT INTO search_lexicon (word)
+  SELECT d.w FROM (SELECT DISTINCT w FROM added, unnest(tsvector_to_array(added.document)) AS w OFFSET 0) d
+  WHERE d.w ~ '^[[:alpha:]]{3,40}$' AND NOT EXISTS (SELECT 1 FROM search_lexicon l WHERE l.word = d.w)
+  ORDER BY d.w
+  ON CONFLICT DO NOTHING;
+  IF upto >= b.last_number THEN
+    DELETE FROM search_backlog WHERE id = b.id;
+  ELSE
+    UPDATE search_backlog SET next_number = upto + 1 WHERE id = b.id;
+  END IF;
+  RETURN upto - b.next_number + 1;
+END;
+$$;
