@@ -186,6 +186,24 @@ describe.runIf(testDatabaseUrl() !== undefined)('counts under concurrency (Postg
   })
 })
 
+describe('what the statement triggers cost', () => {
+  it('run without JIT: the planner cannot cost transition tables, and compiling took 0.3-1 s a bulk statement', async () => {
+    const names = [
+      'search_tickets_filters_changed',
+      'search_tickets_inserted',
+      'tickets_after_delete_statement',
+      'tickets_after_insert_statement',
+      'tickets_after_update_statement',
+      'tickets_report_rollup_statement',
+    ]
+    const { rows } = await run(
+      'SELECT proname AS name, proconfig AS config FROM pg_proc WHERE proname = ANY($1::text[]) ORDER BY proname',
+      [names],
+    )
+    expect(rows).toEqual(names.map((name) => ({ name, config: ['jit=off'] })))
+  })
+})
+
 describe('live notifications of bulk statements', () => {
   it('sends one bulk event for a statement over 1,000 tickets, none per row, and the server keeps answering', async () => {
     const received: TicketChange[] = []
