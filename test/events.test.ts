@@ -332,7 +332,10 @@ describe('GET /api/events: rights and limits', () => {
     const deadline = Date.now() + 5000
     while (!closed && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50))
     expect(closed).toBe(true)
-    expect(received).toBeLessThan(4 * 1024 * 1024)
+    // The server holds at most MAX_BUFFERED_BYTES (256 KB); the rest of what arrives sat in the
+    // two loopback socket buffers, which Linux autotunes to a few MB (4.28 MB arrived in one CI
+    // run). Well under the 8 MB sent either way.
+    expect(received).toBeLessThan(6 * 1024 * 1024)
     socket.destroy()
     reader.close()
   })
