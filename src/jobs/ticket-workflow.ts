@@ -185,8 +185,9 @@ function stepsOf(deps: WorkflowDeps, ticketId: string, lastAttempt: boolean) {
   let similarStats: Stats | undefined
   // The ticket's similar-ticket list, computed by the analysis and kept after its transaction
   // committed, in a short one of its own: adding this ticket to other tickets' lists waits for
-  // whoever adds to the same entries, and must not hold the workflow's locks meanwhile (three
-  // workers analysing 200 like tickets deadlocked and re-ran analyses). Not computed (a retried
+  // whoever adds to the same entries, and must not hold the workflow's locks meanwhile (with
+  // three workers analysing 200 like tickets, list inserts inside the workflow failed and jobs ran
+  // past their timeout: 213 analyses for 200 tickets). Not computed (a retried
   // job whose analysis was memoised): the first GET of the ticket's similar tickets computes it.
   let similarList: SimilarMatch[] | undefined
   // History rows (analysis, assignment) wait for the end of their transaction and go in one
